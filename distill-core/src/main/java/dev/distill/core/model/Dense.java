@@ -1,0 +1,23 @@
+package dev.distill.core.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.core.Linear;
+
+/**
+ * An affine layer with PyTorch's Linear layout: weight (out, in). Hugging Face GPT-2 stores these as
+ * Conv1D (in, out); the checkpoint code transposes at the file boundary.
+ */
+final class Dense {
+    final NDArray weight;
+    final NDArray bias;
+
+    Dense(Parameters p, String name, int in, int out, double std) {
+        this.weight = p.normal(name + ".weight", new Shape(out, in), std);
+        this.bias = p.constant(name + ".bias", new Shape(out), 0f);
+    }
+
+    NDArray forward(NDArray x) {
+        return Linear.linear(x, weight, bias).singletonOrThrow(); // (..., out)
+    }
+}

@@ -1,0 +1,96 @@
+package dev.distill.core.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * The named weights of a model, in creation order, under Hugging Face GPT-2 names. Modules keep
+ * references to these arrays; loading a checkpoint overwrites their contents in place.
+ *
+ * <p>All arrays live in one manager owned by this object. PyTorch ops attach their result to the
+ * manager of their receiver, so an op on a weight would leak into this long-lived manager: every
+ * forward pass therefore runs inside {@link #borrow(NDManager)}, which temporarily moves the weights
+ * into the caller's per-step manager and hands them back when it closes.
+ */
+public final class Parameters implements AutoCloseable {
+
+    private final NDManager manager;
+    private final Map<String, NDArray> arrays = new LinkedHashMap<>();
+    private final SplittableRandom init;
+
+    public Parameters(NDManager parent, long seed) {
+        this.manager = parent.newSubManager();
+        this.init = new SplittableRandom(seed);
+    }
+
+    /** Normal(0, std) initialisation, drawn in Java so it is identical on every engine and thread count. */
+    public NDArray normal(String name, Shape shape, double std) {
+        float[] values = new float[Math.toIntExact(shape.size())];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = (float) (gaussian() * std);
+        }
+        return add(name, manager.create(values, shape));
+    }
+
+    public NDArray constant(String name, Shape shape, float value) {
+        return add(name, manager.full(shape, value, DataType.FLOAT32));
+    }
+
+    private NDArray add(String name, NDArray array) {
+        if (arrays.putIfAbsent(name, array) != null) {
+            throw new IllegalStateException("duplicate parameter name " + name);
+        }
+        array.setName(name);
+        return array;
+    }
+
+    private double gaussian() {
+        // Box-Muller on our own generator: java.util.Random's nextGaussian is not specified across JDKs.
+        double u1 = init.nextDouble();
+        double u2 = init.nextDouble();
+        return Math.sqrt(-2.0 * Math.log(1.0 - u1)) * Math.cos(2.0 * Math.PI * u2);
+    }
+
+    public NDArray get(String name) {
+        NDArray a = arrays.get(name);
+        if (a == null) {
+            throw new IllegalArgumentException("no parameter named " + name);
+        }
+        return a;
+    }
+
+    /** Name to array, in creation order (read-only view). */
+    public Map<String, NDArray> asMap() {
+        return Collections.unmodifiableMap(arrays);
+    }
+
+    public long count() {
+        return arrays.values().stream().mapToLong(a -> a.getShape().size()).sum();
+    }
+
+    public void requireGradients(boolean on) {
+        arrays.values().forEach(a -> a.setRequiresGradient(on));
+    }
+
+    /** Moves the weights into {@code scope} until it closes; see the class comment. */
+    public void borrow(NDManager scope) {
+        scope.tempAttachAll(arrays.values().toArray(new NDArray[0]));
+    }
+
+    /** The manager that owns the weights; optimiser state that must live as long belongs here. */
+    public NDManager manager() {
+        return manager;
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}
