@@ -1,0 +1,54 @@
+package dev.distill.core;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import dev.distill.core.model.Gpt;
+import dev.distill.core.model.GptConfig;
+import dev.distill.core.model.NoGrad;
+import dev.distill.core.train.TokenBatch;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/** Small models and tasks shared by the tests. */
+public final class TestModels {
+    private TestModels() {}
+
+    public static GptConfig tiny() {
+        return GptConfig.of(32, 64, 32, 2, 4).withEos(31);
+    }
+
+    /** Full-forward logits of one sequence as [T][V]. */
+    public static float[][] logits(Gpt model, int[] tokens) {
+        try (NoGrad ignored = new NoGrad(); NDManager step = model.newStep()) {
+            long[] ids = new long[tokens.length];
+            for (int i = 0; i < ids.length; i++) {
+                ids[i] = tokens[i];
+            }
+            NDArray out = model.forward(step.create(ids).expandDims(0));
+            int v = model.config().vocabSize();
+            float[] flat = out.toFloatArray();
+            float[][] rows = new float[tokens.length][];
+            for (int t = 0; t < tokens.length; t++) {
+                rows[t] = java.util.Arrays.copyOfRange(flat, t * v, (t + 1) * v);
+            }
+            return rows;
+        }
+    }
+
+    /** Counting task: each sequence is s, s+1, s+2, ... (mod vocab - 1); trivially learnable. */
+    public static TokenBatch countingBatch(long step, long seed, int rows, int length, int vocab) {
+        SplittableRandom rng = new SplittableRandom(seed * 1_000_003L + step);
+        List<int[]> seqs = new ArrayList<>();
+        for (int r = 0; r < rows; r++) {
+            int s = rng.nextInt(vocab - 1);
+            int[] seq = new int[length];
+            for (int t = 0; t < length; t++) {
+                seq[t] = (s + t) % (vocab - 1);
+            }
+            seqs.add(seq);
+        }
+        return TokenBatch.of(seqs, new int[rows]);
+    }
+}
