@@ -4,9 +4,9 @@ import ai.djl.ndarray.NDArray;
 
 /**
  * Per-position divergences between the student q (from logits) and the teacher p (from
- * log-probabilities), each (B, T); {@link #tokenMean} reduces them over real tokens. The MiniLLM
- * regulariser is {@link #reverseKl} (exact) or {@link #reverseKlOnSupport} (what a rollout's
- * top-k scores allow); the rest serve the baseline objectives.
+ * log-probabilities over the whole vocabulary), each (B, T); {@link #tokenMean} reduces them over real
+ * tokens. {@link SupportBuckets} computes the same divergences from what a rollout records (a support
+ * set plus a tail bucket).
  */
 public final class Divergences {
     private Divergences() {}
@@ -54,38 +54,5 @@ public final class Divergences {
         NDArray p = teacherLogProbs.exp();                                                     // (B, T, V)
         NDArray lm = q.mul(Scalars.of(q, a)).add(p.mul(Scalars.of(p, 1 - a))).log();          // (B, T, V)
         return q.mul(lq.sub(lm)).sum(new int[] {-1});                                          // (B, T)
-    }
-
-    /**
-     * KL(q || p) restricted to a support set S plus one tail bucket for everything outside it:
-     * sum_{v in S} q (log q - log p) + q_tail (log q_tail - log p_tail). Exact when S is the whole
-     * vocabulary; otherwise a lower bound (the log-sum inequality), whose gap is worth reporting.
-     *
-     * @param supportIds        (B, T, K) token ids of S_t, padded where |S_t| < K
-     * @param supportValid      (B, T, K) 1 for real members of S_t, 0 for padding
-     * @param teacherLogProbs   (B, T, K) log p on S_t (any finite value on padding)
-     * @param teacherTailLogMass (B, T) log(1 - sum_{S_t} p)
-     */
-    public static NDArray reverseKlOnSupport(NDArray studentLogits, NDArray supportIds, NDArray supportValid,
-                                             NDArray teacherLogProbs, NDArray teacherTailLogMass) {
-        NDArray lq = studentLogits.logSoftmax(-1).gather(supportIds, -1);                     // (B, T, K)
-        NDArray q = lq.exp().mul(supportValid);                                                // (B, T, K)
-        NDArray onSupport = q.mul(lq.sub(teacherLogProbs)).sum(new int[] {-1});                // (B, T)
-        NDArray qTail = Scalars.of(q, 1).sub(q.sum(new int[] {-1})).maximum(Scalars.of(q, 1e-30)); // (B, T)
-        return onSupport.add(qTail.mul(qTail.log().sub(teacherTailLogMass)));                  // (B, T)
-    }
-
-    /**
-     * Cross-entropy to the teacher on a support set plus tail: -(sum_{v in S} p log q + p_tail log q_tail),
-     * the "distil" half of the pre-training term (exact forward-KL gradient when S is everything).
-     */
-    public static NDArray teacherCrossEntropyOnSupport(NDArray studentLogits, NDArray supportIds, NDArray supportValid,
-                                                       NDArray teacherLogProbs, NDArray teacherTailLogMass) {
-        NDArray lq = studentLogits.logSoftmax(-1).gather(supportIds, -1);                     // (B, T, K)
-        NDArray q = lq.exp().mul(supportValid);                                                // (B, T, K)
-        NDArray p = teacherLogProbs.exp().mul(supportValid);                                   // (B, T, K)
-        NDArray qTail = Scalars.of(q, 1).sub(q.sum(new int[] {-1})).maximum(Scalars.of(q, 1e-30)); // (B, T)
-        NDArray onSupport = p.mul(lq).sum(new int[] {-1});                                     // (B, T)
-        return onSupport.add(teacherTailLogMass.exp().mul(qTail.log())).neg();                 // (B, T)
     }
 }

@@ -66,16 +66,14 @@ class MiniLlmGoldenTest {
                 c.assertClose("kl_per_position", klPos);
                 NDArray reg = Divergences.tokenMean(klPos, mask);
                 c.assertClose("reg_loss", reg);
-                NDArray klSupport = Divergences.reverseKlOnSupport(student, support.ids, support.valid,
-                        support.teacherLogProbs, support.teacherTailLogMass);
+                NDArray klSupport = SupportBuckets.of(student, support.ids, support.valid,
+                        support.teacherLogProbs, support.teacherTailLogMass).reverseKl();
                 c.assertClose("kl_support_per_position", klSupport);
                 c.assertClose("reg_loss_topk", Divergences.tokenMean(klSupport, mask));
 
                 NDArray ce = PretrainLoss.crossEntropy(ptStudent, ptLabels, ptMask);
                 c.assertClose("pt_ce", ce);
-                Support full = Support.everything(m, ptTeacher.logSoftmax(-1));
-                NDArray distilPos = Divergences.teacherCrossEntropyOnSupport(ptStudent, full.ids, full.valid,
-                        full.teacherLogProbs, full.teacherTailLogMass);
+                NDArray distilPos = SupportBuckets.exact(ptStudent, ptTeacher.logSoftmax(-1)).teacherCrossEntropy();
                 c.assertClose("pt_distil", Divergences.tokenMean(distilPos, ptMask));
                 NDArray pt = PretrainLoss.mixed(ce, distilPos, ptMask, c.hyper("kd_ratio"));
                 c.assertClose("pt_loss", pt);
@@ -126,12 +124,6 @@ class MiniLlmGoldenTest {
                 }
             }
             return of(m, m.create(ids, new Shape(b, t, k)), m.create(valid, new Shape(b, t, k)), teacherLogProbs);
-        }
-
-        static Support everything(NDManager m, NDArray teacherLogProbs) {
-            Shape s = teacherLogProbs.getShape();
-            NDArray ids = m.arange(0, (int) s.get(2), 1, DataType.INT64).broadcast(s);
-            return of(m, ids, m.ones(s, DataType.FLOAT64), teacherLogProbs);
         }
 
         private static Support of(NDManager m, NDArray ids, NDArray valid, NDArray teacherLogProbs) {

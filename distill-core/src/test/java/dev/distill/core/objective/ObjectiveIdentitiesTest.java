@@ -65,19 +65,24 @@ class ObjectiveIdentitiesTest {
         NDArray q = logits(1.0, 0.2, -0.5, 0.7, -2.0);
         NDArray lp = logits(-0.3, 1.1, 0.4, -1.0, 0.0).logSoftmax(-1);
         double exact = value(Divergences.reverseKl(q, lp));
-        NDArray all = m.arange(0, 5, 1, DataType.INT64).reshape(1, 1, 5);
-        NDArray allValid = m.ones(new Shape(1, 1, 5), DataType.FLOAT64);
-        NDArray allLp = lp.gather(all, -1);
-        NDArray noTail = m.create(new double[] {Math.log(1e-30)}, new Shape(1, 1));
-        assertEquals(exact, value(Divergences.reverseKlOnSupport(q, all, allValid, allLp, noTail)), 1e-12);
+        SupportBuckets everything = SupportBuckets.exact(q, lp);
+        assertEquals(exact, value(everything.reverseKl()), 1e-12);
+        assertEquals(value(Divergences.forwardKl(q, lp)), value(everything.forwardKl()), 1e-12);
+        assertEquals(value(Divergences.jsd(q, lp, 0.3)), value(everything.jsd(0.3)), 1e-12);
+        assertEquals(value(Divergences.skewForwardKl(q, lp, 0.1)), value(everything.skewForwardKl(0.1)), 1e-12);
+        assertEquals(value(Divergences.skewReverseKl(q, lp, 0.1)), value(everything.skewReverseKl(0.1)), 1e-12);
 
         NDArray part = m.create(new long[] {0, 1, 0}, new Shape(1, 1, 3));                  // {0, 1} + one padding slot
         NDArray partValid = m.create(new double[] {1, 1, 0}, new Shape(1, 1, 3));
         NDArray partLp = lp.gather(part, -1).mul(partValid);
         double pTail = 1 - Math.exp(lp.toDoubleArray()[0]) - Math.exp(lp.toDoubleArray()[1]);
         NDArray tail = m.create(new double[] {Math.log(pTail)}, new Shape(1, 1));
-        double bound = value(Divergences.reverseKlOnSupport(q, part, partValid, partLp, tail));
+        SupportBuckets coarse = SupportBuckets.of(q, part, partValid, partLp, tail);
+        double bound = value(coarse.reverseKl());
         assertTrue(bound <= exact + 1e-12 && bound >= 0, "bound " + bound + " vs exact " + exact);
+        double fklBound = value(coarse.forwardKl());
+        double fkl = value(Divergences.forwardKl(q, lp));
+        assertTrue(fklBound <= fkl + 1e-12 && fklBound >= 0, "forward bound " + fklBound + " vs exact " + fkl);
     }
 
     @Test
