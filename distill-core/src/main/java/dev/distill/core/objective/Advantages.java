@@ -62,8 +62,13 @@ public final class Advantages {
      * teacher mix instead of the student. Computed in log space: log q_old - log(mix).
      */
     public static NDArray importanceWeights(NDArray logp, NDArray logqOld, double alpha) {
-        NDArray mix = logp.exp().mul(Scalars.of(logp, alpha))
-                .add(logqOld.exp().mul(Scalars.of(logqOld, 1 - alpha)));                     // (B, T)
+        return importanceWeights(logp, logqOld, Scalars.of(logp, alpha));
+    }
+
+    /** As above with a per-row mixing weight: alpha (B, 1), for batches from differently configured samplers. */
+    public static NDArray importanceWeights(NDArray logp, NDArray logqOld, NDArray alpha) {
+        NDArray mix = logp.exp().mul(alpha)
+                .add(logqOld.exp().mul(Scalars.of(alpha, 1).sub(alpha)));                      // (B, T)
         return logqOld.sub(mix.log()).exp();                                                   // (B, T)
     }
 }

@@ -1,0 +1,240 @@
+package dev.distill.core.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.distill.core.checkpoint.CheckpointManifest;
+import dev.distill.core.checkpoint.Checkpoints;
+import dev.distill.core.data.Rollout;
+import dev.distill.core.model.Gpt;
+import dev.distill.core.objective.ObjectiveConfig;
+import dev.distill.core.objective.ObjectiveLoss;
+import dev.distill.core.objective.PretrainLoss;
+import dev.distill.core.objective.SupportBuckets;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.function.Consumer;
+
+/**
+ * Trains the student on rounds of scored rollouts: drops stale ones, runs E epochs of shuffled
+ * mini-batches (forward, objective loss + optional pre-training term, backward, clip, AdamW step), then
+ * writes checkpoint version + 1 with its lineage. With one engine thread, the same initial checkpoint,
+ * rollouts, pre-training batches, config and seed give the same weights, bit for bit.
+ */
+public final class StudentTrainer implements AutoCloseable {
+
+    public record Config(ObjectiveConfig objective, int epochs, int miniBatchSize, AdamW.Settings adamw,
+                         LearningRate learningRate, int maxStaleness, long seed) {
+        public Config {
+            if (epochs < 1 || miniBatchSize < 1 || maxStaleness < 0) {
+                throw new IllegalArgumentException("epochs and mini-batch size must be >= 1, staleness bound >= 0");
+            }
+        }
+    }
+
+    /** One optimiser step: the total loss and its parts, gradient norm, response tokens, time. */
+    public record StepLog(long step, double loss, Map<String, Double> parts, double gradNorm, double lr, long tokens,
+                          double seconds) {}
+
+    /** The outcome of a round: the checkpoint written, and what was used and dropped. */
+    public record Round(long version, Path dir, CheckpointManifest manifest, List<String> used, List<String> droppedStale,
+                        List<StepLog> steps) {}
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Gpt student;
+    private final Config cfg;
+    private final AdamW optimizer;
+    private long version;
+
+    /** @param version the version of the student's current weights (the parent of the next checkpoint) */
+    public StudentTrainer(Gpt student, long version, Config cfg) {
+        this.student = student;
+        this.version = version;
+        this.cfg = cfg;
+        this.optimizer = new AdamW(student.parameters(), cfg.adamw());
+        student.parameters().requireGradients(true);
+    }
+
+    public long version() {
+        return version;
+    }
+
+    public AdamW optimizer() {
+        return optimizer;
+    }
+
+    /**
+     * @param rollouts   the round's rollouts, in the order they were consumed
+     * @param pretrain   pre-training batches, one per optimiser step in turn (may be empty)
+     * @param checkpoints directory under which {@code v<version>} is written
+     * @throws dev.distill.core.data.InvalidRolloutException naming a malformed rollout; nothing is trained then
+     */
+    public Round trainRound(List<Rollout> rollouts, List<PretrainBatch> pretrain, Path checkpoints, Consumer<StepLog> log) {
+        int vocab = student.config().vocabSize();
+        List<Rollout> fresh = new ArrayList<>();
+        List<String> stale = new ArrayList<>();
+        for (Rollout r : rollouts) {
+            r.validate(vocab);
+            if (version - r.behaviourVersion() > cfg.maxStaleness()) {
+                stale.add(r.rolloutId());
+            } else {
+                fresh.add(r);
+            }
+        }
+        List<StepLog> steps = new ArrayList<>();
+        int ptIndex = 0;
+        for (int epoch = 0; epoch < cfg.epochs() && !fresh.isEmpty(); epoch++) {
+            List<Rollout> order = shuffled(fresh, epoch);
+            for (int from = 0; from < order.size(); from += cfg.miniBatchSize()) {
+                long start = System.nanoTime();
+                long step = optimizer.steps() + 1;
+                List<Rollout> batch = order.subList(from, Math.min(order.size(), from + cfg.miniBatchSize())); // fetch batch
+                PretrainBatch pt = pretrain.isEmpty() ? null : pretrain.get(ptIndex++ % pretrain.size());
+                double lr = cfg.learningRate().at(step);
+                Map<String, Double> parts = new LinkedHashMap<>();
+                double loss;
+                long tokens;
+                AdamW.Update update;
+                try (NDManager scope = student.newStep()) {
+                    try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
+                        RolloutBatch rb = RolloutBatch.of(scope, batch);
+                        tokens = rb.tokens();
+                        NDArray logits = student.forward(rb.ids(), rb.positions(), rb.attentionMask(), null, false).logits(); // forward
+                        ObjectiveLoss.Terms terms = ObjectiveLoss.compute(cfg.objective(), rb.inputs(),
+                                rb.responseLogits(logits));                                                  // loss
+                        NDArray total = terms.total();
+                        terms.parts().forEach((k, v) -> parts.put(k, (double) v.getFloat()));
+                        if (pt != null && cfg.objective().ptCoef() > 0) {
+                            NDArray ptLoss = pretrainLoss(scope, pt);
+                            parts.put("pt", (double) ptLoss.getFloat());
+                            total = total.add(ptLoss.mul(scope.create((float) cfg.objective().ptCoef())));
+                        }
+                        loss = total.getFloat();
+                        if (!Double.isFinite(loss)) {
+                            throw new NonFiniteException("loss is " + loss + " at step " + step + " on rollouts "
+                                    + batch.stream().map(Rollout::rolloutId).toList() + " " + parts);
+                        }
+                        gc.backward(total);                                                                   // backward
+                    }
+                    update = optimizer.step(scope, lr);                                                       // clip + step
+                }
+                StepLog entry = new StepLog(step, loss, parts, update.gradNorm(), lr, tokens, (System.nanoTime() - start) / 1e9);
+                steps.add(entry);
+                log.accept(entry);                                                                            // log
+            }
+        }
+        return checkpoint(rollouts, fresh, stale, pretrain.size(), checkpoints, steps);                       // checkpoint
+    }
+
+    private NDArray pretrainLoss(NDManager m, PretrainBatch pt) {
+        TokenBatch tb = pt.tokens();
+        int b = tb.rows();
+        int tp = tb.length() - 1;
+        NDArray logits = student.forward(m.create(tb.ids(), new Shape(b, tb.length())))
+                .get(":, :-1, :");                                                                 // (B, T-1, V)
+        NDArray targets = m.create(tb.targets(), new Shape(b, tp));                                // (B, T-1)
+        NDArray mask = m.create(tb.mask(), new Shape(b, tp));                                      // (B, T-1)
+        NDArray ce = PretrainLoss.crossEntropy(logits, targets, mask);                            // ()
+        double kd = cfg.objective().kdRatio();
+        if (kd == 0) {
+            return ce;
+        }
+        if (!pt.hasTeacherScores()) {
+            throw new IllegalArgumentException("the pre-training term mixes in the teacher (kd ratio " + kd
+                    + ") but the pre-training batch has no teacher scores");
+        }
+        int k = 1;
+        for (int[] s : pt.supportIds()) {
+            k = Math.max(k, s.length);
+        }
+        long[] ids = new long[b * tp * k];
+        float[] valid = new float[b * tp * k];
+        float[] lp = new float[b * tp * k];
+        for (int i = 0; i < b * tp; i++) {
+            for (int j = 0; j < pt.supportIds()[i].length; j++) {
+                ids[i * k + j] = pt.supportIds()[i][j];
+                valid[i * k + j] = 1f;
+                lp[i * k + j] = pt.supportLogp()[i][j];
+            }
+        }
+        SupportBuckets buckets = SupportBuckets.of(logits, m.create(ids, new Shape(b, tp, k)),
+                m.create(valid, new Shape(b, tp, k)), m.create(lp, new Shape(b, tp, k)),
+                m.create(pt.tailLogMass(), new Shape(b, tp)));
+        return PretrainLoss.mixed(ce, buckets.teacherCrossEntropy(), mask, kd);                   // ()
+    }
+
+    private List<Rollout> shuffled(List<Rollout> rollouts, int epoch) {
+        List<Rollout> out = new ArrayList<>(rollouts);
+        SplittableRandom rng = new SplittableRandom(cfg.seed() * 1_000_003L + version * 1009L + epoch);
+        for (int i = out.size() - 1; i > 0; i--) {
+            int j = rng.nextInt(i + 1);
+            Rollout tmp = out.get(i);
+            out.set(i, out.get(j));
+            out.set(j, tmp);
+        }
+        return out;
+    }
+
+    private Round checkpoint(List<Rollout> all, List<Rollout> used, List<String> stale, int pretrainBatches, Path root,
+                             List<StepLog> steps) {
+        long next = version + 1;
+        ObjectNode lineage = JSON.createObjectNode();
+        lineage.put("parent_version", version);
+        lineage.put("objective", cfg.objective().objective().id());
+        ArrayNode consumed = lineage.putArray("rollouts");
+        for (Rollout r : all) {
+            ObjectNode e = consumed.addObject();
+            e.put("id", r.rolloutId());
+            if (r.source() != null) {
+                e.put("source", r.source());
+            }
+        }
+        ArrayNode dropped = lineage.putArray("dropped_stale");
+        stale.forEach(dropped::add);
+        lineage.put("pretrain_batches", pretrainBatches);
+        lineage.put("optimizer_steps", optimizer.steps());
+        Path dir = root.resolve("v" + next);
+        try {
+            CheckpointManifest m = Checkpoints.save(student, optimizer.state(),
+                    CheckpointManifest.of(next, version, optimizer.steps(), cfg.seed(), configHash(), lineage), dir);
+            version = next;
+            return new Round(next, dir, m, used.stream().map(Rollout::rolloutId).toList(), stale, steps);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write checkpoint " + dir, e);
+        }
+    }
+
+    /** SHA-256 of the trainer and model configuration, so replay can refuse a different setup. */
+    public String configHash() {
+        try {
+            String canonical = JSON.writeValueAsString(Map.of("trainer", cfg.toString(), "model", student.config().toString()));
+            byte[] d = MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(d);
+        } catch (IOException | NoSuchAlgorithmException e) {
+            throw new IllegalStateException("cannot hash the configuration", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        optimizer.close();
+        student.parameters().requireGradients(false);
+    }
+}
