@@ -1,0 +1,90 @@
+"""PyTorch eager peer of `distill bench`'s MiniLLM trainer step: the same models, batch and arithmetic
+(forward, rewards/returns/whitening, PPO-clipped policy loss, support-set reverse KL with a tail bucket,
+backward, grad-norm clip, AdamW), to compare the DJL numbers against on one machine in one session.
+
+Needs Debian's python3-torch (apt-get install -y python3-torch libopenblas0-pthread); run:
+    OMP_WAIT_POLICY=PASSIVE /usr/bin/python3 bench/minillm_step_peer.py 1
+"""
+import math, sys, time, torch, torch.nn as nn, torch.nn.functional as F
+
+torch.set_num_threads(int(sys.argv[1]) if len(sys.argv) > 1 else 1)
+ALPHA, GAMMA, SCALE, CLIP_R, CLIP = 0.2, 0.95, 0.5, 100.0, 0.2
+
+
+class Block(nn.Module):
+    def __init__(s, C, H):
+        super().__init__(); s.H = H
+        s.ln1, s.ln2 = nn.LayerNorm(C), nn.LayerNorm(C)
+        s.attn, s.proj = nn.Linear(C, 3 * C), nn.Linear(C, C)
+        s.fc, s.out = nn.Linear(C, 4 * C), nn.Linear(4 * C, C)
+
+    def forward(s, x):
+        B, T, C = x.shape; q, k, v = s.attn(s.ln1(x)).split(C, 2)
+        q, k, v = [t.view(B, T, s.H, C // s.H).transpose(1, 2) for t in (q, k, v)]
+        att = (q @ k.transpose(-2, -1)) / math.sqrt(C // s.H)
+        att = att.masked_fill(torch.ones(T, T).triu(1).bool(), float("-inf"))
+        y = (att.softmax(-1) @ v).transpose(1, 2).reshape(B, T, C)
+        x = x + s.proj(y)
+        return x + s.out(F.gelu(s.fc(s.ln2(x)), approximate="tanh"))
+
+
+class Gpt(nn.Module):
+    def __init__(s, V, C, H, L, P=256):
+        super().__init__(); s.wte, s.wpe = nn.Embedding(V, C), nn.Embedding(P, C)
+        s.h = nn.ModuleList(Block(C, H) for _ in range(L)); s.lnf = nn.LayerNorm(C)
+
+    def forward(s, idx):
+        x = s.wte(idx) + s.wpe(torch.arange(idx.shape[1]))
+        for b in s.h: x = b(x)
+        return s.lnf(x) @ s.wte.weight.T
+
+
+def step(m, opt, ids, P, logp, logq_old, sup, sup_valid, sup_lp, tail):
+    B, R = logp.shape
+    mask = torch.ones(B, R)
+    resp = m(ids[:, :-1])[:, P - 1:, :]                                        # (B, R, V)
+    y = ids[:, P:]
+    with torch.no_grad():
+        w = torch.exp(logq_old - torch.log(ALPHA * logp.exp() + (1 - ALPHA) * logq_old.exp()))
+        r = torch.clip((logp - logq_old) / SCALE, -CLIP_R, CLIP_R) * mask
+        idx = torch.arange(R)
+        G = torch.where(idx[:, None] >= idx[None, :], GAMMA ** (idx[:, None] - idx[None, :]).double(), torch.zeros(1, dtype=torch.double)).float()
+        ret = r @ G
+        cs = mask.cumsum(-1); remaining = mask - cs + cs[:, -1:]
+        normed = ret / remaining.masked_fill(remaining == 0, 1)
+        v = normed[mask.bool()]
+        adv = (normed - v.mean()) * torch.rsqrt(v.var(unbiased=True) + 1e-8) * mask
+    lq_full = F.log_softmax(resp, -1)
+    logq = lq_full.gather(-1, y[..., None]).squeeze(-1) * mask
+    ratio = torch.exp((logq - logq_old) * mask) * w
+    pg = torch.sum(torch.max(-adv * ratio, -adv * ratio.clamp(1 - CLIP, 1 + CLIP)) * mask) / mask.sum()
+    lqS = lq_full.gather(-1, sup) * sup_valid
+    qS = lqS.exp() * sup_valid
+    q_tail = (1 - qS.sum(-1)).clamp_min(1e-30)
+    lq_b = torch.cat([lqS, q_tail.log()[..., None]], -1)
+    lp_b = torch.cat([sup_lp * sup_valid, tail[..., None]], -1)
+    valid = torch.cat([sup_valid, torch.ones(B, R, 1)], -1)
+    reg = torch.sum(torch.sum(lq_b.exp() * valid * (lq_b - lp_b), -1) * mask) / mask.sum()
+    loss = pg + reg
+    opt.zero_grad(); loss.backward()
+    torch.nn.utils.clip_grad_norm_(m.parameters(), 1.0); opt.step()
+
+
+def bench(name, V, C, H, L, steps, B=8, P=16, R=112, K=56):
+    torch.manual_seed(0); m = Gpt(V, C, H, L); n = sum(p.numel() for p in m.parameters())
+    opt = torch.optim.AdamW(m.parameters(), lr=1e-4, betas=(0.9, 0.95), weight_decay=0.1)
+    ids = torch.randint(0, V, (B, P + R))
+    logp = -(0.1 + 4 * torch.rand(B, R)); logq_old = -(0.1 + 4 * torch.rand(B, R))
+    sup = torch.randint(0, V, (B, R, K)); sup_valid = torch.ones(B, R, K)
+    sup_lp = torch.full((B, R, K), math.log(0.5 / K)); tail = torch.full((B, R), math.log(0.5))
+    for i in range(steps + 2):
+        if i == 2: t0 = time.perf_counter()
+        step(m, opt, ids, P, logp, logq_old, sup, sup_valid, sup_lp, tail)
+    dt = (time.perf_counter() - t0) / steps
+    print(f"{name}\tparams={n}\tresponse_tok_s={B * R / dt:.0f}\tms_step={1000 * dt:.1f}\tthreads={torch.get_num_threads()}")
+
+
+bench("gpt-1M  V1024 C128 H4 L4", 1024, 128, 4, 4, 20)
+bench("gpt-10M V2048 C384 H6 L5", 2048, 384, 6, 5, 8)
+if "--large-vocab" in sys.argv:
+    bench("gpt-7M  V50257 C128 H4 L4", 50257, 128, 4, 4, 6)
