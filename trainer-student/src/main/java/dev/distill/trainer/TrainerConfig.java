@@ -3,10 +3,72 @@ package dev.distill.trainer;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
+import java.time.Duration;
+import java.util.Optional;
+
+/** The trainer's own settings; topic names default to the platform's and may be renamed per deployment. */
 @ConfigMapping(prefix = "distill.trainer")
 public interface TrainerConfig {
 
     /** Where student checkpoints are written; relative paths resolve against the working directory. */
     @WithDefault("runs/checkpoints")
     String checkpointDir();
+
+    /** Whether the consume-train-publish loop runs (off only for tests of the HTTP surface). */
+    @WithDefault("true")
+    boolean enabled();
+
+    /** The distillation run this trainer serves; one trainer per run. */
+    @WithDefault("default")
+    String runId();
+
+    /** Version 0 of the student: a checkpoint directory (ours or Hugging Face GPT-2). Required when enabled. */
+    Optional<String> initialCheckpoint();
+
+    /** Apicurio Registry native API, e.g. http://registry:8080/apis/registry/v3. */
+    @WithDefault("http://localhost:8080/apis/registry/v3")
+    String registryUrl();
+
+    @WithDefault("minillm")
+    String objective();
+
+    @WithDefault("4")
+    int epochs();
+
+    @WithDefault("8")
+    int miniBatch();
+
+    /** Valid rollouts that make a round (one checkpoint). */
+    @WithDefault("64")
+    int rolloutsPerRound();
+
+    @WithDefault("5e-4")
+    double learningRate();
+
+    /** Rollouts sampled with a student more than this many versions old are dropped and counted. */
+    @WithDefault("2")
+    int maxStaleness();
+
+    @WithDefault("0")
+    long seed();
+
+    /** Stop after this many rounds (0 = run until shut down). */
+    @WithDefault("0")
+    int maxRounds();
+
+    @WithDefault("1s")
+    Duration pollTimeout();
+
+    Topics topics();
+
+    interface Topics {
+        @WithDefault("distill.rollouts")
+        String rollouts();
+
+        @WithDefault("distill.checkpoints")
+        String checkpoints();
+
+        @WithDefault("distill.dead-letters")
+        String deadLetters();
+    }
 }

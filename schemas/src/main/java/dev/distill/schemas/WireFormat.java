@@ -1,0 +1,30 @@
+package dev.distill.schemas;
+
+import java.util.Map;
+
+/**
+ * Serde settings shared by every producer and consumer of the platform's topics: Apicurio's Avro
+ * serde writing the Confluent wire format (magic byte 0, 4-byte content id, Avro binary, no headers),
+ * so that Confluent's own clients read and write the same bytes through the registry's
+ * {@code /apis/ccompat/v7} API. Plain strings: callers merge them into their Kafka client config.
+ */
+public final class WireFormat {
+    public static final String SERIALIZER = "io.apicurio.registry.serde.avro.AvroKafkaSerializer";
+    public static final String DESERIALIZER = "io.apicurio.registry.serde.avro.AvroKafkaDeserializer";
+
+    private WireFormat() {}
+
+    /** @param registryUrl the registry's native API, e.g. http://host:8080/apis/registry/v3 */
+    public static Map<String, String> serdeConfig(String registryUrl) {
+        return Map.of(
+                "apicurio.registry.url", registryUrl,
+                // Confluent framing: the id travels in the payload, as a 4-byte int, and it is the
+                // content id, which is what the ccompat API calls a schema id.
+                "apicurio.registry.headers.enabled", "false",
+                "apicurio.registry.id-handler", "io.apicurio.registry.serde.Default4ByteIdHandler",
+                "apicurio.registry.use-id", "contentId",
+                // Subject = <topic>-value (Confluent's TopicNameStrategy); producers register on first use.
+                "apicurio.registry.auto-register", "true",
+                "apicurio.registry.use-specific-avro-reader", "true");
+    }
+}

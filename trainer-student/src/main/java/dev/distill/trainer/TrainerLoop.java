@@ -1,0 +1,276 @@
+package dev.distill.trainer;
+
+import ai.djl.ndarray.NDManager;
+import dev.distill.core.checkpoint.CheckpointManifest;
+import dev.distill.core.checkpoint.Checkpoints;
+import dev.distill.core.data.InvalidRolloutException;
+import dev.distill.core.data.Rollout;
+import dev.distill.core.model.GptConfig;
+import dev.distill.core.train.StudentTrainer;
+import dev.distill.schemas.DeadLetters;
+import dev.distill.schemas.avro.CheckpointEvent;
+import dev.distill.schemas.avro.DeadLetter;
+import dev.distill.schemas.avro.ModelConfig;
+import dev.distill.schemas.avro.OffsetRange;
+import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.jboss.logging.Logger;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The trainer's consume-train-publish loop. A round is every record polled since the last round once
+ * enough valid rollouts have arrived; it is trained in (partition, offset) order, written as checkpoint
+ * v+1, and then ONE Kafka transaction publishes the CheckpointEvent and the round's dead letters and
+ * commits the round's offsets (with "v=..;sha=.." as commit metadata). A crash before that commit
+ * leaves offsets at the previous checkpoint, so the restarted trainer re-trains the same rollouts from
+ * the same weights: nothing lost, nothing trained twice.
+ */
+final class TrainerLoop implements Runnable {
+    private static final Logger LOG = Logger.getLogger(TrainerLoop.class);
+    private static final String SERVICE = "trainer-student";
+
+    private final TrainerSettings s;
+    private final TrainerStats stats;
+    private volatile boolean running = true;
+    private volatile KafkaConsumer<String, byte[]> consumer;
+
+    TrainerLoop(TrainerSettings settings, TrainerStats stats) {
+        this.s = settings;
+        this.stats = stats;
+    }
+
+    /** Asks the loop to stop after the current poll or round; an unfinished round is not committed. */
+    void stop() {
+        running = false;
+        KafkaConsumer<String, byte[]> c = consumer;
+        if (c != null) {
+            c.wakeup();
+        }
+    }
+
+    /** One polled record, decoded or not. */
+    private record Polled(ConsumerRecord<String, byte[]> record, Rollout rollout, DeadLetter deadLetter) {}
+
+    @Override
+    public void run() {
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(KafkaClients.consumer(s));
+             KafkaProducer<String, Object> producer = new KafkaProducer<>(KafkaClients.producer(s));
+             AvroKafkaDeserializer<dev.distill.schemas.avro.Rollout> decoder = new AvroKafkaDeserializer<>();
+             NDManager root = NDManager.newBaseManager()) {
+            consumer = c;
+            decoder.configure(KafkaClients.avro(s), false);
+            producer.initTransactions();
+            List<TopicPartition> partitions = c.partitionsFor(s.rolloutsTopic()).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            c.assign(partitions);
+            Recovered start = recover(c, partitions);
+            try (Checkpoints.Loaded student = Checkpoints.load(start.dir(), root);
+                 StudentTrainer trainer = new StudentTrainer(student.model(), start.version(), s.trainerConfig())) {
+                if (start.manifest() != null && start.manifest().optimizerSha256() != null) {
+                    trainer.optimizer().load(Checkpoints.readOptimizerState(start.dir(), start.manifest()));
+                }
+                stats.version.set(start.version());
+                stats.state.set("RUNNING");
+                LOG.infof("trainer for run %s resumes at version %d from %s", s.runId(), start.version(), start.dir());
+                loop(c, producer, decoder, trainer, student.model().config());
+            }
+            stats.state.set("STOPPED");
+        } catch (WakeupException e) {
+            stats.state.set("STOPPED");
+        } catch (Exception | Error e) {
+            stats.failure.set(e.getMessage());
+            stats.state.set("FAILED");
+            LOG.error("trainer loop failed; offsets stay at the last published checkpoint", e);
+        }
+    }
+
+    private void loop(KafkaConsumer<String, byte[]> c, KafkaProducer<String, Object> producer,
+                      AvroKafkaDeserializer<dev.distill.schemas.avro.Rollout> decoder, StudentTrainer trainer,
+                      GptConfig model) throws IOException {
+        List<Polled> round = new ArrayList<>();
+        int valid = 0;
+        while (running && (s.maxRounds() <= 0 || stats.rounds.get() < s.maxRounds())) {
+            ConsumerRecords<String, byte[]> records;
+            try {
+                records = c.poll(s.pollTimeout());
+            } catch (WakeupException e) {
+                return;
+            }
+            for (ConsumerRecord<String, byte[]> r : records) {
+                Polled p = decode(r, decoder, model.vocabSize());
+                round.add(p);
+                valid += p.rollout() != null ? 1 : 0;
+            }
+            if (valid >= s.rolloutsPerRound()) {
+                trainAndPublish(round, trainer, producer, c, model);
+                round = new ArrayList<>();
+                valid = 0;
+            }
+        }
+    }
+
+    private Polled decode(ConsumerRecord<String, byte[]> r, AvroKafkaDeserializer<dev.distill.schemas.avro.Rollout> decoder,
+                          int vocab) {
+        String source = r.topic() + "-" + r.partition() + "@" + r.offset();
+        try {
+            if (r.value() == null) {
+                throw new IllegalArgumentException("record has no value");
+            }
+            Rollout rollout = RolloutRecords.toCore(decoder.deserialize(r.topic(), r.headers(), r.value()), source);
+            rollout.validate(vocab);
+            return new Polled(r, rollout, null);
+        } catch (InvalidRolloutException | IllegalArgumentException | org.apache.kafka.common.errors.SerializationException e) {
+            LOG.warnf("dead-lettering %s: %s", source, e.getMessage());
+            return new Polled(r, null, DeadLetters.of(r.topic(), r.partition(), r.offset(), r.key(), r.value(), e, SERVICE));
+        } catch (RuntimeException e) {
+            // The serde wraps registry and Avro errors in assorted runtime exceptions: all mean "cannot decode".
+            LOG.warnf("dead-lettering undecodable %s: %s", source, e.getMessage());
+            return new Polled(r, null, DeadLetters.of(r.topic(), r.partition(), r.offset(), r.key(), r.value(), e, SERVICE));
+        }
+    }
+
+    private void trainAndPublish(List<Polled> round, StudentTrainer trainer, KafkaProducer<String, Object> producer,
+                                 KafkaConsumer<String, byte[]> c, GptConfig model) throws IOException {
+        List<Polled> ordered = new ArrayList<>(round);
+        // (partition, offset) order: replay reads the same ranges and must train in the same order.
+        ordered.sort(Comparator.<Polled>comparingInt(p -> p.record().partition()).thenComparingLong(p -> p.record().offset()));
+        List<Rollout> rollouts = ordered.stream().filter(p -> p.rollout() != null).map(Polled::rollout).toList();
+        moveAsideUnpublished(s.runDir().resolve("v" + (trainer.version() + 1)));
+        long t0 = System.nanoTime();
+        StudentTrainer.Round result = trainer.trainRound(rollouts, List.of(), s.runDir(), l -> { });
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        long tokens = rollouts.stream().mapToLong(Rollout::length).sum() * s.epochs();
+
+        Map<TopicPartition, long[]> ranges = new TreeMap<>(Comparator.comparing(TopicPartition::toString));
+        for (Polled p : ordered) {
+            TopicPartition tp = new TopicPartition(p.record().topic(), p.record().partition());
+            long[] r = ranges.computeIfAbsent(tp, k -> new long[] {Long.MAX_VALUE, -1});
+            r[0] = Math.min(r[0], p.record().offset());
+            r[1] = Math.max(r[1], p.record().offset());
+        }
+        String commitMeta = "v=" + result.version() + ";sha=" + result.manifest().weightsSha256();
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        List<OffsetRange> lineage = new ArrayList<>();
+        ranges.forEach((tp, r) -> {
+            offsets.put(tp, new OffsetAndMetadata(r[1] + 1, commitMeta));
+            lineage.add(new OffsetRange(tp.topic(), tp.partition(), r[0], r[1]));
+        });
+        CheckpointEvent event = event(result, model, lineage, seconds, tokens, round.size() - rollouts.size());
+
+        producer.beginTransaction();
+        try {
+            producer.send(new ProducerRecord<>(s.checkpointsTopic(), s.runId(), event));
+            for (Polled p : ordered) {
+                if (p.deadLetter() != null) {
+                    producer.send(new ProducerRecord<>(s.deadLettersTopic(), p.record().key(), p.deadLetter()));
+                }
+            }
+            producer.sendOffsetsToTransaction(offsets, c.groupMetadata());
+            producer.commitTransaction();
+        } catch (RuntimeException e) {
+            producer.abortTransaction();
+            throw e;
+        }
+        stats.rounds.incrementAndGet();
+        stats.version.set(result.version());
+        stats.rolloutsTrained.addAndGet(result.used().size());
+        stats.droppedStale.addAndGet(result.droppedStale().size());
+        stats.deadLettered.addAndGet(round.size() - rollouts.size());
+        stats.responseTokens.addAndGet(tokens);
+        stats.lastTokensPerSecond.set(tokens / seconds);
+        stats.lastLoss.set(result.steps().isEmpty() ? Double.NaN : result.steps().get(result.steps().size() - 1).loss());
+        LOG.infof("published checkpoint v%d of run %s: %d rollouts, %d stale, %d dead-lettered, %.0f tokens/s",
+                result.version(), s.runId(), result.used().size(), result.droppedStale().size(),
+                round.size() - rollouts.size(), tokens / seconds);
+    }
+
+    private CheckpointEvent event(StudentTrainer.Round result, GptConfig model, List<OffsetRange> lineage, double seconds,
+                                  long tokens, int deadLettered) throws IOException {
+        CheckpointManifest m = result.manifest();
+        Map<String, Double> metrics = new TreeMap<>();
+        result.steps().stream().flatMap(st -> st.parts().entrySet().stream())
+                .forEach(e -> metrics.merge(e.getKey(), e.getValue() / result.steps().size(), Double::sum));
+        metrics.put("loss", result.steps().stream().mapToDouble(StudentTrainer.StepLog::loss).average().orElse(Double.NaN));
+        metrics.put("grad_norm", result.steps().stream().mapToDouble(StudentTrainer.StepLog::gradNorm).average().orElse(Double.NaN));
+        metrics.put("rollouts", (double) result.used().size());
+        metrics.put("dropped_stale", (double) result.droppedStale().size());
+        metrics.put("dead_lettered", (double) deadLettered);
+        metrics.put("response_tokens_per_second", tokens / seconds);
+        return CheckpointEvent.newBuilder()
+                .setRunId(s.runId())
+                .setVersion(result.version())
+                .setStep(m.step())
+                .setUri(result.dir().toAbsolutePath().toUri().toString())
+                .setSha256(m.weightsSha256())
+                .setSizeBytes(Files.size(result.dir().resolve(Checkpoints.WEIGHTS)))
+                .setModelConfig(new ModelConfig(model.vocabSize(), model.nPositions(), model.nEmbd(), model.nLayer(),
+                        model.nHead()))
+                .setParentVersion(m.parentVersion())
+                .setLineage(lineage)
+                .setConfigHash(m.configHash())
+                .setSeed(s.seed())
+                .setTrainMetrics(metrics)
+                .setCreatedAt(Instant.now())
+                .build();
+    }
+
+    /** Where training resumes: the checkpoint named by the committed offsets, or the initial one. */
+    private record Recovered(long version, Path dir, CheckpointManifest manifest) {}
+
+    private Recovered recover(KafkaConsumer<String, byte[]> c, List<TopicPartition> partitions) throws IOException {
+        long version = 0;
+        String sha = null;
+        for (OffsetAndMetadata om : c.committed(new java.util.HashSet<>(partitions)).values()) {
+            if (om == null || om.metadata() == null || !om.metadata().startsWith("v=")) {
+                continue;
+            }
+            Map<String, String> kv = new HashMap<>();
+            for (String part : om.metadata().split(";")) {
+                String[] x = part.split("=", 2);
+                kv.put(x[0], x.length > 1 ? x[1] : "");
+            }
+            long v = Long.parseLong(kv.get("v"));
+            if (v > version) {
+                version = v;
+                sha = kv.get("sha");
+            }
+        }
+        if (version == 0) {
+            return new Recovered(0, s.initialCheckpoint(), Checkpoints.readManifest(s.initialCheckpoint()).orElse(null));
+        }
+        Path dir = s.runDir().resolve("v" + version);
+        CheckpointManifest m = Checkpoints.readManifest(dir).orElseThrow(
+                () -> new IOException("committed offsets name checkpoint v" + s.runId() + " but " + dir + " has no manifest"));
+        if (!m.weightsSha256().equals(sha)) {
+            throw new IOException("checkpoint " + dir + " has weights " + m.weightsSha256() + " but the committed offsets"
+                    + " record " + sha + "; refusing to train on top of a different model");
+        }
+        return new Recovered(version, dir, m);
+    }
+
+    /** A checkpoint directory for a version that was never committed is a crash leftover: keep it aside. */
+    private static void moveAsideUnpublished(Path dir) throws IOException {
+        if (Files.exists(dir)) {
+            Path aside = dir.resolveSibling(dir.getFileName() + ".unpublished-" + System.currentTimeMillis());
+            Files.move(dir, aside);
+            LOG.warnf("moved unpublished checkpoint %s aside to %s", dir, aside);
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package dev.distill.trainer;
+
+import dev.distill.core.objective.Objective;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import java.nio.file.Path;
+import java.util.function.Supplier;
+
+/** Runs the trainer loop on its own thread for the life of the application. */
+@ApplicationScoped
+public class TrainerService {
+    private static final Logger LOG = Logger.getLogger(TrainerService.class);
+
+    private final TrainerConfig config;
+    private final String bootstrapServers;
+    private final MeterRegistry registry;
+    private final TrainerStats stats = new TrainerStats();
+    private TrainerLoop loop;
+    private Thread thread;
+
+    TrainerService(TrainerConfig config, @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
+                   MeterRegistry registry) {
+        this.config = config;
+        this.bootstrapServers = bootstrapServers;
+        this.registry = registry;
+    }
+
+    void start(@Observes StartupEvent ignored) {
+        registerMetrics();
+        if (!config.enabled()) {
+            stats.state.set("DISABLED");
+            return;
+        }
+        // Fail at start-up, not at the first round, on settings that cannot work.
+        Objective objective = Objective.parse(config.objective());
+        String initial = config.initialCheckpoint().orElseThrow(() -> new IllegalStateException(
+                "distill.trainer.initial-checkpoint is required: the student's version 0"));
+        if (config.rolloutsPerRound() < 2 || config.epochs() < 1 || config.miniBatch() < 1) {
+            throw new IllegalStateException("rollouts-per-round must be >= 2 (advantages are whitened over the batch), "
+                    + "epochs and mini-batch >= 1");
+        }
+        TrainerSettings settings = new TrainerSettings(config.runId(), Path.of(config.checkpointDir()), Path.of(initial),
+                bootstrapServers, config.registryUrl(), config.topics().rollouts(), config.topics().checkpoints(),
+                config.topics().deadLetters(), objective, config.epochs(), config.miniBatch(), config.rolloutsPerRound(),
+                config.learningRate(), config.maxStaleness(), config.seed(), config.maxRounds(), config.pollTimeout());
+        loop = new TrainerLoop(settings, stats);
+        thread = new Thread(loop, "trainer-loop");
+        thread.start();
+    }
+
+    void stop(@Observes ShutdownEvent ignored) throws InterruptedException {
+        if (loop != null) {
+            LOG.info("stopping the trainer loop; an unfinished round is not committed and will be re-trained");
+            loop.stop();
+            thread.join(60_000);
+        }
+    }
+
+    TrainerStats stats() {
+        return stats;
+    }
+
+    private void registerMetrics() {
+        gauge("distill.trainer.rollouts.trained", () -> stats.rolloutsTrained.get());
+        gauge("distill.trainer.response.tokens", () -> stats.responseTokens.get());
+        gauge("distill.trainer.rollouts.dropped.stale", () -> stats.droppedStale.get());
+        gauge("distill.trainer.dead.letters", () -> stats.deadLettered.get());
+        gauge("distill.trainer.rounds", () -> stats.rounds.get());
+        gauge("distill.trainer.version", () -> stats.version.get());
+        gauge("distill.trainer.loss", stats.lastLoss::get);
+        gauge("distill.trainer.tokens.per.second", stats.lastTokensPerSecond::get);
+    }
+
+    private void gauge(String name, Supplier<Number> value) {
+        Gauge.builder(name, value).register(registry);
+    }
+}
