@@ -48,12 +48,19 @@ final class TrainerLoop implements Runnable {
 
     private final TrainerSettings s;
     private final TrainerStats stats;
+    private final Runnable beforeCommit;
     private volatile boolean running = true;
     private volatile KafkaConsumer<String, byte[]> consumer;
 
     TrainerLoop(TrainerSettings settings, TrainerStats stats) {
+        this(settings, stats, () -> { });
+    }
+
+    /** @param beforeCommit runs between writing a checkpoint and committing it (tests inject crashes here) */
+    TrainerLoop(TrainerSettings settings, TrainerStats stats, Runnable beforeCommit) {
         this.s = settings;
         this.stats = stats;
+        this.beforeCommit = beforeCommit;
     }
 
     /** Asks the loop to stop after the current poll or round; an unfinished round is not committed. */
@@ -104,8 +111,9 @@ final class TrainerLoop implements Runnable {
     private void loop(KafkaConsumer<String, byte[]> c, KafkaProducer<String, Object> producer,
                       AvroKafkaDeserializer<dev.distill.schemas.avro.Rollout> decoder, StudentTrainer trainer,
                       GptConfig model) throws IOException {
-        List<Polled> round = new ArrayList<>();
-        int valid = 0;
+        // Records in poll order; within a partition that is offset order, so any prefix of this list
+        // covers a contiguous offset range per partition and can be committed as such.
+        List<Polled> pending = new ArrayList<>();
         while (running && (s.maxRounds() <= 0 || stats.rounds.get() < s.maxRounds())) {
             ConsumerRecords<String, byte[]> records;
             try {
@@ -114,16 +122,26 @@ final class TrainerLoop implements Runnable {
                 return;
             }
             for (ConsumerRecord<String, byte[]> r : records) {
-                Polled p = decode(r, decoder, model.vocabSize());
-                round.add(p);
-                valid += p.rollout() != null ? 1 : 0;
+                pending.add(decode(r, decoder, model.vocabSize()));
             }
-            if (valid >= s.rolloutsPerRound()) {
-                trainAndPublish(round, trainer, producer, c, model);
-                round = new ArrayList<>();
-                valid = 0;
+            int cut = roundEnd(pending);
+            while (cut > 0 && running && (s.maxRounds() <= 0 || stats.rounds.get() < s.maxRounds())) {
+                trainAndPublish(new ArrayList<>(pending.subList(0, cut)), trainer, producer, c, model);
+                pending = new ArrayList<>(pending.subList(cut, pending.size()));
+                cut = roundEnd(pending);
             }
         }
+    }
+
+    /** Length of the prefix holding exactly rolloutsPerRound valid rollouts, or 0 if there are fewer. */
+    private int roundEnd(List<Polled> pending) {
+        int valid = 0;
+        for (int i = 0; i < pending.size(); i++) {
+            if (pending.get(i).rollout() != null && ++valid == s.rolloutsPerRound()) {
+                return i + 1;
+            }
+        }
+        return 0;
     }
 
     private Polled decode(ConsumerRecord<String, byte[]> r, AvroKafkaDeserializer<dev.distill.schemas.avro.Rollout> decoder,
@@ -133,7 +151,15 @@ final class TrainerLoop implements Runnable {
             if (r.value() == null) {
                 throw new IllegalArgumentException("record has no value");
             }
+            if (r.value().length < 5 || r.value()[0] != 0) {
+                throw new IllegalArgumentException("value is not in the Confluent wire format (magic byte 0, 4-byte "
+                        + "schema id, Avro): " + r.value().length + " bytes starting with " + (r.value().length == 0 ? "nothing"
+                        : String.format("0x%02x", r.value()[0])));
+            }
             Rollout rollout = RolloutRecords.toCore(decoder.deserialize(r.topic(), r.headers(), r.value()), source);
+            if (!rollout.runId().equals(s.runId())) {
+                return new Polled(r, null, null); // another run's rollout on a shared topic: not ours, not poison
+            }
             rollout.validate(vocab);
             return new Polled(r, rollout, null);
         } catch (InvalidRolloutException | IllegalArgumentException | org.apache.kafka.common.errors.SerializationException e) {
@@ -172,8 +198,10 @@ final class TrainerLoop implements Runnable {
             offsets.put(tp, new OffsetAndMetadata(r[1] + 1, commitMeta));
             lineage.add(new OffsetRange(tp.topic(), tp.partition(), r[0], r[1]));
         });
-        CheckpointEvent event = event(result, model, lineage, seconds, tokens, round.size() - rollouts.size());
+        int deadLettered = (int) ordered.stream().filter(p -> p.deadLetter() != null).count();
+        CheckpointEvent event = event(result, model, lineage, seconds, tokens, deadLettered);
 
+        beforeCommit.run();
         producer.beginTransaction();
         try {
             producer.send(new ProducerRecord<>(s.checkpointsTopic(), s.runId(), event));
@@ -192,13 +220,13 @@ final class TrainerLoop implements Runnable {
         stats.version.set(result.version());
         stats.rolloutsTrained.addAndGet(result.used().size());
         stats.droppedStale.addAndGet(result.droppedStale().size());
-        stats.deadLettered.addAndGet(round.size() - rollouts.size());
+        stats.deadLettered.addAndGet(deadLettered);
         stats.responseTokens.addAndGet(tokens);
         stats.lastTokensPerSecond.set(tokens / seconds);
         stats.lastLoss.set(result.steps().isEmpty() ? Double.NaN : result.steps().get(result.steps().size() - 1).loss());
         LOG.infof("published checkpoint v%d of run %s: %d rollouts, %d stale, %d dead-lettered, %.0f tokens/s",
-                result.version(), s.runId(), result.used().size(), result.droppedStale().size(),
-                round.size() - rollouts.size(), tokens / seconds);
+                result.version(), s.runId(), result.used().size(), result.droppedStale().size(), deadLettered,
+                tokens / seconds);
     }
 
     private CheckpointEvent event(StudentTrainer.Round result, GptConfig model, List<OffsetRange> lineage, double seconds,

@@ -1,0 +1,276 @@
+package dev.distill.trainer;
+
+import ai.djl.ndarray.NDManager;
+import dev.distill.core.checkpoint.CheckpointManifest;
+import dev.distill.core.checkpoint.Checkpoints;
+import dev.distill.core.data.Rollout;
+import dev.distill.core.generation.TeacherMixedSampler;
+import dev.distill.core.model.Gpt;
+import dev.distill.core.model.GptConfig;
+import dev.distill.core.objective.Objective;
+import dev.distill.localstack.LocalStack;
+import dev.distill.schemas.WireFormat;
+import dev.distill.schemas.avro.CheckpointEvent;
+import dev.distill.schemas.avro.DeadLetter;
+import dev.distill.schemas.avro.OffsetRange;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The trainer loop against the real broker and registry processes of the local stack. */
+@Tag("integration")
+class TrainerLoopKafkaTest {
+    static final int VOCAB = 22;
+    static final String CHECKPOINTS = "distill.checkpoints";
+    static final String DEAD_LETTERS = "distill.dead-letters";
+
+    static Path work;
+    static LocalStack stack;
+    static NDManager root;
+    static Gpt teacher;
+    static Gpt studentInit;
+    static Path initDir;
+
+    @BeforeAll
+    static void startStack() throws Exception {
+        work = Files.createDirectories(Path.of("target", "trainer-kafka-test-" + System.currentTimeMillis()));
+        stack = LocalStack.start(LocalStack.Options.defaults().workDir(work.resolve("stack")));
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.bootstrapServers()))) {
+            admin.createTopics(List.of(new NewTopic(CHECKPOINTS, 1, (short) 1),
+                    new NewTopic(DEAD_LETTERS, 1, (short) 1))).all().get();
+        }
+        root = NDManager.newBaseManager();
+        teacher = Gpt.create(new GptConfig(VOCAB, 32, 16, 1, 2, null, 1e-5, true, 21), root, 1);
+        studentInit = Gpt.create(new GptConfig(VOCAB, 32, 16, 1, 2, null, 1e-5, true, 21), root, 2);
+        initDir = work.resolve("student-init");
+        Checkpoints.save(studentInit, null, CheckpointManifest.of(0, null, 0, 2L, null, null), initDir);
+    }
+
+    @AfterAll
+    static void stopStack() {
+        if (stack != null) {
+            stack.close();
+        }
+        if (root != null) {
+            root.close();
+        }
+    }
+
+    /** Each test has its own rollouts topic (two partitions), so lineage counts only its own records. */
+    static String rolloutsTopic(String runId) throws Exception {
+        String topic = "distill.rollouts." + runId;
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.bootstrapServers()))) {
+            if (!admin.listTopics().names().get().contains(topic)) {
+                admin.createTopics(List.of(new NewTopic(topic, 2, (short) 1))).all().get();
+            }
+        }
+        return topic;
+    }
+
+    static TrainerSettings settings(String runId, int maxRounds) throws Exception {
+        return new TrainerSettings(runId, work.resolve("checkpoints"), initDir, stack.bootstrapServers(),
+                stack.registryUrl(), rolloutsTopic(runId), CHECKPOINTS, DEAD_LETTERS, Objective.MINILLM, 2, 4, 8, 1e-3, 2, 7,
+                maxRounds, Duration.ofMillis(200));
+    }
+
+    static List<Rollout> rollouts(String runId, int n, long seed) {
+        List<TeacherMixedSampler.Prompt> prompts = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            prompts.add(new TeacherMixedSampler.Prompt(runId + "-p" + seed + "-" + i, new int[] {i % 20, (i + 3) % 20, 20}));
+        }
+        return TeacherMixedSampler.sample(teacher, studentInit, 0, runId, prompts,
+                new TeacherMixedSampler.Config(0.2, 6, 4, 21, seed, "random-teacher"));
+    }
+
+    static void publish(String topic, List<Rollout> rollouts) {
+        Map<String, Object> p = new HashMap<>(WireFormat.serdeConfig(stack.registryUrl()));
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, WireFormat.SERIALIZER);
+        try (KafkaProducer<String, Object> producer = new KafkaProducer<>(p)) {
+            for (Rollout r : rollouts) {
+                producer.send(new ProducerRecord<>(topic, r.promptId(), AvroRollouts.toAvro(r)));
+            }
+        }
+    }
+
+    static void publishGarbage(String topic, String key) {
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()))) {
+            producer.send(new ProducerRecord<>(topic, key, "this is not avro".getBytes()));
+        }
+    }
+
+    static <T> List<ConsumerRecord<String, T>> readAll(String topic, boolean avro) {
+        Map<String, Object> p = new HashMap<>(WireFormat.serdeConfig(stack.registryUrl()));
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, avro ? WireFormat.DESERIALIZER : ByteArrayDeserializer.class.getName());
+        List<ConsumerRecord<String, T>> out = new ArrayList<>();
+        try (KafkaConsumer<String, T> c = new KafkaConsumer<>(p)) {
+            List<TopicPartition> tps = c.partitionsFor(topic).stream().map(i -> new TopicPartition(topic, i.partition())).toList();
+            c.assign(tps);
+            c.seekToBeginning(tps);
+            Map<TopicPartition, Long> end = c.endOffsets(tps);
+            long deadline = System.currentTimeMillis() + 30_000;
+            while (tps.stream().anyMatch(tp -> c.position(tp) < end.get(tp)) && System.currentTimeMillis() < deadline) {
+                c.poll(Duration.ofMillis(200)).forEach(out::add);
+            }
+        }
+        return out;
+    }
+
+    static List<CheckpointEvent> events(String runId) {
+        List<CheckpointEvent> out = new ArrayList<>();
+        for (ConsumerRecord<String, CheckpointEvent> r : TrainerLoopKafkaTest.<CheckpointEvent>readAll(CHECKPOINTS, true)) {
+            if (r.key().equals(runId)) {
+                out.add(r.value());
+            }
+        }
+        return out;
+    }
+
+    static TrainerStats run(TrainerLoop loop, TrainerStats stats) throws InterruptedException {
+        Thread t = new Thread(loop);
+        t.start();
+        t.join(180_000);
+        assertTrue(!t.isAlive(), "trainer loop did not finish");
+        return stats;
+    }
+
+    /** Every offset of every trained round appears in exactly one lineage range, from 0 without gaps. */
+    static long assertContiguousLineage(List<CheckpointEvent> events) {
+        Map<Integer, Long> next = new HashMap<>();
+        long covered = 0;
+        for (CheckpointEvent e : events) {
+            for (OffsetRange r : e.getLineage()) {
+                assertEquals((long) next.getOrDefault(r.getPartition(), 0L), r.getFromOffset(),
+                        "lineage of v" + e.getVersion() + " must continue where the previous checkpoint stopped");
+                next.put(r.getPartition(), r.getToOffset() + 1);
+                covered += r.getToOffset() - r.getFromOffset() + 1;
+            }
+        }
+        return covered;
+    }
+
+    @Test
+    void publishesCheckpointsWithLineageAndDeadLettersPoisonRecords() throws Exception {
+        String run = "lineage";
+        String topic = rolloutsTopic(run);
+        publishGarbage(topic, run + "-garbage");
+        List<Rollout> nan = rollouts(run, 1, 99);
+        nan.get(0).teacherLogProbs()[0] = Float.NaN;
+        publish(topic, nan);
+        publish(topic, rollouts("another-run", 1, 5)); // shared topics carry other runs: skipped, not dead-lettered
+        publish(topic, rollouts(run, 16, 1));
+
+        TrainerStats stats = new TrainerStats();
+        run(new TrainerLoop(settings(run, 2), stats), stats);
+        assertEquals("STOPPED", stats.state.get(), String.valueOf(stats.failure.get()));
+        List<CheckpointEvent> events = events(run);
+        assertEquals(List.of(1L, 2L), events.stream().map(CheckpointEvent::getVersion).toList());
+        assertEquals(0L, events.get(0).getParentVersion());
+        assertEquals(1L, events.get(1).getParentVersion());
+        for (CheckpointEvent e : events) {
+            Path dir = Path.of(URI.create(e.getUri()));
+            assertEquals(Checkpoints.sha256(dir.resolve(Checkpoints.WEIGHTS)), e.getSha256());
+            assertEquals(Files.size(dir.resolve(Checkpoints.WEIGHTS)), e.getSizeBytes());
+            assertTrue(e.getTrainMetrics().get("loss").isNaN() == false, e.getTrainMetrics().toString());
+        }
+        assertEquals(19, assertContiguousLineage(events), "16 rollouts, 2 poison records, 1 of another run: each in one round");
+        assertEquals(16.0, events.stream().mapToDouble(e -> e.getTrainMetrics().get("rollouts")).sum());
+
+        List<DeadLetter> dead = new ArrayList<>();
+        for (ConsumerRecord<String, DeadLetter> r : TrainerLoopKafkaTest.<DeadLetter>readAll(DEAD_LETTERS, true)) {
+            if (r.value().getTopic().equals(topic)) {
+                dead.add(r.value());
+            }
+        }
+        assertEquals(2, dead.size(), dead.toString());
+        assertTrue(dead.stream().anyMatch(d -> d.getError().contains("teacher log-prob at token 0 is NaN")), dead.toString());
+        assertTrue(dead.stream().anyMatch(d -> new String(d.getPayload().array()).equals("this is not avro")
+                && d.getError().contains("not in the Confluent wire format")), dead.toString());
+        assertEquals(2, stats.deadLettered.get());
+        assertEquals(16, stats.rolloutsTrained.get());
+    }
+
+    @Test
+    void checkpointEventsUseTheConfluentWireFormat() throws Exception {
+        String run = "wire";
+        publish(rolloutsTopic(run), rollouts(run, 8, 2));
+        run(new TrainerLoop(settings(run, 1), new TrainerStats()), new TrainerStats());
+        ConsumerRecord<String, byte[]> raw = TrainerLoopKafkaTest.<byte[]>readAll(CHECKPOINTS, false).stream()
+                .filter(r -> r.key().equals(run)).findFirst().orElseThrow();
+        ByteBuffer bytes = ByteBuffer.wrap(raw.value());
+        assertEquals(0, bytes.get(), "magic byte");
+        int id = bytes.getInt();
+        HttpResponse<String> schema = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create(stack.confluentUrl() + "/schemas/ids/" + id)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, schema.statusCode(), schema.body());
+        assertTrue(schema.body().contains("CheckpointEvent"), schema.body());
+        assertTrue(raw.headers().toArray().length == 0, "no Apicurio headers: the id travels in the payload");
+    }
+
+    @Test
+    void aCrashBeforeCommitRetrainsTheSameRolloutsToTheSameWeights() throws Exception {
+        String run = "crash";
+        publish(rolloutsTopic(run), rollouts(run, 16, 3));
+        AtomicInteger commits = new AtomicInteger();
+        TrainerStats crashed = new TrainerStats();
+        run(new TrainerLoop(settings(run, 2), crashed, () -> {
+            if (commits.incrementAndGet() == 2) {
+                throw new IllegalStateException("simulated crash after writing checkpoint v2, before committing it");
+            }
+        }), crashed);
+        assertEquals("FAILED", crashed.state.get());
+        assertEquals(List.of(1L), events(run).stream().map(CheckpointEvent::getVersion).toList());
+        Path runDir = work.resolve("checkpoints").resolve(run);
+        String unpublishedSha = Checkpoints.readManifest(runDir.resolve("v2")).orElseThrow().weightsSha256();
+
+        TrainerStats restarted = new TrainerStats();
+        run(new TrainerLoop(settings(run, 1), restarted), restarted);
+        List<CheckpointEvent> events = events(run);
+        assertEquals(List.of(1L, 2L), events.stream().map(CheckpointEvent::getVersion).toList(), "v2 published once");
+        assertEquals(16, assertContiguousLineage(events), "every rollout trained exactly once");
+        assertEquals(unpublishedSha, events.get(1).getSha256(), "re-training the same slice gives the same weights");
+        try (Stream<Path> aside = Files.list(runDir)) {
+            assertEquals(1, aside.filter(p -> p.getFileName().toString().startsWith("v2.unpublished-")).count());
+        }
+    }
+}
