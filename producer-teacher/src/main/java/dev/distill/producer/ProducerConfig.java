@@ -2,15 +2,71 @@ package dev.distill.producer;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
 import java.util.Optional;
 
+/** The producer-teacher's own settings; topic names default to the platform's. */
 @ConfigMapping(prefix = "distill.producer")
 public interface ProducerConfig {
 
-    /** Teacher model identifier; absent means the producer runs but generates nothing. */
+    /** Whether the consume-sample-publish loop runs (off only for tests of the HTTP surface). */
+    @WithDefault("true")
+    boolean enabled();
+
+    @WithDefault("default")
+    String runId();
+
+    /** Teacher checkpoint directory (ours or Hugging Face GPT-2, with its tokenizer). Required when enabled. */
     Optional<String> teacherModel();
 
-    /** Prompts sent to the teacher per request; must be positive. */
+    /** Student version 0, used until the trainer publishes a checkpoint. Required when enabled. */
+    Optional<String> initialStudent();
+
+    @WithDefault("http://localhost:8080/apis/registry/v3")
+    String registryUrl();
+
+    /** sampled (MiniLLM, teacher mix), teacher (SeqKD, alpha = 1) or reference (KD, teacher-forced references). */
+    @WithDefault("sampled")
+    String mode();
+
+    @WithDefault("0.2")
+    double alpha();
+
+    /** k of the support set: teacher top-k union student top-k. */
+    @WithDefault("32")
+    int supportK();
+
+    @WithDefault("64")
+    int maxNewTokens();
+
+    /** Prompts longer than this (in teacher tokens) are dead-lettered. */
+    @WithDefault("448")
+    int maxPromptTokens();
+
+    /** Prompts sampled together in one batch; must be positive. */
     @WithDefault("8")
     int batchSize();
+
+    @WithDefault("0")
+    long seed();
+
+    @WithDefault("500ms")
+    Duration pollTimeout();
+
+    Topics topics();
+
+    interface Topics {
+        @WithDefault("distill.prompts")
+        String prompts();
+
+        @WithDefault("distill.rollouts")
+        String rollouts();
+
+        @WithDefault("distill.checkpoints")
+        String checkpoints();
+
+        @WithDefault("distill.dead-letters")
+        String deadLetters();
+    }
 }

@@ -5,10 +5,7 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
-/**
- * Bean Validation is not on the classpath, so invalid settings surface here as DOWN with a
- * reason rather than as a start-up failure that hides the cause from the orchestrator.
- */
+/** The configuration as the probe sees it; invalid settings are DOWN with the reason. */
 @Readiness
 @ApplicationScoped
 public class ProducerConfigReadiness implements HealthCheck {
@@ -30,9 +27,11 @@ public class ProducerConfigReadiness implements HealthCheck {
         var response = HealthCheckResponse.named(NAME)
                 // Reported as "none" instead of omitted so an idle producer is visible from the probe.
                 .withData("teacher-model", config.teacherModel().orElse("none"))
+                .withData("mode", config.mode())
                 .withData("batch-size", config.batchSize());
-        if (config.batchSize() <= 0) {
-            return response.withData("reason", "distill.producer.batch-size must be positive").down().build();
+        String problem = ProducerSettings.problem(config);
+        if (problem != null) {
+            return response.withData("reason", problem).down().build();
         }
         return response.up().build();
     }

@@ -2,6 +2,7 @@ package dev.distill.producer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.time.Duration;
 import java.util.Optional;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.junit.jupiter.api.Test;
@@ -9,30 +10,47 @@ import org.junit.jupiter.api.Test;
 /** The DOWN path cannot be reached through the running app without breaking its config, so test it directly. */
 class ProducerConfigReadinessTest {
 
-    private static ProducerConfig config(String model, int batchSize) {
+    private static ProducerConfig config(String model, int batchSize, String mode) {
         return new ProducerConfig() {
-            @Override
-            public Optional<String> teacherModel() {
-                return Optional.ofNullable(model);
-            }
-
-            @Override
-            public int batchSize() {
-                return batchSize;
-            }
+            @Override public boolean enabled() { return true; }
+            @Override public String runId() { return "run"; }
+            @Override public Optional<String> teacherModel() { return Optional.ofNullable(model); }
+            @Override public Optional<String> initialStudent() { return Optional.of("student"); }
+            @Override public String registryUrl() { return "http://registry"; }
+            @Override public String mode() { return mode; }
+            @Override public double alpha() { return 0.2; }
+            @Override public int supportK() { return 32; }
+            @Override public int maxNewTokens() { return 64; }
+            @Override public int maxPromptTokens() { return 448; }
+            @Override public int batchSize() { return batchSize; }
+            @Override public long seed() { return 0; }
+            @Override public Duration pollTimeout() { return Duration.ofMillis(500); }
+            @Override public Topics topics() { return null; }
         };
     }
 
     @Test
     void nonPositiveBatchSizeIsDown() {
-        HealthCheckResponse r = ProducerConfigReadiness.check(config("teacher", 0));
+        HealthCheckResponse r = ProducerConfigReadiness.check(config("teacher", 0, "sampled"));
         assertEquals(HealthCheckResponse.Status.DOWN, r.getStatus());
         assertEquals("distill.producer.batch-size must be positive", r.getData().orElseThrow().get("reason"));
     }
 
     @Test
+    void unknownModeIsDown() {
+        HealthCheckResponse r = ProducerConfigReadiness.check(config("teacher", 4, "greedy"));
+        assertEquals(HealthCheckResponse.Status.DOWN, r.getStatus());
+    }
+
+    @Test
+    void missingTeacherIsDownWhenEnabled() {
+        HealthCheckResponse r = ProducerConfigReadiness.check(config(null, 4, "sampled"));
+        assertEquals(HealthCheckResponse.Status.DOWN, r.getStatus());
+    }
+
+    @Test
     void configuredTeacherIsReported() {
-        HealthCheckResponse r = ProducerConfigReadiness.check(config("teacher", 4));
+        HealthCheckResponse r = ProducerConfigReadiness.check(config("teacher", 4, "sampled"));
         assertEquals(HealthCheckResponse.Status.UP, r.getStatus());
         assertEquals("teacher", r.getData().orElseThrow().get("teacher-model"));
     }

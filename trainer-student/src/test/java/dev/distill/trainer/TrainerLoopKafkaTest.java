@@ -108,10 +108,11 @@ class TrainerLoopKafkaTest {
     static List<Rollout> rollouts(String runId, int n, long seed) {
         List<TeacherMixedSampler.Prompt> prompts = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            prompts.add(new TeacherMixedSampler.Prompt(runId + "-p" + seed + "-" + i, new int[] {i % 20, (i + 3) % 20, 20}));
+            prompts.add(new TeacherMixedSampler.Prompt(runId + "-p" + seed + "-" + i, new int[] {i % 20, (i + 3) % 20, 20},
+                    seed * 1000 + i));
         }
         return TeacherMixedSampler.sample(teacher, studentInit, 0, runId, prompts,
-                new TeacherMixedSampler.Config(0.2, 6, 4, 21, seed, "random-teacher"));
+                new TeacherMixedSampler.Config(0.2, 6, 4, 21, "random-teacher"));
     }
 
     static void publish(String topic, List<Rollout> rollouts) {

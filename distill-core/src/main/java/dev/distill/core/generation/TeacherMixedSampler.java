@@ -18,7 +18,7 @@ import java.util.SplittableRandom;
 public final class TeacherMixedSampler {
     private TeacherMixedSampler() {}
 
-    public record Config(double alpha, int maxNewTokens, int supportK, int eosId, long seed, String teacherName) {
+    public record Config(double alpha, int maxNewTokens, int supportK, int eosId, String teacherName) {
         public Config {
             if (!(alpha >= 0 && alpha <= 1)) {
                 throw new IllegalArgumentException("alpha must be in [0, 1], got " + alpha);
@@ -29,7 +29,11 @@ public final class TeacherMixedSampler {
         }
     }
 
-    public record Prompt(String promptId, int[] tokens) {}
+    /**
+     * @param seed drives this prompt's draws alone, so a prompt samples the same response whatever batch
+     *             it lands in (producers derive it from run, prompt and student version)
+     */
+    public record Prompt(String promptId, int[] tokens, long seed) {}
 
     public static List<Rollout> sample(Gpt teacher, Gpt behaviour, long behaviourVersion, String runId,
                                        List<Prompt> prompts, Config cfg) {
@@ -43,7 +47,7 @@ public final class TeacherMixedSampler {
         Row[] rows = new Row[b];
         boolean[] live = new boolean[b];
         for (int r = 0; r < b; r++) {
-            rows[r] = new Row(TokenSampler.rowRandom(cfg.seed(), r));
+            rows[r] = new Row(new SplittableRandom(prompts.get(r).seed()));
             live[r] = true;
         }
         int remaining = b;
@@ -77,7 +81,7 @@ public final class TeacherMixedSampler {
         for (int r = 0; r < b; r++) {
             Prompt p = prompts.get(r);
             Rollout.Kind kind = cfg.alpha() == 1 ? Rollout.Kind.TEACHER : Rollout.Kind.SAMPLED;
-            String id = runId + "/" + p.promptId() + "/v" + behaviourVersion + "/s" + cfg.seed() + "/" + r;
+            String id = runId + "/" + p.promptId() + "/v" + behaviourVersion + "/s" + p.seed();
             out.add(rows[r].toRollout(id, p, runId, kind, behaviourVersion, cfg));
         }
         return out;
@@ -171,7 +175,7 @@ public final class TeacherMixedSampler {
             }
             return new Rollout(id, p.promptId(), runId, kind, p.tokens().clone(),
                     ids.stream().mapToInt(Integer::intValue).toArray(), version, cfg.teacherName(), cfg.alpha(),
-                    cfg.seed(), lpArr, lqArr, supportIds.toArray(new int[0][]), supportLogp.toArray(new float[0][]),
+                    p.seed(), lpArr, lqArr, supportIds.toArray(new int[0][]), supportLogp.toArray(new float[0][]),
                     tailArr, null);
         }
     }

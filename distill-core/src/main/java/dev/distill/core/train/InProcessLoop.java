@@ -18,7 +18,7 @@ import java.util.function.IntFunction;
 public final class InProcessLoop {
     private InProcessLoop() {}
 
-    public record Config(TeacherMixedSampler.Config sampler, int promptsPerRound, int rounds, String runId) {}
+    public record Config(TeacherMixedSampler.Config sampler, int promptsPerRound, int rounds, String runId, long seed) {}
 
     public record RoundReport(StudentTrainer.Round round, int rollouts, long responseTokens, double sampleSeconds,
                               double trainSeconds) {}
@@ -36,14 +36,11 @@ public final class InProcessLoop {
             List<TeacherMixedSampler.Prompt> batch = new ArrayList<>();
             for (int i = 0; i < cfg.promptsPerRound(); i++, next++) {
                 int idx = next % prompts.size();
-                batch.add(new TeacherMixedSampler.Prompt("p" + idx, prompts.get(idx)));
+                batch.add(new TeacherMixedSampler.Prompt("p" + idx, prompts.get(idx), cfg.seed() * 1_000_003L + next));
             }
-            TeacherMixedSampler.Config sc = cfg.sampler();
-            TeacherMixedSampler.Config roundSampler = new TeacherMixedSampler.Config(sc.alpha(), sc.maxNewTokens(),
-                    sc.supportK(), sc.eosId(), sc.seed() * 7919 + r, sc.teacherName());
             long t0 = System.nanoTime();
             List<Rollout> rollouts = TeacherMixedSampler.sample(teacher, student, trainer.version(), cfg.runId(), batch,
-                    roundSampler);
+                    cfg.sampler());
             long t1 = System.nanoTime();
             StudentTrainer.Round round = trainer.trainRound(rollouts, pretrain.apply(r), checkpoints, l -> { });
             long t2 = System.nanoTime();

@@ -69,15 +69,15 @@ class StudentTrainerTest {
                 LearningRate.constant(2e-3), 2, seed);
     }
 
-    static TeacherMixedSampler.Config sampler(double alpha, long seed) {
-        return new TeacherMixedSampler.Config(alpha, 10, 4, CountingTask.EOS, seed, "counting-teacher");
+    static TeacherMixedSampler.Config sampler(double alpha) {
+        return new TeacherMixedSampler.Config(alpha, 10, 4, CountingTask.EOS, "counting-teacher");
     }
 
     static List<TeacherMixedSampler.Prompt> prompts(long seed, int n) {
         List<TeacherMixedSampler.Prompt> out = new ArrayList<>();
         List<int[]> p = CountingTask.prompts(seed, n, false);
         for (int i = 0; i < n; i++) {
-            out.add(new TeacherMixedSampler.Prompt("p" + i, p.get(i)));
+            out.add(new TeacherMixedSampler.Prompt("p" + i, p.get(i), seed * 1000 + i));
         }
         return out;
     }
@@ -132,7 +132,7 @@ class StudentTrainerTest {
             double before = heldOutReverseKl(init.model());
             List<int[]> train = CountingTask.prompts(11, 256, false);
             var reports = InProcessLoop.run(teacher, init.model(), trainer, train, StudentTrainerTest::pretrain,
-                    new InProcessLoop.Config(sampler(0.2, 5), 32, 16, "test-run"), tmp, r -> { });
+                    new InProcessLoop.Config(sampler(0.2), 32, 16, "test-run", 5), tmp, r -> { });
             double after = heldOutReverseKl(init.model());
             assertEquals(16, trainer.version());
             assertTrue(after < 0.6 * before, "reverse KL to the teacher on held-out prompts should fall under minillm: "
@@ -144,7 +144,7 @@ class StudentTrainerTest {
     void sameCheckpointRolloutsConfigAndSeedGiveTheSameWeights() throws IOException {
         List<Rollout> rollouts;
         try (Checkpoints.Loaded init = loadInit()) {
-            rollouts = TeacherMixedSampler.sample(teacher, init.model(), 0, "run", prompts(1, 16), sampler(0.2, 9));
+            rollouts = TeacherMixedSampler.sample(teacher, init.model(), 0, "run", prompts(1, 16), sampler(0.2));
         }
         String a = trainOnce(rollouts, 42, tmp.resolve("a"));
         String b = trainOnce(rollouts, 42, tmp.resolve("b"));
@@ -165,8 +165,8 @@ class StudentTrainerTest {
     void dropsAndCountsStaleRolloutsAndRecordsLineage() throws IOException {
         try (Checkpoints.Loaded init = loadInit();
              StudentTrainer trainer = new StudentTrainer(init.model(), 5, config(Objective.MINILLM, 1))) {
-            List<Rollout> fresh = TeacherMixedSampler.sample(teacher, init.model(), 4, "run", prompts(2, 4), sampler(0.2, 1));
-            List<Rollout> old = TeacherMixedSampler.sample(teacher, init.model(), 2, "run", prompts(3, 2), sampler(0.2, 2));
+            List<Rollout> fresh = TeacherMixedSampler.sample(teacher, init.model(), 4, "run", prompts(2, 4), sampler(0.2));
+            List<Rollout> old = TeacherMixedSampler.sample(teacher, init.model(), 2, "run", prompts(3, 2), sampler(0.2));
             List<Rollout> all = new ArrayList<>(fresh);
             all.addAll(old);
             StudentTrainer.Round round = trainer.trainRound(all, List.of(), tmp, l -> { });
@@ -187,7 +187,7 @@ class StudentTrainerTest {
         try (Checkpoints.Loaded init = loadInit();
              StudentTrainer trainer = new StudentTrainer(init.model(), 0, config(Objective.MINILLM, 1))) {
             List<Rollout> rollouts = new ArrayList<>(
-                    TeacherMixedSampler.sample(teacher, init.model(), 0, "run", prompts(4, 4), sampler(0.2, 3)));
+                    TeacherMixedSampler.sample(teacher, init.model(), 0, "run", prompts(4, 4), sampler(0.2)));
             Rollout bad = rollouts.get(2);
             bad.teacherLogProbs()[0] = Float.NaN;
             var e = assertThrows(InvalidRolloutException.class, () -> trainer.trainRound(rollouts, List.of(), tmp, l -> { }));
@@ -202,7 +202,7 @@ class StudentTrainerTest {
     void everyObjectiveTrainsByName() throws IOException {
         List<Rollout> rollouts;
         try (Checkpoints.Loaded init = loadInit()) {
-            rollouts = TeacherMixedSampler.sample(teacher, init.model(), 0, "run", prompts(5, 8), sampler(0.5, 4));
+            rollouts = TeacherMixedSampler.sample(teacher, init.model(), 0, "run", prompts(5, 8), sampler(0.5));
         }
         String initSha = Checkpoints.readManifest(studentInit).orElseThrow().weightsSha256();
         for (String name : List.of("sft", "kd", "seqkd", "minillm", "gkd", "skew-kl")) {

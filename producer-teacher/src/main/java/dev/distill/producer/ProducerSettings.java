@@ -1,0 +1,55 @@
+package dev.distill.producer;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.UUID;
+
+/** Everything the producer loop needs, as a plain value (from {@link ProducerConfig}, or directly in tests). */
+record ProducerSettings(String runId, Path teacher, Path initialStudent, String bootstrapServers, String registryUrl,
+                        Mode mode, double alpha, int supportK, int maxNewTokens, int maxPromptTokens, int batchSize,
+                        long seed, Duration pollTimeout, String promptsTopic, String rolloutsTopic,
+                        String checkpointsTopic, String deadLettersTopic, String instanceId) {
+
+    enum Mode { SAMPLED, TEACHER, REFERENCE }
+
+    String groupId() {
+        return "distill-producer-" + runId;
+    }
+
+    /** Unique per instance: instances of a consumer group are fenced through the group (KIP-447). */
+    String transactionalId() {
+        return groupId() + "-" + instanceId;
+    }
+
+    double effectiveAlpha() {
+        return mode == Mode.TEACHER ? 1.0 : alpha;
+    }
+
+    static ProducerSettings of(ProducerConfig c, String bootstrapServers) {
+        return new ProducerSettings(c.runId(), Path.of(c.teacherModel().orElseThrow()),
+                Path.of(c.initialStudent().orElseThrow()), bootstrapServers, c.registryUrl(),
+                Mode.valueOf(c.mode().toUpperCase(java.util.Locale.ROOT)), c.alpha(), c.supportK(), c.maxNewTokens(),
+                c.maxPromptTokens(), c.batchSize(), c.seed(), c.pollTimeout(), c.topics().prompts(), c.topics().rollouts(),
+                c.topics().checkpoints(), c.topics().deadLetters(), UUID.randomUUID().toString());
+    }
+
+    /** What is wrong with a configuration, or null. */
+    static String problem(ProducerConfig c) {
+        if (c.batchSize() <= 0) {
+            return "distill.producer.batch-size must be positive";
+        }
+        if (!c.mode().matches("(?i)sampled|teacher|reference")) {
+            return "distill.producer.mode must be sampled, teacher or reference, not " + c.mode();
+        }
+        if (!(c.alpha() >= 0 && c.alpha() <= 1)) {
+            return "distill.producer.alpha must be in [0, 1]";
+        }
+        if (c.supportK() < 1 || c.maxNewTokens() < 1 || c.maxPromptTokens() < 1) {
+            return "support-k, max-new-tokens and max-prompt-tokens must be positive";
+        }
+        if (c.enabled() && (c.teacherModel().isEmpty() || c.initialStudent().isEmpty())) {
+            return "distill.producer.teacher-model and initial-student are required";
+        }
+        return null;
+    }
+}
