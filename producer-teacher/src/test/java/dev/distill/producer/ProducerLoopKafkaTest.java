@@ -1,0 +1,303 @@
+package dev.distill.producer;
+
+import ai.djl.ndarray.NDManager;
+import dev.distill.core.checkpoint.CheckpointManifest;
+import dev.distill.core.checkpoint.Checkpoints;
+import dev.distill.core.data.PromptTemplate;
+import dev.distill.core.model.Gpt;
+import dev.distill.core.model.GptConfig;
+import dev.distill.core.tokenizer.HfTokenizer;
+import dev.distill.localstack.LocalStack;
+import dev.distill.schemas.WireFormat;
+import dev.distill.schemas.avro.CheckpointEvent;
+import dev.distill.schemas.avro.DeadLetter;
+import dev.distill.schemas.avro.ModelConfig;
+import dev.distill.schemas.avro.Prompt;
+import dev.distill.schemas.avro.Rollout;
+import dev.distill.schemas.avro.RolloutKind;
+import dev.distill.schemas.avro.TokenScore;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The producer loop against the real broker and registry processes of the local stack. */
+@Tag("integration")
+class ProducerLoopKafkaTest {
+    static final String[] WORDS = {"name", "a", "word", "for", "the", "colour", "of", "sky", "sea", "grass", "blue",
+            "green", "red", "count", "one", "two", "three", "four", "five", "six"};
+
+    static Path work;
+    static LocalStack stack;
+    static NDManager root;
+    static Path teacherDir;
+    static Path studentDir;
+    static Path studentV1Dir;
+    static HfTokenizer tokenizer;
+
+    @BeforeAll
+    static void setUp() throws Exception {
+        work = Files.createDirectories(Path.of("target", "producer-kafka-test-" + System.currentTimeMillis()));
+        stack = LocalStack.start(LocalStack.Options.defaults().workDir(work.resolve("stack")));
+        String tokenizerJson = tokenizerJson();
+        Path tokFile = work.resolve("tokenizer.json");
+        Files.writeString(tokFile, tokenizerJson);
+        tokenizer = HfTokenizer.load(tokFile);
+        int vocab = tokenizer.vocabSize();
+        int eos = tokenizer.eosId().orElseThrow();
+        root = NDManager.newBaseManager();
+        teacherDir = save("teacher", new GptConfig(vocab, 64, 32, 2, 4, null, 1e-5, true, eos), 1, 0);
+        studentDir = save("student", new GptConfig(vocab, 64, 16, 1, 2, null, 1e-5, true, eos), 2, 0);
+        studentV1Dir = save("student-v1", new GptConfig(vocab, 64, 16, 1, 2, null, 1e-5, true, eos), 3, 1);
+        for (Path d : List.of(teacherDir, studentDir, studentV1Dir)) {
+            Files.writeString(d.resolve("tokenizer.json"), tokenizerJson);
+        }
+    }
+
+    static Path save(String name, GptConfig cfg, long seed, long version) throws Exception {
+        try (Gpt m = Gpt.create(cfg, root, seed)) {
+            Path dir = work.resolve(name);
+            Checkpoints.save(m, null, CheckpointManifest.of(version, null, 0, seed, null, null), dir);
+            return dir;
+        }
+    }
+
+    @AfterAll
+    static void tearDown() {
+        if (stack != null) {
+            stack.close();
+        }
+        if (tokenizer != null) {
+            tokenizer.close();
+        }
+        if (root != null) {
+            root.close();
+        }
+    }
+
+    static String tokenizerJson() {
+        StringBuilder vocab = new StringBuilder("\"[UNK]\": 0");
+        for (int i = 0; i < WORDS.length; i++) {
+            vocab.append(", \"").append(WORDS[i]).append("\": ").append(i + 1);
+        }
+        int eos = WORDS.length + 1;
+        return "{\"version\": \"1.0\", \"truncation\": null, \"padding\": null, \"added_tokens\": [{\"id\": " + eos
+                + ", \"content\": \"<|endoftext|>\", \"single_word\": false, \"lstrip\": false, \"rstrip\": false,"
+                + " \"normalized\": false, \"special\": true}], \"normalizer\": null,"
+                + " \"pre_tokenizer\": {\"type\": \"WhitespaceSplit\"}, \"post_processor\": null,"
+                + " \"decoder\": {\"type\": \"WordPiece\", \"prefix\": \"##\", \"cleanup\": false},"
+                + " \"model\": {\"type\": \"WordLevel\", \"vocab\": {" + vocab + "}, \"unk_token\": \"[UNK]\"}}";
+    }
+
+    record Topics(String prompts, String rollouts, String checkpoints, String deadLetters) {}
+
+    static Topics topics(String test) throws Exception {
+        Topics t = new Topics("prompts." + test, "rollouts." + test, "checkpoints." + test, "dead-letters." + test);
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.bootstrapServers()))) {
+            admin.createTopics(List.of(new NewTopic(t.prompts(), 2, (short) 1), new NewTopic(t.rollouts(), 2, (short) 1),
+                    new NewTopic(t.checkpoints(), 1, (short) 1), new NewTopic(t.deadLetters(), 1, (short) 1))).all().get();
+        }
+        return t;
+    }
+
+    static ProducerSettings settings(String run, Topics t) {
+        return new ProducerSettings(run, teacherDir, studentDir, stack.bootstrapServers(), stack.registryUrl(),
+                ProducerSettings.Mode.SAMPLED, 0.2, 4, 8, 12, 4, 7, Duration.ofMillis(200), t.prompts(), t.rollouts(),
+                t.checkpoints(), t.deadLetters(), java.util.UUID.randomUUID().toString());
+    }
+
+    static Map<String, Object> producerProps(boolean avro) {
+        Map<String, Object> p = new HashMap<>(WireFormat.serdeConfig(stack.registryUrl()));
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, avro ? WireFormat.SERIALIZER : ByteArraySerializer.class.getName());
+        return p;
+    }
+
+    static Prompt prompt(String run, String id, String instruction) {
+        return Prompt.newBuilder().setId(id).setRunId(run).setInstruction(instruction).setContext(null)
+                .setReferences(List.of("blue")).setSource("test").setCreatedAt(Instant.ofEpochMilli(1)).build();
+    }
+
+    static void publish(String topic, List<Prompt> prompts) {
+        try (KafkaProducer<String, Object> p = new KafkaProducer<>(producerProps(true))) {
+            prompts.forEach(x -> p.send(new ProducerRecord<>(topic, x.getId(), x)));
+        }
+    }
+
+    static <T> List<T> readAll(String topic) {
+        Map<String, Object> p = new HashMap<>(WireFormat.serdeConfig(stack.registryUrl()));
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, WireFormat.DESERIALIZER);
+        List<T> out = new ArrayList<>();
+        try (KafkaConsumer<String, T> c = new KafkaConsumer<>(p)) {
+            List<TopicPartition> tps = c.partitionsFor(topic).stream().map(i -> new TopicPartition(topic, i.partition())).toList();
+            c.assign(tps);
+            c.seekToBeginning(tps);
+            Map<TopicPartition, Long> end = c.endOffsets(tps);
+            long deadline = System.currentTimeMillis() + 30_000;
+            while (tps.stream().anyMatch(tp -> c.position(tp) < end.get(tp)) && System.currentTimeMillis() < deadline) {
+                for (ConsumerRecord<String, T> r : c.poll(Duration.ofMillis(200))) {
+                    out.add(r.value());
+                }
+            }
+        }
+        return out;
+    }
+
+    static void await(BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 120_000;
+        while (!condition.getAsBoolean()) {
+            assertTrue(System.currentTimeMillis() < deadline, "timed out waiting for " + what);
+            Thread.sleep(100);
+        }
+    }
+
+    static Thread start(ProducerLoop loop) {
+        Thread t = new Thread(loop);
+        t.start();
+        return t;
+    }
+
+    @Test
+    void samplesPromptsIntoScoredRolloutsAndDeadLettersBadOnes() throws Exception {
+        String run = "sample";
+        Topics t = topics(run);
+        List<Prompt> good = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            good.add(prompt(run, "p" + i, "name a word for the colour of the " + (i % 2 == 0 ? "sky" : "sea")));
+        }
+        try (KafkaProducer<String, byte[]> raw = new KafkaProducer<>(producerProps(false))) {
+            raw.send(new ProducerRecord<>(t.prompts(), "garbage", "not avro at all".getBytes()));
+        }
+        publish(t.prompts(), List.of(prompt(run, "long", "one two three four five six one two three four five six one")));
+        publish(t.prompts(), List.of(prompt("other-run", "theirs", "name a word")));
+        publish(t.prompts(), good);
+
+        ProducerStats stats = new ProducerStats();
+        ProducerLoop loop = new ProducerLoop(settings(run, t), stats);
+        Thread th = start(loop);
+        await(() -> stats.rolloutsPublished.get() >= 6 && stats.deadLettered.get() >= 2 || stats.failure.get() != null,
+                "6 rollouts and 2 dead letters");
+        loop.stop();
+        th.join(30_000);
+        assertEquals(null, stats.failure.get());
+
+        List<Rollout> rollouts = readAll(t.rollouts());
+        assertEquals(6, rollouts.size());
+        Map<String, Prompt> byId = new HashMap<>();
+        good.forEach(p -> byId.put(p.getId(), p));
+        for (Rollout r : rollouts) {
+            Prompt p = byId.get(r.getPromptId());
+            int[] expected = tokenizer.encode(PromptTemplate.format(p.getInstruction(), p.getContext()));
+            assertEquals(Arrays.stream(expected).boxed().toList(), r.getPromptTokens());
+            assertEquals(r.getResponseTokens().size(), r.getTokens().size());
+            assertTrue(r.getResponseTokens().size() >= 1 && r.getResponseTokens().size() <= 8);
+            assertEquals(RolloutKind.SAMPLED, r.getKind());
+            assertEquals(0.2, r.getAlpha());
+            assertEquals(0, r.getBehaviourVersion());
+            assertEquals(run, r.getRunId());
+            for (int i = 0; i < r.getTokens().size(); i++) {
+                TokenScore s = r.getTokens().get(i);
+                assertTrue(s.getTeacherLogProb() <= 0 && Float.isFinite(s.getTeacherLogProb()));
+                assertTrue(s.getSupportIds().size() >= 4 && s.getSupportIds().size() <= 8, s.toString());
+                assertEquals(s.getSupportIds().size(), s.getSupportTeacherLogProbs().size());
+                int sampled = r.getResponseTokens().get(i);
+                int at = s.getSupportIds().indexOf(sampled);
+                if (at >= 0) {
+                    assertEquals(s.getTeacherLogProb(), s.getSupportTeacherLogProbs().get(at), 1e-6f,
+                            "the teacher score of the sampled token agrees with its support score");
+                }
+            }
+        }
+        assertEquals(byId.keySet(), new HashSet<>(rollouts.stream().map(Rollout::getPromptId).toList()));
+        List<DeadLetter> dead = readAll(t.deadLetters());
+        assertEquals(2, dead.size(), dead.toString());
+        assertTrue(dead.stream().anyMatch(d -> d.getError().contains("not in the Confluent wire format")), dead.toString());
+        assertTrue(dead.stream().anyMatch(d -> d.getError().contains("over the limit of 12")), dead.toString());
+    }
+
+    @Test
+    void samplesWithTheNewestPublishedStudent() throws Exception {
+        String run = "hotswap";
+        Topics t = topics(run);
+        CheckpointManifest m = Checkpoints.readManifest(studentV1Dir).orElseThrow();
+        CheckpointEvent event = CheckpointEvent.newBuilder().setRunId(run).setVersion(1).setStep(10)
+                .setUri(studentV1Dir.toAbsolutePath().toUri().toString()).setSha256(m.weightsSha256()).setSizeBytes(1)
+                .setModelConfig(new ModelConfig(22, 64, 16, 1, 2)).setParentVersion(0L).setLineage(List.of())
+                .setConfigHash("x").setSeed(3).setTrainMetrics(Map.of()).setCreatedAt(Instant.now()).build();
+        try (KafkaProducer<String, Object> p = new KafkaProducer<>(producerProps(true))) {
+            p.send(new ProducerRecord<>(t.checkpoints(), run, event));
+        }
+        publish(t.prompts(), List.of(prompt(run, "q1", "count one two"), prompt(run, "q2", "count three four")));
+        ProducerStats stats = new ProducerStats();
+        ProducerLoop loop = new ProducerLoop(settings(run, t), stats);
+        Thread th = start(loop);
+        await(() -> stats.rolloutsPublished.get() >= 2 || stats.failure.get() != null, "2 rollouts");
+        loop.stop();
+        th.join(30_000);
+        List<Rollout> rollouts = readAll(t.rollouts());
+        assertEquals(List.of(1L, 1L), rollouts.stream().map(Rollout::getBehaviourVersion).toList());
+        assertEquals(1, stats.studentVersion.get());
+    }
+
+    @Test
+    void twoInstancesShareThePromptsWithoutDuplicates() throws Exception {
+        String run = "group";
+        Topics t = topics(run);
+        ProducerStats a = new ProducerStats();
+        ProducerStats b = new ProducerStats();
+        ProducerLoop la = new ProducerLoop(settings(run, t), a);
+        ProducerLoop lb = new ProducerLoop(settings(run, t), b);
+        Thread ta = start(la);
+        Thread tb = start(lb);
+        await(() -> a.state.get().equals("RUNNING") && b.state.get().equals("RUNNING"), "both instances running");
+        Thread.sleep(4000); // let the group settle on one partition each
+        List<Prompt> prompts = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            prompts.add(prompt(run, "g" + i, "name a word for " + WORDS[i % WORDS.length]));
+        }
+        publish(t.prompts(), prompts);
+        await(() -> a.rolloutsPublished.get() + b.rolloutsPublished.get() >= 20, "20 rollouts");
+        la.stop();
+        lb.stop();
+        ta.join(30_000);
+        tb.join(30_000);
+        List<Rollout> rollouts = readAll(t.rollouts());
+        Set<String> ids = new HashSet<>(rollouts.stream().map(Rollout::getPromptId).toList());
+        assertEquals(20, rollouts.size(), "every prompt once");
+        assertEquals(20, ids.size(), "no prompt twice");
+        assertTrue(a.rolloutsPublished.get() > 0 && b.rolloutsPublished.get() > 0,
+                "both instances took a share: " + a.rolloutsPublished.get() + " / " + b.rolloutsPublished.get());
+    }
+}
