@@ -3,10 +3,59 @@ package dev.distill.evaluator;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
+import java.util.List;
+import java.util.Optional;
+
+/** The evaluator's own settings; topic names default to the platform's. */
 @ConfigMapping(prefix = "distill.evaluator")
 public interface EvaluatorConfig {
 
     /** Held-out prompts scored per checkpoint; bounds evaluation time. Must be positive. */
     @WithDefault("200")
     int heldOutLimit();
+
+    /** Whether the consume-evaluate-publish loop runs (off only for tests of the HTTP surface). */
+    @WithDefault("true")
+    boolean enabled();
+
+    @WithDefault("default")
+    String runId();
+
+    /** Held-out JSONL ({"instruction", "context"?, "references": [...]}). Required when enabled. */
+    Optional<String> heldOut();
+
+    /** Name reported with the scores (default: the held-out file name). */
+    Optional<String> dataset();
+
+    /** Directory holding the tokenizer.json of the run's models (default: each checkpoint's own, else GPT-2). */
+    Optional<String> tokenizerDir();
+
+    /** Teacher checkpoint, to report the reverse KL from each student to it (optional). */
+    Optional<String> teacherModel();
+
+    @WithDefault("http://localhost:8080/apis/registry/v3")
+    String registryUrl();
+
+    /** Sampling seeds; Rouge-L is averaged over them and its spread reported. */
+    @WithDefault("10,20,30")
+    List<Long> seeds();
+
+    @WithDefault("64")
+    int maxNewTokens();
+
+    @WithDefault("16")
+    int batchSize();
+
+    Topics topics();
+
+    interface Topics {
+        @WithDefault("distill.checkpoints")
+        String checkpoints();
+
+        @WithDefault("distill.evaluations")
+        String evaluations();
+
+        @WithDefault("distill.dead-letters")
+        String deadLetters();
+    }
 }

@@ -5,10 +5,7 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
-/**
- * Bean Validation is not on the classpath, so invalid settings surface here as DOWN with a
- * reason rather than as a start-up failure that hides the cause from the orchestrator.
- */
+/** The configuration as the probe sees it; invalid settings are DOWN with the reason. */
 @Readiness
 @ApplicationScoped
 public class EvaluatorConfigReadiness implements HealthCheck {
@@ -23,12 +20,12 @@ public class EvaluatorConfigReadiness implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
-        return check(config);
+        return check(config.heldOutLimit());
     }
 
-    static HealthCheckResponse check(EvaluatorConfig config) {
-        var response = HealthCheckResponse.named(NAME).withData("held-out-limit", config.heldOutLimit());
-        if (config.heldOutLimit() <= 0) {
+    static HealthCheckResponse check(int heldOutLimit) {
+        var response = HealthCheckResponse.named(NAME).withData("held-out-limit", heldOutLimit);
+        if (heldOutLimit <= 0) {
             return response.withData("reason", "distill.evaluator.held-out-limit must be positive").down().build();
         }
         return response.up().build();

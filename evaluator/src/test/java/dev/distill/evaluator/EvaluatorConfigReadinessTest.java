@@ -10,13 +10,13 @@ class EvaluatorConfigReadinessTest {
 
     @Test
     void nonPositiveLimitIsDown() {
-        HealthCheckResponse r = EvaluatorConfigReadiness.check(() -> -1);
+        HealthCheckResponse r = EvaluatorConfigReadiness.check(-1);
         assertEquals(HealthCheckResponse.Status.DOWN, r.getStatus());
         assertEquals("distill.evaluator.held-out-limit must be positive", r.getData().orElseThrow().get("reason"));
     }
 
     @Test
     void positiveLimitIsUp() {
-        assertEquals(HealthCheckResponse.Status.UP, EvaluatorConfigReadiness.check(() -> 1).getStatus());
+        assertEquals(HealthCheckResponse.Status.UP, EvaluatorConfigReadiness.check(1).getStatus());
     }
 }

@@ -1,0 +1,63 @@
+package dev.distill.evaluator;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/** Runs the evaluator loop on its own thread for the life of the application. */
+@ApplicationScoped
+public class EvaluatorService {
+    private final EvaluatorConfig config;
+    private final String bootstrapServers;
+    private final MeterRegistry registry;
+    private EvaluatorLoop loop;
+    private Thread thread;
+
+    EvaluatorService(EvaluatorConfig config, @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
+                     MeterRegistry registry) {
+        this.config = config;
+        this.bootstrapServers = bootstrapServers;
+        this.registry = registry;
+    }
+
+    void start(@Observes StartupEvent ignored) {
+        if (!config.enabled()) {
+            return;
+        }
+        Path heldOut = Path.of(config.heldOut().orElseThrow(() -> new IllegalStateException(
+                "distill.evaluator.held-out is required: the JSONL file every checkpoint is scored on")));
+        if (config.seeds().isEmpty() || config.heldOutLimit() <= 0) {
+            throw new IllegalStateException("distill.evaluator.seeds must not be empty and held-out-limit must be positive");
+        }
+        EvaluatorSettings s = new EvaluatorSettings(config.runId(), heldOut,
+                config.dataset().orElse(heldOut.getFileName().toString()), config.heldOutLimit(),
+                config.tokenizerDir().map(Path::of).orElse(null), config.teacherModel().map(Path::of).orElse(null),
+                bootstrapServers, config.registryUrl(), config.seeds().stream().mapToLong(Long::longValue).toArray(),
+                config.maxNewTokens(), config.batchSize(), config.topics().checkpoints(), config.topics().evaluations(),
+                config.topics().deadLetters(), Duration.ofMillis(500));
+        loop = new EvaluatorLoop(s);
+        Gauge.builder("distill.evaluator.checkpoints.evaluated", loop.evaluated, Number::doubleValue).register(registry);
+        Gauge.builder("distill.evaluator.dead.letters", loop.deadLettered, Number::doubleValue).register(registry);
+        Gauge.builder("distill.evaluator.rouge.l", loop.lastRougeL, v -> v.get()).register(registry);
+        thread = new Thread(loop, "evaluator-loop");
+        thread.start();
+    }
+
+    void stop(@Observes ShutdownEvent ignored) throws InterruptedException {
+        if (loop != null) {
+            loop.stop();
+            thread.join(60_000);
+        }
+    }
+
+    EvaluatorLoop loop() {
+        return loop;
+    }
+}

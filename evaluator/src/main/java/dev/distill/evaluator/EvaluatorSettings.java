@@ -1,0 +1,18 @@
+package dev.distill.evaluator;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/** Everything the evaluator loop needs, as a plain value (from {@link EvaluatorConfig}, or directly in tests). */
+record EvaluatorSettings(String runId, Path heldOut, String dataset, int heldOutLimit, Path tokenizerDir, Path teacher,
+                         String bootstrapServers, String registryUrl, long[] seeds, int maxNewTokens, int batchSize,
+                         String checkpointsTopic, String evaluationsTopic, String deadLettersTopic, Duration pollTimeout) {
+
+    String groupId() {
+        return "distill-evaluator-" + runId;
+    }
+
+    String transactionalId() {
+        return "distill-evaluator-" + runId;
+    }
+}
