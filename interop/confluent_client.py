@@ -39,6 +39,12 @@ from confluent_kafka.avro import CachedSchemaRegistryClient, ClientError, load
 from confluent_kafka.avro.serializer import SerializerError
 from confluent_kafka.avro.serializer.message_serializer import MessageSerializer
 
+# confluent_kafka 1.7's avro/load.py catches avro.schema.SchemaParseException, which avro 1.11 (Debian's
+# python3-avro) moved to avro.errors: without this alias every schema the registry returns that the Python
+# avro lib cannot parse surfaces as "AttributeError: module 'avro.schema' has no attribute ...".
+if not hasattr(avro.schema, "SchemaParseException"):
+    avro.schema.SchemaParseException = avro.errors.SchemaParseException
+
 EXIT_TIMEOUT = 2
 EXIT_RECORD_ERROR = 3
 EXIT_SETUP_ERROR = 4

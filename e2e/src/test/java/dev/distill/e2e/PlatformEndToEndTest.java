@@ -1,0 +1,256 @@
+package dev.distill.e2e;
+
+import ai.djl.ndarray.NDManager;
+import dev.distill.core.checkpoint.CheckpointManifest;
+import dev.distill.core.checkpoint.Checkpoints;
+import dev.distill.core.model.Gpt;
+import dev.distill.core.model.GptConfig;
+import dev.distill.core.tokenizer.HfTokenizer;
+import dev.distill.core.train.AdamW;
+import dev.distill.core.train.LearningRate;
+import dev.distill.core.train.LmTrainer;
+import dev.distill.localstack.LocalStack;
+import dev.distill.schemas.WireFormat;
+import dev.distill.schemas.avro.CheckpointEvent;
+import dev.distill.schemas.avro.EvalReport;
+import dev.distill.schemas.avro.OffsetRange;
+import dev.distill.schemas.avro.Prompt;
+import dev.distill.schemas.avro.Rollout;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.function.Supplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * prompts -> producer-teacher -> rollouts -> trainer-student -> checkpoints -> evaluator -> evaluations,
+ * the three packaged services as processes over the local stack's real broker and registry, with the
+ * trainer killed (-9) and restarted in the middle of the run.
+ */
+@Tag("integration")
+class PlatformEndToEndTest {
+    static final String RUN = "e2e";
+    static final int PROMPTS = 48;
+    static final int PER_ROUND = 16;
+    static final Path ROOT = Path.of(System.getProperty("distill.root", ".."));
+
+    @Test
+    void promptsBecomeRolloutsCheckpointsAndReportsAndATrainerCrashLosesNothing() throws Exception {
+        Path work = Files.createDirectories(Path.of("target", "e2e-" + System.currentTimeMillis()).toAbsolutePath());
+        try (LocalStack stack = LocalStack.start(LocalStack.Options.defaults().workDir(work.resolve("stack")))) {
+            try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.bootstrapServers()))) {
+                admin.createTopics(List.of(new NewTopic("distill.prompts", 2, (short) 1),
+                        new NewTopic("distill.rollouts", 2, (short) 1), new NewTopic("distill.checkpoints", 1, (short) 1),
+                        new NewTopic("distill.evaluations", 1, (short) 1), new NewTopic("distill.dead-letters", 1, (short) 1)))
+                        .all().get();
+            }
+            Models models = models(work);
+            Map<String, String> common = Map.of("kafka.bootstrap.servers", stack.bootstrapServers());
+            Map<String, String> producerProps = new LinkedHashMap<>(common);
+            producerProps.putAll(Map.of("distill.producer.run-id", RUN, "distill.producer.teacher-model",
+                    models.teacher().toString(), "distill.producer.initial-student", models.student().toString(),
+                    "distill.producer.registry-url", stack.registryUrl(), "distill.producer.support-k", "8",
+                    "distill.producer.max-new-tokens", "12", "distill.producer.batch-size", "8"));
+            Map<String, String> trainerProps = new LinkedHashMap<>(common);
+            trainerProps.putAll(Map.of("distill.trainer.run-id", RUN, "distill.trainer.initial-checkpoint",
+                    models.student().toString(), "distill.trainer.checkpoint-dir", work.resolve("checkpoints").toString(),
+                    "distill.trainer.registry-url", stack.registryUrl(), "distill.trainer.rollouts-per-round",
+                    String.valueOf(PER_ROUND), "distill.trainer.epochs", "2", "distill.trainer.mini-batch", "8",
+                    "distill.trainer.learning-rate", "1e-3", "distill.trainer.poll-timeout", "200ms"));
+            Map<String, String> evaluatorProps = new LinkedHashMap<>(common);
+            evaluatorProps.putAll(Map.of("distill.evaluator.run-id", RUN, "distill.evaluator.held-out",
+                    models.heldOut().toString(), "distill.evaluator.tokenizer-dir", models.teacher().toString(),
+                    "distill.evaluator.teacher-model", models.teacher().toString(), "distill.evaluator.registry-url",
+                    stack.registryUrl(), "distill.evaluator.seeds", "1,2", "distill.evaluator.max-new-tokens", "12",
+                    "distill.evaluator.batch-size", "8"));
+
+            Path logs = Files.createDirectories(work.resolve("logs"));
+            try (ServiceProcess producer = new ServiceProcess("producer", app("producer-teacher"), producerProps, logs).start();
+                 ServiceProcess evaluator = new ServiceProcess("evaluator", app("evaluator"), evaluatorProps, logs).start()) {
+                ServiceProcess trainer = new ServiceProcess("trainer", app("trainer-student"), trainerProps, logs).start();
+                Supplier<String> logsTail = () -> producer.logTail() + "\n" + trainer.logTail() + "\n" + evaluator.logTail();
+                publishPrompts(stack);
+
+                await(() -> events(stack).size() >= 1, "checkpoint v1", logsTail);
+                trainer.kill();
+                assertTrue(!trainer.alive());
+                ServiceProcess restarted = new ServiceProcess("trainer", app("trainer-student"), trainerProps, logs).start();
+                Supplier<String> logsAfter = () -> producer.logTail() + "\n" + restarted.logTail() + "\n" + evaluator.logTail();
+                try (restarted) {
+                    await(() -> events(stack).size() >= PROMPTS / PER_ROUND, PROMPTS / PER_ROUND + " checkpoints", logsAfter);
+                    await(() -> reports(stack).size() >= PROMPTS / PER_ROUND, PROMPTS / PER_ROUND + " reports", logsAfter);
+                }
+            }
+
+            List<ConsumerRecord<String, Rollout>> rolloutRecords = records(stack, "distill.rollouts");
+            List<Rollout> rollouts = rolloutRecords.stream().map(ConsumerRecord::value).toList();
+            assertEquals(PROMPTS, rollouts.size(), "one rollout per prompt");
+            assertEquals(PROMPTS, new HashSet<>(rollouts.stream().map(Rollout::getPromptId).toList()).size());
+            for (Rollout r : rollouts) {
+                assertEquals(RUN, r.getRunId());
+                assertEquals(r.getResponseTokens().size(), r.getTokens().size());
+                assertTrue(r.getTokens().stream().allMatch(t -> t.getTeacherLogProb() <= 0 && t.getSupportIds().size() >= 8));
+            }
+
+            List<CheckpointEvent> events = events(stack);
+            assertEquals(List.of(1L, 2L, 3L), events.stream().map(CheckpointEvent::getVersion).toList(),
+                    "each version published once, despite the crash");
+            // Every committed rollout record lies in exactly one checkpoint's lineage. (Offsets are not
+            // contiguous: transaction markers and aborted records of a killed producer take offsets too.)
+            Map<String, Integer> owners = new HashMap<>();
+            long trained = 0;
+            for (CheckpointEvent e : events) {
+                assertEquals(e.getVersion() - 1, (long) e.getParentVersion());
+                for (ConsumerRecord<String, Rollout> r : rolloutRecords) {
+                    for (OffsetRange range : e.getLineage()) {
+                        if (range.getPartition() == r.partition() && r.offset() >= range.getFromOffset()
+                                && r.offset() <= range.getToOffset()) {
+                            owners.merge(r.partition() + "@" + r.offset(), 1, Integer::sum);
+                        }
+                    }
+                }
+                trained += e.getTrainMetrics().get("rollouts").longValue();
+                Path dir = Path.of(java.net.URI.create(e.getUri()));
+                assertEquals(Checkpoints.sha256(dir.resolve(Checkpoints.WEIGHTS)), e.getSha256());
+            }
+            assertEquals(PROMPTS, trained, "every rollout trained exactly once");
+            assertEquals(PROMPTS, owners.size(), "every rollout is in some checkpoint's lineage");
+            assertTrue(owners.values().stream().allMatch(n -> n == 1), "no rollout is in two checkpoints: " + owners);
+
+            List<EvalReport> reports = reports(stack);
+            assertEquals(List.of(1L, 2L, 3L), reports.stream().map(EvalReport::getVersion).sorted().toList());
+            for (EvalReport r : reports) {
+                assertEquals(8, r.getSamples());
+                assertEquals(List.of(1L, 2L), r.getSeeds());
+                assertTrue(r.getRougeL() >= 0 && r.getRougeL() <= 100, r.toString());
+                assertTrue(r.getTokenEce() >= 0 && r.getTokenEce() <= 1, r.toString());
+                assertEquals(15, r.getReliability().size());
+                assertTrue(r.getRklToTeacher() != null && r.getRklToTeacher() >= 0, r.toString());
+            }
+        }
+    }
+
+    static Path app(String module) {
+        Path jar = ROOT.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
+        assertTrue(Files.isRegularFile(jar), "build " + module + " first: " + jar + " is missing");
+        return jar;
+    }
+
+    record Models(Path teacher, Path student, Path heldOut) {}
+
+    /** A teacher that has learnt the task, an untrained smaller student, and a held-out set. */
+    static Models models(Path work) throws Exception {
+        Path tokFile = work.resolve("tokenizer.json");
+        Files.writeString(tokFile, CountingTask.tokenizerJson());
+        try (HfTokenizer tok = HfTokenizer.load(tokFile); NDManager root = NDManager.newBaseManager()) {
+            int vocab = tok.vocabSize();
+            int eos = tok.eosId().orElseThrow();
+            Path teacher = work.resolve("teacher");
+            try (Gpt t = Gpt.create(new GptConfig(vocab, 64, 48, 2, 4, null, 1e-5, true, eos), root, 1);
+                 LmTrainer lm = new LmTrainer(t, AdamW.Settings.gpt(), new LearningRate(3e-3, 30, 400, 0.1))) {
+                lm.train(step -> CountingTask.batch(tok, new SplittableRandom(step), 16), 400, l -> { }, null);
+                lm.save(teacher, 400, 1L);
+            }
+            Path student = work.resolve("student");
+            try (Gpt s = Gpt.create(new GptConfig(vocab, 64, 16, 1, 2, null, 1e-5, true, eos), root, 2)) {
+                Checkpoints.save(s, null, CheckpointManifest.of(0, null, 0, 2L, null, null), student);
+            }
+            Files.copy(tokFile, teacher.resolve("tokenizer.json"));
+            Files.copy(tokFile, student.resolve("tokenizer.json"));
+            Path heldOut = work.resolve("held-out.jsonl");
+            StringBuilder lines = new StringBuilder();
+            SplittableRandom rng = new SplittableRandom(99);
+            for (int i = 0; i < 8; i++) {
+                int[] ab = CountingTask.range(rng);
+                lines.append("{\"instruction\": \"").append(CountingTask.instruction(ab[0], ab[1]))
+                        .append("\", \"references\": [\"").append(CountingTask.answer(ab[0], ab[1])).append("\"]}\n");
+            }
+            Files.writeString(heldOut, lines);
+            return new Models(teacher, student, heldOut);
+        }
+    }
+
+    static void publishPrompts(LocalStack stack) {
+        Map<String, Object> p = new HashMap<>(WireFormat.serdeConfig(stack.registryUrl()));
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, WireFormat.SERIALIZER);
+        SplittableRandom rng = new SplittableRandom(5);
+        try (KafkaProducer<String, Object> producer = new KafkaProducer<>(p)) {
+            for (int i = 0; i < PROMPTS; i++) {
+                int[] ab = CountingTask.range(rng);
+                Prompt prompt = Prompt.newBuilder().setId("prompt-" + i).setRunId(RUN)
+                        .setInstruction(CountingTask.instruction(ab[0], ab[1])).setContext(null)
+                        .setReferences(List.of(CountingTask.answer(ab[0], ab[1]))).setSource("e2e")
+                        .setCreatedAt(Instant.now()).build();
+                producer.send(new ProducerRecord<>("distill.prompts", prompt.getId(), prompt));
+            }
+        }
+    }
+
+    static List<CheckpointEvent> events(LocalStack stack) {
+        return readAll(stack, "distill.checkpoints");
+    }
+
+    static List<EvalReport> reports(LocalStack stack) {
+        return readAll(stack, "distill.evaluations");
+    }
+
+    static <T> List<T> readAll(LocalStack stack, String topic) {
+        return PlatformEndToEndTest.<T>records(stack, topic).stream().map(ConsumerRecord::value).toList();
+    }
+
+    static <T> List<ConsumerRecord<String, T>> records(LocalStack stack, String topic) {
+        Map<String, Object> p = new HashMap<>(WireFormat.serdeConfig(stack.registryUrl()));
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, WireFormat.DESERIALIZER);
+        List<ConsumerRecord<String, T>> out = new ArrayList<>();
+        try (KafkaConsumer<String, T> c = new KafkaConsumer<>(p)) {
+            List<TopicPartition> tps = c.partitionsFor(topic).stream().map(i -> new TopicPartition(topic, i.partition())).toList();
+            c.assign(tps);
+            c.seekToBeginning(tps);
+            Map<TopicPartition, Long> end = c.endOffsets(tps);
+            long deadline = System.currentTimeMillis() + 30_000;
+            while (tps.stream().anyMatch(tp -> c.position(tp) < end.get(tp)) && System.currentTimeMillis() < deadline) {
+                c.poll(Duration.ofMillis(200)).forEach(out::add);
+            }
+        }
+        return out;
+    }
+
+    static void await(Supplier<Boolean> condition, String what, Supplier<String> logs) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 300_000;
+        while (!condition.get()) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError("timed out waiting for " + what + "\n" + logs.get());
+            }
+            Thread.sleep(500);
+        }
+    }
+}
