@@ -93,16 +93,21 @@ class PlatformEndToEndTest {
                  ServiceProcess evaluator = new ServiceProcess("evaluator", app("evaluator"), evaluatorProps, logs).start()) {
                 ServiceProcess trainer = new ServiceProcess("trainer", app("trainer-student"), trainerProps, logs).start();
                 Supplier<String> logsTail = () -> producer.logTail() + "\n" + trainer.logTail() + "\n" + evaluator.logTail();
-                publishPrompts(stack);
-
-                await(() -> events(stack).size() >= 1, "checkpoint v1", logsTail);
+                // 24 prompts: one round of 16, then 8 rollouts the trainer has consumed but not committed
+                // when it is killed; they must be re-read, not lost, after the restart.
+                publishPrompts(stack, 0, 24);
+                await(() -> events(stack).size() >= 1 && rolloutCount(stack) >= 24, "checkpoint v1 and 24 rollouts", logsTail);
+                Thread.sleep(1000); // the trainer polls the last 8 into its pending round
                 trainer.kill();
                 assertTrue(!trainer.alive());
+                assertEquals(1, events(stack).size(), "a round of 8 cannot have been published");
+                publishPrompts(stack, 24, PROMPTS);
                 ServiceProcess restarted = new ServiceProcess("trainer", app("trainer-student"), trainerProps, logs).start();
                 Supplier<String> logsAfter = () -> producer.logTail() + "\n" + restarted.logTail() + "\n" + evaluator.logTail();
                 try (restarted) {
                     await(() -> events(stack).size() >= PROMPTS / PER_ROUND, PROMPTS / PER_ROUND + " checkpoints", logsAfter);
                     await(() -> reports(stack).size() >= PROMPTS / PER_ROUND, PROMPTS / PER_ROUND + " reports", logsAfter);
+                    assertTrue(restarted.logTail().contains("resumes at version 1"), restarted.logTail());
                 }
             }
 
@@ -194,15 +199,18 @@ class PlatformEndToEndTest {
         }
     }
 
-    static void publishPrompts(LocalStack stack) {
+    static long rolloutCount(LocalStack stack) {
+        return records(stack, "distill.rollouts").size();
+    }
+
+    static void publishPrompts(LocalStack stack, int from, int to) {
         Map<String, Object> p = new HashMap<>(WireFormat.serdeConfig(stack.registryUrl()));
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, WireFormat.SERIALIZER);
-        SplittableRandom rng = new SplittableRandom(5);
         try (KafkaProducer<String, Object> producer = new KafkaProducer<>(p)) {
-            for (int i = 0; i < PROMPTS; i++) {
-                int[] ab = CountingTask.range(rng);
+            for (int i = from; i < to; i++) {
+                int[] ab = CountingTask.range(new SplittableRandom(5 + i));
                 Prompt prompt = Prompt.newBuilder().setId("prompt-" + i).setRunId(RUN)
                         .setInstruction(CountingTask.instruction(ab[0], ab[1])).setContext(null)
                         .setReferences(List.of(CountingTask.answer(ab[0], ab[1]))).setSource("e2e")
