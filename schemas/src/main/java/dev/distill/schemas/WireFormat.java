@@ -25,6 +25,14 @@ public final class WireFormat {
                 "apicurio.registry.use-id", "contentId",
                 // Subject = <topic>-value (Confluent's TopicNameStrategy); producers register on first use.
                 "apicurio.registry.auto-register", "true",
-                "apicurio.registry.use-specific-avro-reader", "true");
+                "apicurio.registry.use-specific-avro-reader", "true",
+                // Register nested named types (TokenScore, RolloutKind) inline, not as schema references:
+                // Confluent's Python client 1.7 cannot resolve references and fails to parse such a schema.
+                "apicurio.registry.dereference-schema", "true",
+                // Register the schema as other clients do (no Java-only "avro.java.string" properties) ...
+                "apicurio.registry.avro-datum-provider", "dev.distill.schemas.ConfluentCompatibleDatumProvider",
+                // ... and find an existing version by canonical hash, so a schema another client registered
+                // first under the subject is reused (one version, one id) instead of becoming a new version.
+                "apicurio.registry.canonicalize", "true");
     }
 }

@@ -59,6 +59,9 @@ public interface TrainerConfig {
     @WithDefault("1s")
     Duration pollTimeout();
 
+    /** Instead of training: replay the round that produced this version, report whether the hash matches, exit. */
+    Optional<Long> replayVersion();
+
     Topics topics();
 
     interface Topics {

@@ -3,16 +3,12 @@ package dev.distill.trainer;
 import ai.djl.ndarray.NDManager;
 import dev.distill.core.checkpoint.CheckpointManifest;
 import dev.distill.core.checkpoint.Checkpoints;
-import dev.distill.core.data.InvalidRolloutException;
 import dev.distill.core.data.Rollout;
 import dev.distill.core.model.GptConfig;
 import dev.distill.core.train.StudentTrainer;
-import dev.distill.schemas.DeadLetters;
 import dev.distill.schemas.avro.CheckpointEvent;
-import dev.distill.schemas.avro.DeadLetter;
 import dev.distill.schemas.avro.ModelConfig;
 import dev.distill.schemas.avro.OffsetRange;
-import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -44,7 +40,6 @@ import java.util.TreeMap;
  */
 final class TrainerLoop implements Runnable {
     private static final Logger LOG = Logger.getLogger(TrainerLoop.class);
-    private static final String SERVICE = "trainer-student";
 
     private final TrainerSettings s;
     private final TrainerStats stats;
@@ -72,17 +67,14 @@ final class TrainerLoop implements Runnable {
         }
     }
 
-    /** One polled record, decoded or not. */
-    private record Polled(ConsumerRecord<String, byte[]> record, Rollout rollout, DeadLetter deadLetter) {}
 
     @Override
     public void run() {
         try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(KafkaClients.consumer(s));
              KafkaProducer<String, Object> producer = new KafkaProducer<>(KafkaClients.producer(s));
-             AvroKafkaDeserializer<dev.distill.schemas.avro.Rollout> decoder = new AvroKafkaDeserializer<>();
+             RolloutDecoder decoder = new RolloutDecoder(s);
              NDManager root = NDManager.newBaseManager()) {
             consumer = c;
-            decoder.configure(KafkaClients.avro(s), false);
             producer.initTransactions();
             List<TopicPartition> partitions = c.partitionsFor(s.rolloutsTopic()).stream()
                     .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
@@ -109,11 +101,11 @@ final class TrainerLoop implements Runnable {
     }
 
     private void loop(KafkaConsumer<String, byte[]> c, KafkaProducer<String, Object> producer,
-                      AvroKafkaDeserializer<dev.distill.schemas.avro.Rollout> decoder, StudentTrainer trainer,
+                      RolloutDecoder decoder, StudentTrainer trainer,
                       GptConfig model) throws IOException {
         // Records in poll order; within a partition that is offset order, so any prefix of this list
         // covers a contiguous offset range per partition and can be committed as such.
-        List<Polled> pending = new ArrayList<>();
+        List<RolloutDecoder.Polled> pending = new ArrayList<>();
         while (running && (s.maxRounds() <= 0 || stats.rounds.get() < s.maxRounds())) {
             ConsumerRecords<String, byte[]> records;
             try {
@@ -122,7 +114,7 @@ final class TrainerLoop implements Runnable {
                 return;
             }
             for (ConsumerRecord<String, byte[]> r : records) {
-                pending.add(decode(r, decoder, model.vocabSize()));
+                pending.add(decoder.decode(r, model.vocabSize()));
             }
             int cut = roundEnd(pending);
             while (cut > 0 && running && (s.maxRounds() <= 0 || stats.rounds.get() < s.maxRounds())) {
@@ -134,7 +126,7 @@ final class TrainerLoop implements Runnable {
     }
 
     /** Length of the prefix holding exactly rolloutsPerRound valid rollouts, or 0 if there are fewer. */
-    private int roundEnd(List<Polled> pending) {
+    private int roundEnd(List<RolloutDecoder.Polled> pending) {
         int valid = 0;
         for (int i = 0; i < pending.size(); i++) {
             if (pending.get(i).rollout() != null && ++valid == s.rolloutsPerRound()) {
@@ -144,40 +136,12 @@ final class TrainerLoop implements Runnable {
         return 0;
     }
 
-    private Polled decode(ConsumerRecord<String, byte[]> r, AvroKafkaDeserializer<dev.distill.schemas.avro.Rollout> decoder,
-                          int vocab) {
-        String source = r.topic() + "-" + r.partition() + "@" + r.offset();
-        try {
-            if (r.value() == null) {
-                throw new IllegalArgumentException("record has no value");
-            }
-            if (r.value().length < 5 || r.value()[0] != 0) {
-                throw new IllegalArgumentException("value is not in the Confluent wire format (magic byte 0, 4-byte "
-                        + "schema id, Avro): " + r.value().length + " bytes starting with " + (r.value().length == 0 ? "nothing"
-                        : String.format("0x%02x", r.value()[0])));
-            }
-            Rollout rollout = RolloutRecords.toCore(decoder.deserialize(r.topic(), r.headers(), r.value()), source);
-            if (!rollout.runId().equals(s.runId())) {
-                return new Polled(r, null, null); // another run's rollout on a shared topic: not ours, not poison
-            }
-            rollout.validate(vocab);
-            return new Polled(r, rollout, null);
-        } catch (InvalidRolloutException | IllegalArgumentException | org.apache.kafka.common.errors.SerializationException e) {
-            LOG.warnf("dead-lettering %s: %s", source, e.getMessage());
-            return new Polled(r, null, DeadLetters.of(r.topic(), r.partition(), r.offset(), r.key(), r.value(), e, SERVICE));
-        } catch (RuntimeException e) {
-            // The serde wraps registry and Avro errors in assorted runtime exceptions: all mean "cannot decode".
-            LOG.warnf("dead-lettering undecodable %s: %s", source, e.getMessage());
-            return new Polled(r, null, DeadLetters.of(r.topic(), r.partition(), r.offset(), r.key(), r.value(), e, SERVICE));
-        }
-    }
-
-    private void trainAndPublish(List<Polled> round, StudentTrainer trainer, KafkaProducer<String, Object> producer,
+    private void trainAndPublish(List<RolloutDecoder.Polled> round, StudentTrainer trainer, KafkaProducer<String, Object> producer,
                                  KafkaConsumer<String, byte[]> c, GptConfig model) throws IOException {
-        List<Polled> ordered = new ArrayList<>(round);
+        List<RolloutDecoder.Polled> ordered = new ArrayList<>(round);
         // (partition, offset) order: replay reads the same ranges and must train in the same order.
-        ordered.sort(Comparator.<Polled>comparingInt(p -> p.record().partition()).thenComparingLong(p -> p.record().offset()));
-        List<Rollout> rollouts = ordered.stream().filter(p -> p.rollout() != null).map(Polled::rollout).toList();
+        RolloutDecoder.sortForTraining(ordered);
+        List<Rollout> rollouts = ordered.stream().filter(p -> p.rollout() != null).map(RolloutDecoder.Polled::rollout).toList();
         moveAsideUnpublished(s.runDir().resolve("v" + (trainer.version() + 1)));
         long t0 = System.nanoTime();
         StudentTrainer.Round result = trainer.trainRound(rollouts, List.of(), s.runDir(), l -> { });
@@ -185,7 +149,7 @@ final class TrainerLoop implements Runnable {
         long tokens = rollouts.stream().mapToLong(Rollout::length).sum() * s.epochs();
 
         Map<TopicPartition, long[]> ranges = new TreeMap<>(Comparator.comparing(TopicPartition::toString));
-        for (Polled p : ordered) {
+        for (RolloutDecoder.Polled p : ordered) {
             TopicPartition tp = new TopicPartition(p.record().topic(), p.record().partition());
             long[] r = ranges.computeIfAbsent(tp, k -> new long[] {Long.MAX_VALUE, -1});
             r[0] = Math.min(r[0], p.record().offset());
@@ -205,7 +169,7 @@ final class TrainerLoop implements Runnable {
         producer.beginTransaction();
         try {
             producer.send(new ProducerRecord<>(s.checkpointsTopic(), s.runId(), event));
-            for (Polled p : ordered) {
+            for (RolloutDecoder.Polled p : ordered) {
                 if (p.deadLetter() != null) {
                     producer.send(new ProducerRecord<>(s.deadLettersTopic(), p.record().key(), p.deadLetter()));
                 }

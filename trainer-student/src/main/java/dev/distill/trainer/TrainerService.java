@@ -50,9 +50,33 @@ public class TrainerService {
                 bootstrapServers, config.registryUrl(), config.topics().rollouts(), config.topics().checkpoints(),
                 config.topics().deadLetters(), objective, config.epochs(), config.miniBatch(), config.rolloutsPerRound(),
                 config.learningRate(), config.maxStaleness(), config.seed(), config.maxRounds(), config.pollTimeout());
+        if (config.replayVersion().isPresent()) {
+            startReplay(settings, config.replayVersion().get());
+            return;
+        }
         loop = new TrainerLoop(settings, stats);
         thread = new Thread(loop, "trainer-loop");
         thread.start();
+    }
+
+    /** Replay runs once and ends the process: exit 0 on a matching hash, 3 on a mismatch, 4 if impossible. */
+    private void startReplay(TrainerSettings settings, long version) {
+        stats.state.set("REPLAYING");
+        Thread replay = new Thread(() -> {
+            int code;
+            try {
+                Replay.Result r = Replay.run(settings, version,
+                        Path.of(config.checkpointDir(), "replay-" + System.currentTimeMillis()));
+                System.out.println(r.describe());
+                code = r.problem() != null ? 4 : r.matches() ? 0 : 3;
+            } catch (Exception | Error e) {
+                LOG.error("replay failed", e);
+                System.out.println("replay of v" + version + " failed: " + e.getMessage());
+                code = 4;
+            }
+            io.quarkus.runtime.Quarkus.asyncExit(code);
+        }, "trainer-replay");
+        replay.start();
     }
 
     void stop(@Observes ShutdownEvent ignored) throws InterruptedException {

@@ -228,6 +228,17 @@ class TrainerLoopKafkaTest {
                 && d.getError().contains("not in the Confluent wire format")), dead.toString());
         assertEquals(2, stats.deadLettered.get());
         assertEquals(16, stats.rolloutsTrained.get());
+
+        Replay.Result replay = Replay.run(settings(run, 2), 2, work.resolve("replay-lineage"));
+        assertTrue(replay.matches(), replay.describe());
+        assertEquals(8, replay.rollouts());
+        TrainerSettings other = settings(run, 2);
+        TrainerSettings otherSeed = new TrainerSettings(other.runId(), other.checkpointRoot(), other.initialCheckpoint(),
+                other.bootstrapServers(), other.registryUrl(), other.rolloutsTopic(), other.checkpointsTopic(),
+                other.deadLettersTopic(), other.objective(), other.epochs(), other.miniBatchSize(), other.rolloutsPerRound(),
+                other.learningRate(), other.maxStaleness(), other.seed() + 1, other.maxRounds(), other.pollTimeout());
+        Replay.Result refused = Replay.run(otherSeed, 2, work.resolve("replay-other"));
+        assertTrue(!refused.matches() && refused.problem().contains("configuration differs"), refused.describe());
     }
 
     @Test

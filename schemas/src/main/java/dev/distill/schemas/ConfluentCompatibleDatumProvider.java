@@ -12,8 +12,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * PROPOSED for schemas/src/main/java/dev/distill/schemas/ (see interop/proposed/README.md).
- *
  * Apicurio's default datum provider registers {@code SpecificRecord.getSchema()}, the generated class's schema.
  * With avro-maven-plugin {@code stringType=String} every string in it carries {@code "avro.java.string": "String"},
  * a Java-only property that Apicurio's canonical form keeps, so the Java serializer's schema never matches the

@@ -1,0 +1,128 @@
+package dev.distill.trainer;
+
+import ai.djl.ndarray.NDManager;
+import dev.distill.core.checkpoint.CheckpointManifest;
+import dev.distill.core.checkpoint.Checkpoints;
+import dev.distill.core.data.Rollout;
+import dev.distill.core.train.StudentTrainer;
+import dev.distill.schemas.avro.CheckpointEvent;
+import dev.distill.schemas.avro.OffsetRange;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Re-runs the round that produced checkpoint v of a run: the parent checkpoint (weights and optimiser
+ * state), the exact rollout slice of the lineage read back from the topic, the same decoding and
+ * order, the same configuration; and compares the SHA-256 of the result with the recorded one.
+ */
+final class Replay {
+    private Replay() {}
+
+    record Result(long version, String recordedSha, String replayedSha, int rollouts, String problem) {
+        boolean matches() {
+            return problem == null && recordedSha.equals(replayedSha);
+        }
+
+        String describe() {
+            return problem != null ? "replay of v" + version + " not possible: " + problem
+                    : "replay of v" + version + " over " + rollouts + " rollouts: recorded " + recordedSha + ", replayed "
+                    + replayedSha + (matches() ? " -> MATCH" : " -> MISMATCH");
+        }
+    }
+
+    static Result run(TrainerSettings s, long version, Path workDir) throws IOException {
+        Map<Long, CheckpointEvent> events = checkpointEvents(s);
+        CheckpointEvent target = events.get(version);
+        if (target == null) {
+            return new Result(version, "", "", 0, "no checkpoint event for run " + s.runId() + " version " + version
+                    + " on " + s.checkpointsTopic() + " (found " + events.keySet() + ")");
+        }
+        long parentVersion = target.getParentVersion() == null ? 0 : target.getParentVersion();
+        Path parentDir = parentVersion == 0 ? s.initialCheckpoint()
+                : events.containsKey(parentVersion) ? Path.of(URI.create(events.get(parentVersion).getUri())) : null;
+        if (parentDir == null) {
+            return new Result(version, target.getSha256(), "", 0, "the parent checkpoint v" + parentVersion + " is unknown");
+        }
+        try (NDManager root = NDManager.newBaseManager();
+             Checkpoints.Loaded parent = Checkpoints.load(parentDir, root);
+             StudentTrainer trainer = new StudentTrainer(parent.model(), parentVersion, s.trainerConfig())) {
+            List<RolloutDecoder.Polled> slice = readSlice(s, target.getLineage(), parent.model().config().vocabSize());
+            RolloutDecoder.sortForTraining(slice);
+            if (!trainer.configHash().equals(target.getConfigHash())) {
+                return new Result(version, target.getSha256(), "", 0, "the configuration differs from the recorded one"
+                        + " (config hash " + trainer.configHash() + " vs " + target.getConfigHash() + ")");
+            }
+            CheckpointManifest pm = parent.manifest().orElse(null);
+            if (pm != null && pm.optimizerSha256() != null) {
+                trainer.optimizer().load(Checkpoints.readOptimizerState(parentDir, pm));
+            }
+            List<Rollout> rollouts = new ArrayList<>();
+            for (RolloutDecoder.Polled p : slice) {
+                if (p.rollout() != null) {
+                    rollouts.add(p.rollout());
+                }
+            }
+            Files.createDirectories(workDir);
+            StudentTrainer.Round round = trainer.trainRound(rollouts, List.of(), workDir, l -> { });
+            return new Result(version, target.getSha256(), round.manifest().weightsSha256(), rollouts.size(), null);
+        }
+    }
+
+    private static Map<Long, CheckpointEvent> checkpointEvents(TrainerSettings s) {
+        Map<String, Object> p = KafkaClients.avro(s);
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, s.bootstrapServers());
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, org.apache.kafka.common.serialization.StringDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, dev.distill.schemas.WireFormat.DESERIALIZER);
+        Map<Long, CheckpointEvent> out = new HashMap<>();
+        try (KafkaConsumer<String, CheckpointEvent> c = new KafkaConsumer<>(p)) {
+            List<TopicPartition> tps = c.partitionsFor(s.checkpointsTopic()).stream()
+                    .map(i -> new TopicPartition(s.checkpointsTopic(), i.partition())).toList();
+            c.assign(tps);
+            c.seekToBeginning(tps);
+            Map<TopicPartition, Long> end = c.endOffsets(tps);
+            while (tps.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
+                for (ConsumerRecord<String, CheckpointEvent> r : c.poll(Duration.ofMillis(500))) {
+                    if (r.value() != null && r.value().getRunId().equals(s.runId())) {
+                        out.put(r.value().getVersion(), r.value());
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The records of the lineage ranges, read committed, decoded exactly as the live loop did. */
+    private static List<RolloutDecoder.Polled> readSlice(TrainerSettings s, List<OffsetRange> lineage, int vocab) {
+        Map<String, Object> p = KafkaClients.consumer(s);
+        p.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        List<RolloutDecoder.Polled> out = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p); RolloutDecoder decoder = new RolloutDecoder(s)) {
+            for (OffsetRange range : lineage) {
+                TopicPartition tp = new TopicPartition(range.getTopic(), range.getPartition());
+                c.assign(List.of(tp));
+                c.seek(tp, range.getFromOffset());
+                while (c.position(tp) <= range.getToOffset()) {
+                    for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(500))) {
+                        if (r.offset() <= range.getToOffset()) {
+                            out.add(decoder.decode(r, vocab));
+                        }
+                    }
+                }
+            }
+        }
+        return out;
+    }
+}
