@@ -80,6 +80,11 @@ final class BenchCommand implements Callable<Integer> {
             out.printf("%-26s %,11d %17.0f %12.1f%n", s.name(), s.cfg().parameterCount(), r[0], r[1]);
             out.flush();
         }
+        out.printf("%nbytes per response token on distill.rollouts (V=50257, 64-token responses, Avro + 5-byte header)%n");
+        for (int k : new int[] {8, 32, 128}) {
+            out.printf("  support k=%-4d %8.0f bytes/token%n", k, RolloutSize.bytesPerToken(k));
+            out.flush();
+        }
         Soak soak = soak(specs.get(0).cfg(), soakSteps);
         out.printf("memory soak (%s, B=2, T=32): after %d steps RSS %.1f MiB, after %d steps RSS %.1f MiB; "
                         + "live NDArrays %d -> %d%n", specs.get(0).name().trim(), soak.warm(), soak.rssWarm() / 1024.0,

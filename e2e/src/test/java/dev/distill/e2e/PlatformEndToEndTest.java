@@ -146,6 +146,23 @@ class PlatformEndToEndTest {
             assertEquals(PROMPTS, owners.size(), "every rollout is in some checkpoint's lineage");
             assertTrue(owners.values().stream().allMatch(n -> n == 1), "no rollout is in two checkpoints: " + owners);
 
+            // distill replay re-trains v2 from v1 over v2's recorded slice and must reach the same hash.
+            List<String> replay = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+                    "-Ddistill.home=" + ROOT.toAbsolutePath(), "-jar",
+                    ROOT.resolve("distill-cli/target/distill-cli.jar").toString(), "replay", "--run", RUN, "--version", "2",
+                    "--bootstrap-servers", stack.bootstrapServers(), "--registry-url", stack.registryUrl(),
+                    "--checkpoint-dir", work.resolve("checkpoints").toString(),
+                    "--initial-checkpoint", models.student().toString()));
+            for (String key : List.of("epochs", "mini-batch", "learning-rate", "rollouts-per-round")) {
+                replay.add("--set");
+                replay.add("distill.trainer." + key + "=" + trainerProps.get("distill.trainer." + key));
+            }
+            Process rp = new ProcessBuilder(replay).redirectErrorStream(false)
+                    .redirectError(work.resolve("logs/replay.log").toFile()).start();
+            String verdict = new String(rp.getInputStream().readAllBytes());
+            assertEquals(0, rp.waitFor(), verdict + Files.readString(work.resolve("logs/replay.log")));
+            assertTrue(verdict.contains("recorded " + events.get(1).getSha256()) && verdict.contains("MATCH"), verdict);
+
             List<EvalReport> reports = reports(stack);
             assertEquals(List.of(1L, 2L, 3L), reports.stream().map(EvalReport::getVersion).sorted().toList());
             for (EvalReport r : reports) {

@@ -10,6 +10,7 @@ import dev.distill.core.model.Gpt;
 import dev.distill.core.tokenizer.Tokenizer;
 import dev.distill.core.tokenizer.Tokenizers;
 import dev.distill.schemas.DeadLetters;
+import dev.distill.schemas.RolloutCodec;
 import dev.distill.schemas.avro.DeadLetter;
 import dev.distill.schemas.avro.Prompt;
 import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
@@ -148,7 +149,7 @@ final class ProducerLoop implements Runnable {
         producer.beginTransaction();
         try {
             for (Rollout r : rollouts) {
-                producer.send(new ProducerRecord<>(s.rolloutsTopic(), r.promptId(), RolloutRecords.toAvro(r, now)));
+                producer.send(new ProducerRecord<>(s.rolloutsTopic(), r.promptId(), RolloutCodec.toAvro(r, now)));
             }
             for (Work w : work) {
                 if (w.deadLetter() != null) {

@@ -3,6 +3,7 @@ package dev.distill.trainer;
 import dev.distill.core.data.InvalidRolloutException;
 import dev.distill.core.data.Rollout;
 import dev.distill.schemas.DeadLetters;
+import dev.distill.schemas.RolloutCodec;
 import dev.distill.schemas.avro.DeadLetter;
 import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -46,7 +47,7 @@ final class RolloutDecoder implements AutoCloseable {
                         + "schema id, Avro): " + r.value().length + " bytes starting with " + (r.value().length == 0 ? "nothing"
                         : String.format("0x%02x", r.value()[0])));
             }
-            Rollout rollout = RolloutRecords.toCore(avro.deserialize(r.topic(), r.headers(), r.value()), source);
+            Rollout rollout = RolloutCodec.toCore(avro.deserialize(r.topic(), r.headers(), r.value()), source);
             if (!rollout.runId().equals(runId)) {
                 return new Polled(r, null, null); // another run's rollout on a shared topic: not ours, not poison
             }

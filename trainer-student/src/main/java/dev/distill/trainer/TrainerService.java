@@ -67,11 +67,11 @@ public class TrainerService {
             try {
                 Replay.Result r = Replay.run(settings, version,
                         Path.of(config.checkpointDir(), "replay-" + System.currentTimeMillis()));
-                System.out.println(r.describe());
+                LOG.info(r.describe());
                 code = r.problem() != null ? 4 : r.matches() ? 0 : 3;
             } catch (Exception | Error e) {
                 LOG.error("replay failed", e);
-                System.out.println("replay of v" + version + " failed: " + e.getMessage());
+                LOG.error("replay of v" + version + " not possible: " + e.getMessage());
                 code = 4;
             }
             io.quarkus.runtime.Quarkus.asyncExit(code);

@@ -9,6 +9,7 @@ import dev.distill.core.model.Gpt;
 import dev.distill.core.model.GptConfig;
 import dev.distill.core.objective.Objective;
 import dev.distill.localstack.LocalStack;
+import dev.distill.schemas.RolloutCodec;
 import dev.distill.schemas.WireFormat;
 import dev.distill.schemas.avro.CheckpointEvent;
 import dev.distill.schemas.avro.DeadLetter;
@@ -122,7 +123,7 @@ class TrainerLoopKafkaTest {
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, WireFormat.SERIALIZER);
         try (KafkaProducer<String, Object> producer = new KafkaProducer<>(p)) {
             for (Rollout r : rollouts) {
-                producer.send(new ProducerRecord<>(topic, r.promptId(), AvroRollouts.toAvro(r)));
+                producer.send(new ProducerRecord<>(topic, r.promptId(), RolloutCodec.toAvro(r, java.time.Instant.ofEpochMilli(0))));
             }
         }
     }
