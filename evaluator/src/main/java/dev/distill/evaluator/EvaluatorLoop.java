@@ -7,24 +7,20 @@ import dev.distill.core.metrics.Calibration;
 import dev.distill.core.metrics.Evaluation;
 import dev.distill.core.tokenizer.Tokenizer;
 import dev.distill.core.tokenizer.Tokenizers;
+import dev.distill.schemas.ClientConfigs;
 import dev.distill.schemas.DeadLetters;
 import dev.distill.schemas.WireFormat;
 import dev.distill.schemas.avro.CheckpointEvent;
 import dev.distill.schemas.avro.EvalReport;
 import dev.distill.schemas.avro.ReliabilityBin;
 import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
@@ -194,29 +190,12 @@ final class EvaluatorLoop implements Runnable {
                 .build();
     }
 
+    /** One checkpoint per poll: scoring one can take minutes on CPU. */
     private Map<String, Object> consumerProps() {
-        Map<String, Object> p = new HashMap<>();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, s.bootstrapServers());
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, s.groupId());
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1);
-        // Scoring a checkpoint can take minutes on CPU.
-        p.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, 1_800_000);
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        return p;
+        return ClientConfigs.bytesConsumer(s.bootstrapServers(), s.groupId(), 1, 1_800_000);
     }
 
     private Map<String, Object> producerProps() {
-        Map<String, Object> p = new HashMap<>(WireFormat.serdeConfig(s.registryUrl()));
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, s.bootstrapServers());
-        p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, s.transactionalId());
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, WireFormat.SERIALIZER);
-        return p;
+        return ClientConfigs.transactionalProducer(s.bootstrapServers(), s.registryUrl(), s.transactionalId());
     }
 }

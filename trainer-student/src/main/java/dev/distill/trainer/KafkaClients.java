@@ -1,31 +1,18 @@
 package dev.distill.trainer;
 
+import dev.distill.schemas.ClientConfigs;
 import dev.distill.schemas.WireFormat;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 import java.util.HashMap;
 import java.util.Map;
 
-/** Client configurations of the trainer: exactly-once between rollouts consumed and checkpoints published. */
+/** The trainer's clients: exactly-once between rollouts consumed and checkpoints published. */
 final class KafkaClients {
     private KafkaClients() {}
 
-    /** Values stay bytes: each record is decoded on its own, so one poison record cannot stall the partition. */
+    /** At most one round per poll keeps the overshoot small; a round may take minutes on CPU. */
     static Map<String, Object> consumer(TrainerSettings s) {
-        Map<String, Object> p = new HashMap<>();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, s.bootstrapServers());
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, s.groupId());
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.max(1, s.rolloutsPerRound()));
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        return p;
+        return ClientConfigs.bytesConsumer(s.bootstrapServers(), s.groupId(), Math.max(1, s.rolloutsPerRound()), 1_800_000);
     }
 
     static Map<String, Object> avro(TrainerSettings s) {
@@ -33,13 +20,6 @@ final class KafkaClients {
     }
 
     static Map<String, Object> producer(TrainerSettings s) {
-        Map<String, Object> p = avro(s);
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, s.bootstrapServers());
-        p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, s.transactionalId());
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, WireFormat.SERIALIZER);
-        return p;
+        return ClientConfigs.transactionalProducer(s.bootstrapServers(), s.registryUrl(), s.transactionalId());
     }
 }

@@ -7,7 +7,6 @@ import dev.distill.core.data.Rollout;
 import dev.distill.core.train.StudentTrainer;
 import dev.distill.schemas.avro.CheckpointEvent;
 import dev.distill.schemas.avro.OffsetRange;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -81,11 +80,7 @@ final class Replay {
     }
 
     private static Map<Long, CheckpointEvent> checkpointEvents(TrainerSettings s) {
-        Map<String, Object> p = KafkaClients.avro(s);
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, s.bootstrapServers());
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, org.apache.kafka.common.serialization.StringDeserializer.class.getName());
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, dev.distill.schemas.WireFormat.DESERIALIZER);
+        Map<String, Object> p = dev.distill.schemas.ClientConfigs.avroConsumer(s.bootstrapServers(), s.registryUrl());
         Map<Long, CheckpointEvent> out = new HashMap<>();
         try (KafkaConsumer<String, CheckpointEvent> c = new KafkaConsumer<>(p)) {
             List<TopicPartition> tps = c.partitionsFor(s.checkpointsTopic()).stream()
@@ -106,8 +101,7 @@ final class Replay {
 
     /** The records of the lineage ranges, read committed, decoded exactly as the live loop did. */
     private static List<RolloutDecoder.Polled> readSlice(TrainerSettings s, List<OffsetRange> lineage, int vocab) {
-        Map<String, Object> p = KafkaClients.consumer(s);
-        p.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        Map<String, Object> p = dev.distill.schemas.ClientConfigs.bytesConsumer(s.bootstrapServers(), null, 500, 300_000);
         List<RolloutDecoder.Polled> out = new ArrayList<>();
         try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p); RolloutDecoder decoder = new RolloutDecoder(s)) {
             for (OffsetRange range : lineage) {
