@@ -46,6 +46,7 @@ final class EvaluatorLoop implements Runnable {
     final AtomicLong evaluated = new AtomicLong();
     final AtomicLong deadLettered = new AtomicLong();
     final AtomicLong lastVersion = new AtomicLong(-1);
+    final AtomicLong lag = new AtomicLong();
     final AtomicReference<Double> lastRougeL = new AtomicReference<>(Double.NaN);
     final AtomicReference<String> state = new AtomicReference<>("STARTING");
     final AtomicReference<String> failure = new AtomicReference<>();
@@ -85,6 +86,7 @@ final class EvaluatorLoop implements Runnable {
                     for (ConsumerRecord<String, byte[]> r : c.poll(s.pollTimeout())) {
                         handle(r, decoder, items, teacher, root, producer, c);
                     }
+                    lag.set(c.assignment().stream().mapToLong(tp -> c.currentLag(tp).orElse(0)).sum());
                 }
             } finally {
                 if (teacher != null) {

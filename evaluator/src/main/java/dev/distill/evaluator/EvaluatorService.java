@@ -46,6 +46,7 @@ public class EvaluatorService {
         Gauge.builder("distill.evaluator.checkpoints.evaluated", loop.evaluated, Number::doubleValue).register(registry);
         Gauge.builder("distill.evaluator.dead.letters", loop.deadLettered, Number::doubleValue).register(registry);
         Gauge.builder("distill.evaluator.rouge.l", loop.lastRougeL, v -> v.get()).register(registry);
+        Gauge.builder("distill.evaluator.lag", loop.lag, Number::doubleValue).register(registry);
         thread = new Thread(loop, "evaluator-loop");
         thread.start();
     }

@@ -107,6 +107,7 @@ final class ProducerLoop implements Runnable {
                 if (!records.isEmpty()) {
                     process(records, c, producer, decoder, tokenizer, eos, teacher.model(), student);
                 }
+                stats.lag.set(c.assignment().stream().mapToLong(tp -> c.currentLag(tp).orElse(0)).sum());
             }
             stats.state.set("STOPPED");
         } catch (WakeupException | InterruptedException e) {
@@ -168,6 +169,7 @@ final class ProducerLoop implements Runnable {
         stats.responseTokens.addAndGet(rollouts.stream().mapToLong(Rollout::length).sum());
         stats.deadLettered.addAndGet(work.stream().filter(w -> w.deadLetter() != null).count());
         stats.rolloutsPerSecond.set(rollouts.size() / secs);
+        stats.responseTokensPerSecond.set(rollouts.stream().mapToLong(Rollout::length).sum() / secs);
     }
 
     private Work prepare(ConsumerRecord<String, byte[]> r, AvroKafkaDeserializer<Prompt> decoder, Tokenizer tokenizer,

@@ -64,6 +64,8 @@ public class ProducerService {
         gauge("distill.producer.dead.letters", () -> stats.deadLettered.get());
         gauge("distill.producer.student.version", () -> stats.studentVersion.get());
         gauge("distill.producer.rollouts.per.second", stats.rolloutsPerSecond::get);
+        gauge("distill.producer.response.tokens.per.second", stats.responseTokensPerSecond::get);
+        gauge("distill.producer.lag", () -> stats.lag.get());
     }
 
     private void gauge(String name, Supplier<Number> value) {

@@ -129,8 +129,12 @@ class ProducerLoopKafkaTest {
     }
 
     static ProducerSettings settings(String run, Topics t) {
+        return settings(run, t, ProducerSettings.Mode.SAMPLED);
+    }
+
+    static ProducerSettings settings(String run, Topics t, ProducerSettings.Mode mode) {
         return new ProducerSettings(run, teacherDir, studentDir, stack.bootstrapServers(), stack.registryUrl(),
-                ProducerSettings.Mode.SAMPLED, 0.2, 4, 8, 12, 4, 7, Duration.ofMillis(200), t.prompts(), t.rollouts(),
+                mode, 0.2, 4, 8, 12, 4, 7, Duration.ofMillis(200), t.prompts(), t.rollouts(),
                 t.checkpoints(), t.deadLetters(), java.util.UUID.randomUUID().toString());
     }
 
@@ -269,6 +273,42 @@ class ProducerLoopKafkaTest {
         List<Rollout> rollouts = readAll(t.rollouts());
         assertEquals(List.of(1L, 1L), rollouts.stream().map(Rollout::getBehaviourVersion).toList());
         assertEquals(1, stats.studentVersion.get());
+    }
+
+    @Test
+    void seqKdModePublishesTeacherSamples() throws Exception {
+        String run = "seqkd";
+        Topics t = topics(run);
+        publish(t.prompts(), List.of(prompt(run, "s1", "name a word for the sky")));
+        ProducerStats stats = new ProducerStats();
+        ProducerLoop loop = new ProducerLoop(settings(run, t, ProducerSettings.Mode.TEACHER), stats);
+        Thread th = start(loop);
+        await(() -> stats.rolloutsPublished.get() >= 1 || stats.failure.get() != null, "1 rollout");
+        loop.stop();
+        th.join(30_000);
+        Rollout r = ProducerLoopKafkaTest.<Rollout>readAll(t.rollouts()).get(0);
+        assertEquals(RolloutKind.TEACHER, r.getKind());
+        assertEquals(1.0, r.getAlpha(), "teacher samples: the mix is all teacher");
+    }
+
+    @Test
+    void kdModeScoresTheReferenceTeacherForced() throws Exception {
+        String run = "kd";
+        Topics t = topics(run);
+        publish(t.prompts(), List.of(prompt(run, "k1", "name a word for the colour of the sky")));
+        ProducerStats stats = new ProducerStats();
+        ProducerLoop loop = new ProducerLoop(settings(run, t, ProducerSettings.Mode.REFERENCE), stats);
+        Thread th = start(loop);
+        await(() -> stats.rolloutsPublished.get() >= 1 || stats.failure.get() != null, "1 rollout");
+        loop.stop();
+        th.join(30_000);
+        Rollout r = ProducerLoopKafkaTest.<Rollout>readAll(t.rollouts()).get(0);
+        assertEquals(RolloutKind.REFERENCE, r.getKind());
+        int[] blue = tokenizer.encode("blue");
+        assertEquals(List.of(blue[0], tokenizer.eosId().orElseThrow()), r.getResponseTokens(),
+                "the reference response and its end, not a sample");
+        assertEquals(2, r.getTokens().size());
+        assertTrue(r.getTokens().stream().allMatch(s -> s.getSupportIds().size() >= 4 && s.getTeacherLogProb() <= 0));
     }
 
     @Test

@@ -116,6 +116,7 @@ final class TrainerLoop implements Runnable {
             for (ConsumerRecord<String, byte[]> r : records) {
                 pending.add(decoder.decode(r, model.vocabSize()));
             }
+            stats.lag.set(c.assignment().stream().mapToLong(tp -> c.currentLag(tp).orElse(0)).sum() + pending.size());
             int cut = roundEnd(pending);
             while (cut > 0 && running && (s.maxRounds() <= 0 || stats.rounds.get() < s.maxRounds())) {
                 trainAndPublish(new ArrayList<>(pending.subList(0, cut)), trainer, producer, c, model);
@@ -188,6 +189,8 @@ final class TrainerLoop implements Runnable {
         stats.responseTokens.addAndGet(tokens);
         stats.lastTokensPerSecond.set(tokens / seconds);
         stats.lastLoss.set(result.steps().isEmpty() ? Double.NaN : result.steps().get(result.steps().size() - 1).loss());
+        event.getTrainMetrics().forEach(stats.lossTerms::put);
+        stats.maxStaleness.set(rollouts.stream().mapToLong(r -> result.version() - 1 - r.behaviourVersion()).max().orElse(0));
         LOG.infof("published checkpoint v%d of run %s: %d rollouts, %d stale, %d dead-lettered, %.0f tokens/s",
                 result.version(), s.runId(), result.used().size(), result.droppedStale().size(), deadLettered,
                 tokens / seconds);

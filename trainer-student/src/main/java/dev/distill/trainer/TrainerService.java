@@ -100,6 +100,12 @@ public class TrainerService {
         gauge("distill.trainer.version", () -> stats.version.get());
         gauge("distill.trainer.loss", stats.lastLoss::get);
         gauge("distill.trainer.tokens.per.second", stats.lastTokensPerSecond::get);
+        gauge("distill.trainer.lag", () -> stats.lag.get());
+        gauge("distill.trainer.staleness.max", () -> stats.maxStaleness.get());
+        for (String term : java.util.List.of("loss", "pg", "reg", "pt", "ce", "fkl", "jsd", "skew_fkl", "reward", "grad_norm")) {
+            Gauge.builder("distill.trainer.loss.term", () -> stats.lossTerms.getOrDefault(term, Double.NaN))
+                    .tag("term", term).register(registry);
+        }
     }
 
     private void gauge(String name, Supplier<Number> value) {

@@ -12,6 +12,12 @@ final class TrainerStats {
     final AtomicLong rounds = new AtomicLong();
     final AtomicLong version = new AtomicLong();
     final AtomicReference<Double> lastLoss = new AtomicReference<>(Double.NaN);
+    /** Round means of the loss terms (pg, reg, ce, ...), keyed by term. */
+    final java.util.concurrent.ConcurrentHashMap<String, Double> lossTerms = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Rollouts on the topic not yet consumed by this trainer. */
+    final AtomicLong lag = new AtomicLong();
+    /** Versions between the newest checkpoint and the oldest behaviour policy trained on in the last round. */
+    final AtomicLong maxStaleness = new AtomicLong();
     final AtomicReference<Double> lastTokensPerSecond = new AtomicReference<>(0.0);
     final AtomicReference<String> state = new AtomicReference<>("STARTING");
     final AtomicReference<String> failure = new AtomicReference<>();

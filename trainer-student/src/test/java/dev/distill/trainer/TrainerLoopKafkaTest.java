@@ -198,6 +198,9 @@ class TrainerLoopKafkaTest {
         List<Rollout> nan = rollouts(run, 1, 99);
         nan.get(0).teacherLogProbs()[0] = Float.NaN;
         publish(topic, nan);
+        List<Rollout> oov = rollouts(run, 1, 98);
+        oov.get(0).responseTokens()[0] = VOCAB + 5; // a token id the student does not have
+        publish(topic, oov);
         publish(topic, rollouts("another-run", 1, 5)); // shared topics carry other runs: skipped, not dead-lettered
         publish(topic, rollouts(run, 16, 1));
 
@@ -214,7 +217,7 @@ class TrainerLoopKafkaTest {
             assertEquals(Files.size(dir.resolve(Checkpoints.WEIGHTS)), e.getSizeBytes());
             assertTrue(e.getTrainMetrics().get("loss").isNaN() == false, e.getTrainMetrics().toString());
         }
-        assertEquals(19, assertContiguousLineage(events), "16 rollouts, 2 poison records, 1 of another run: each in one round");
+        assertEquals(20, assertContiguousLineage(events), "16 rollouts, 3 poison records, 1 of another run: each in one round");
         assertEquals(16.0, events.stream().mapToDouble(e -> e.getTrainMetrics().get("rollouts")).sum());
 
         List<DeadLetter> dead = new ArrayList<>();
@@ -223,11 +226,13 @@ class TrainerLoopKafkaTest {
                 dead.add(r.value());
             }
         }
-        assertEquals(2, dead.size(), dead.toString());
+        assertEquals(3, dead.size(), dead.toString());
+        assertTrue(dead.stream().anyMatch(d -> d.getError().contains("response token id 27 is outside the vocabulary of 22")),
+                dead.toString());
         assertTrue(dead.stream().anyMatch(d -> d.getError().contains("teacher log-prob at token 0 is NaN")), dead.toString());
         assertTrue(dead.stream().anyMatch(d -> new String(d.getPayload().array()).equals("this is not avro")
                 && d.getError().contains("not in the Confluent wire format")), dead.toString());
-        assertEquals(2, stats.deadLettered.get());
+        assertEquals(3, stats.deadLettered.get());
         assertEquals(16, stats.rolloutsTrained.get());
 
         Replay.Result replay = Replay.run(settings(run, 2), 2, work.resolve("replay-lineage"));
