@@ -147,7 +147,10 @@ final class TrainerLoop implements Runnable {
         long t0 = System.nanoTime();
         StudentTrainer.Round result = trainer.trainRound(rollouts, List.of(), s.runDir(), l -> { });
         double seconds = (System.nanoTime() - t0) / 1e9;
-        long tokens = rollouts.stream().mapToLong(Rollout::length).sum() * s.epochs();
+        java.util.Set<String> used = new java.util.HashSet<>(result.used());
+        // Only what was trained counts: stale rollouts are dropped by the trainer, not trained on.
+        long tokens = rollouts.stream().filter(r -> used.contains(r.rolloutId())).mapToLong(Rollout::length).sum()
+                * s.epochs();
 
         Map<TopicPartition, long[]> ranges = new TreeMap<>(Comparator.comparing(TopicPartition::toString));
         for (RolloutDecoder.Polled p : ordered) {
