@@ -1,6 +1,7 @@
 package dev.distill.evaluator;
 
 import ai.djl.ndarray.NDManager;
+import dev.distill.core.checkpoint.CheckpointStores;
 import dev.distill.core.checkpoint.Checkpoints;
 import dev.distill.core.data.HeldOutItem;
 import dev.distill.core.metrics.Calibration;
@@ -144,7 +145,7 @@ final class EvaluatorLoop implements Runnable {
 
     private EvalReport evaluate(CheckpointEvent e, List<HeldOutItem> items, Checkpoints.Loaded teacher, NDManager root)
             throws IOException {
-        Path dir = Path.of(URI.create(e.getUri()));
+        Path dir = CheckpointStores.open(URI.create(e.getUri()));
         try (Checkpoints.Loaded student = Checkpoints.load(dir, root)) {
             String sha = student.manifest().map(m -> m.weightsSha256()).orElse("");
             if (!sha.equals(e.getSha256())) {

@@ -1,6 +1,7 @@
 package dev.distill.producer;
 
 import ai.djl.ndarray.NDManager;
+import dev.distill.core.checkpoint.CheckpointStores;
 import dev.distill.core.checkpoint.Checkpoints;
 import dev.distill.schemas.avro.CheckpointEvent;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -104,8 +105,9 @@ final class StudentFollower implements Runnable {
     }
 
     private void load(CheckpointEvent e) {
-        Path dir = Path.of(URI.create(e.getUri()));
+        Path dir = null;
         try {
+            dir = CheckpointStores.open(URI.create(e.getUri()));
             Checkpoints.Loaded loaded = Checkpoints.load(dir, root);
             String sha = loaded.manifest().map(m -> m.weightsSha256()).orElse("");
             if (!sha.equals(e.getSha256())) {
@@ -121,7 +123,7 @@ final class StudentFollower implements Runnable {
             }
             LOG.infof("loaded student v%d of run %s from %s", e.getVersion(), s.runId(), dir);
         } catch (java.io.IOException | RuntimeException ex) {
-            LOG.errorf("cannot load checkpoint v%d from %s: %s", e.getVersion(), dir, ex.getMessage());
+            LOG.errorf("cannot load checkpoint v%d from %s: %s", e.getVersion(), e.getUri(), ex.getMessage());
         }
     }
 }

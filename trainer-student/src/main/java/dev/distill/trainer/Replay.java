@@ -2,6 +2,7 @@ package dev.distill.trainer;
 
 import ai.djl.ndarray.NDManager;
 import dev.distill.core.checkpoint.CheckpointManifest;
+import dev.distill.core.checkpoint.CheckpointStores;
 import dev.distill.core.checkpoint.Checkpoints;
 import dev.distill.core.data.Rollout;
 import dev.distill.core.train.StudentTrainer;
@@ -50,7 +51,8 @@ final class Replay {
         }
         long parentVersion = target.getParentVersion() == null ? 0 : target.getParentVersion();
         Path parentDir = parentVersion == 0 ? s.initialCheckpoint()
-                : events.containsKey(parentVersion) ? Path.of(URI.create(events.get(parentVersion).getUri())) : null;
+                : events.containsKey(parentVersion) ? CheckpointStores.open(URI.create(events.get(parentVersion).getUri()))
+                : null;
         if (parentDir == null) {
             return new Result(version, target.getSha256(), "", 0, "the parent checkpoint v" + parentVersion + " is unknown");
         }

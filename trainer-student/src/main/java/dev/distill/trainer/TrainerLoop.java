@@ -2,6 +2,7 @@ package dev.distill.trainer;
 
 import ai.djl.ndarray.NDManager;
 import dev.distill.core.checkpoint.CheckpointManifest;
+import dev.distill.core.checkpoint.CheckpointStores;
 import dev.distill.core.checkpoint.Checkpoints;
 import dev.distill.core.data.Rollout;
 import dev.distill.core.model.GptConfig;
@@ -215,7 +216,7 @@ final class TrainerLoop implements Runnable {
                 .setRunId(s.runId())
                 .setVersion(result.version())
                 .setStep(m.step())
-                .setUri(result.dir().toAbsolutePath().toUri().toString())
+                .setUri(CheckpointStores.publishLocal(result.dir()).toString())
                 .setSha256(m.weightsSha256())
                 .setSizeBytes(Files.size(result.dir().resolve(Checkpoints.WEIGHTS)))
                 .setModelConfig(new ModelConfig(model.vocabSize(), model.nPositions(), model.nEmbd(), model.nLayer(),
