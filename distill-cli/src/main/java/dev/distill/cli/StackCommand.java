@@ -1,0 +1,56 @@
+package dev.distill.cli;
+
+import dev.distill.localstack.LocalStack;
+import dev.distill.schemas.Topics;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/** Runs the local stack (real Kafka broker + Apicurio Registry) with the platform's topics until Ctrl-C. */
+@Command(name = "stack", mixinStandardHelpOptions = true,
+        description = "Starts a KRaft Kafka broker and Apicurio Registry locally, creates the platform's topics, "
+                + "prints the addresses the services need and runs until Ctrl-C.")
+final class StackCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--work-dir", defaultValue = "runs/stack", description = "broker data and logs; default: ${DEFAULT-VALUE}")
+    Path workDir;
+
+    @Option(names = "--partitions", defaultValue = "2", description = "partitions of the prompts and rollouts topics")
+    int partitions;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        LocalStack stack = LocalStack.start(LocalStack.Options.defaults().workDir(workDir));
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stack.close();
+            stopped.countDown();
+        }, "distill-stack-shutdown"));
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.bootstrapServers()))) {
+            admin.createTopics(List.of(new NewTopic(Topics.PROMPTS, partitions, (short) 1),
+                    new NewTopic(Topics.ROLLOUTS, partitions, (short) 1), new NewTopic(Topics.CHECKPOINTS, 1, (short) 1),
+                    new NewTopic(Topics.EVALUATIONS, 1, (short) 1), new NewTopic(Topics.DEAD_LETTERS, 1, (short) 1)))
+                    .all().get();
+        }
+        out.println("kafka.bootstrap.servers=" + stack.bootstrapServers());
+        out.println("registry (services: distill.*.registry-url)=" + stack.registryUrl());
+        out.println("registry, Confluent API (other clients)=" + stack.confluentUrl());
+        out.println("topics: " + Topics.ALL + "; logs under " + workDir + "; Ctrl-C stops everything");
+        out.flush();
+        stopped.await();
+        return 0;
+    }
+}
