@@ -32,8 +32,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The trainer's consume-train-publish loop. A round is every record polled since the last round once
- * enough valid rollouts have arrived; it is trained in (partition, offset) order, written as checkpoint
+ * The trainer's consume-train-publish loop. A round is the shortest prefix of the polled records that
+ * holds rollouts-per-round valid rollouts (with any poison or other-run records among them); it is
+ * trained in (partition, offset) order, written as checkpoint
  * v+1, and then ONE Kafka transaction publishes the CheckpointEvent and the round's dead letters and
  * commits the round's offsets (with "v=..;sha=.." as commit metadata). A crash before that commit
  * leaves offsets at the previous checkpoint, so the restarted trainer re-trains the same rollouts from
