@@ -75,6 +75,7 @@ final class ReplayCommand implements Callable<Integer> {
             }
         }
         spec.commandLine().getOut().flush();
+        spec.commandLine().getErr().flush();
         return p.waitFor();
     }
 }

@@ -224,10 +224,12 @@ public final class StudentTrainer implements AutoCloseable {
     /** SHA-256 of the trainer and model configuration, so replay can refuse a different setup. */
     public String configHash() {
         try {
-            String canonical = JSON.writeValueAsString(Map.of("trainer", cfg.toString(), "model", student.config().toString()));
+            // A fixed layout: Map.of iteration order changes from one JVM to the next, which made the
+            // hash of the same configuration differ between the trainer and a replay process.
+            String canonical = "trainer=" + cfg + "\nmodel=" + student.config();
             byte[] d = MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(d);
-        } catch (IOException | NoSuchAlgorithmException e) {
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("cannot hash the configuration", e);
         }
     }
