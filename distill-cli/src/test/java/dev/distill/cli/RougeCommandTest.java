@@ -1,0 +1,63 @@
+package dev.distill.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class RougeCommandTest {
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    record Run(int code, String out, String err) {}
+
+    static Run run(String stdin) {
+        RougeCommand cmd = new RougeCommand();
+        cmd.input = new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8));
+        CommandLine cl = new CommandLine(cmd);
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        cl.setExecutionExceptionHandler((ex, c, p) -> {
+            c.getErr().println(ex.getMessage());
+            return 2;
+        });
+        int code = cl.execute();
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void scoresEveryGoldenLineLikeRougeScore() throws Exception {
+        String golden;
+        try (InputStream in = getClass().getResourceAsStream("/golden/rougeL_multi_golden.jsonl")) {
+            golden = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        List<String> input = golden.lines().filter(l -> !l.isBlank()).toList();
+        Run r = run(golden);
+        assertEquals(0, r.code(), r.err());
+        List<String> output = r.out().lines().toList();
+        assertEquals(input.size(), output.size());
+        for (int i = 0; i < input.size(); i++) {
+            double expected = 100 * JSON.readTree(input.get(i)).get("rougeL_max_f").asDouble();
+            JsonNode got = JSON.readTree(output.get(i));
+            assertEquals(expected, got.get("rougeL").asDouble(), 1e-7, "line " + (i + 1));
+        }
+    }
+
+    @Test
+    void namesTheLineOfMalformedInput() {
+        Run r = run("{\"prediction\": \"a\", \"references\": [\"a\"]}\n{\"prediction\": 3}\n");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("line 2"), r.err());
+    }
+}
