@@ -15,6 +15,7 @@ import dev.distill.core.train.AdamW;
 import dev.distill.core.train.LearningRate;
 import dev.distill.core.train.StudentTrainer;
 import dev.distill.localstack.LocalStack;
+import dev.distill.localstack.TopicReader;
 import dev.distill.schemas.ClientConfigs;
 import dev.distill.schemas.avro.CheckpointEvent;
 import dev.distill.schemas.avro.Prompt;
@@ -205,19 +206,8 @@ final class BenchPlatformCommand implements Callable<Integer> {
     }
 
     private static List<CheckpointEvent> readEvents(String b, String reg) {
-        List<CheckpointEvent> out = new ArrayList<>();
-        try (KafkaConsumer<String, CheckpointEvent> c = new KafkaConsumer<>(ClientConfigs.avroConsumer(b, reg))) {
-            TopicPartition tp = new TopicPartition("distill.checkpoints", 0);
-            c.assign(List.of(tp));
-            c.seekToBeginning(List.of(tp));
-            long end = c.endOffsets(List.of(tp)).get(tp);
-            while (c.position(tp) < end) {
-                for (ConsumerRecord<String, CheckpointEvent> r : c.poll(Duration.ofMillis(200))) {
-                    out.add(r.value());
-                }
-            }
-        }
-        return out;
+        return TopicReader.<String, CheckpointEvent>readToEnd(ClientConfigs.avroConsumer(b, reg), "distill.checkpoints",
+                Duration.ofSeconds(30)).stream().map(ConsumerRecord::value).toList();
     }
 
     static String tokenizerJson() {

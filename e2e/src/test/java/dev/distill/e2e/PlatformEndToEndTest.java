@@ -10,6 +10,8 @@ import dev.distill.core.train.AdamW;
 import dev.distill.core.train.LearningRate;
 import dev.distill.core.train.LmTrainer;
 import dev.distill.localstack.LocalStack;
+import dev.distill.localstack.TopicReader;
+import dev.distill.schemas.ClientConfigs;
 import dev.distill.schemas.WireFormat;
 import dev.distill.schemas.avro.CheckpointEvent;
 import dev.distill.schemas.avro.EvalReport;
@@ -18,14 +20,10 @@ import dev.distill.schemas.avro.Prompt;
 import dev.distill.schemas.avro.Rollout;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -250,23 +248,8 @@ class PlatformEndToEndTest {
     }
 
     static <T> List<ConsumerRecord<String, T>> records(LocalStack stack, String topic) {
-        Map<String, Object> p = new HashMap<>(WireFormat.serdeConfig(stack.registryUrl()));
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, WireFormat.DESERIALIZER);
-        List<ConsumerRecord<String, T>> out = new ArrayList<>();
-        try (KafkaConsumer<String, T> c = new KafkaConsumer<>(p)) {
-            List<TopicPartition> tps = c.partitionsFor(topic).stream().map(i -> new TopicPartition(topic, i.partition())).toList();
-            c.assign(tps);
-            c.seekToBeginning(tps);
-            Map<TopicPartition, Long> end = c.endOffsets(tps);
-            long deadline = System.currentTimeMillis() + 30_000;
-            while (tps.stream().anyMatch(tp -> c.position(tp) < end.get(tp)) && System.currentTimeMillis() < deadline) {
-                c.poll(Duration.ofMillis(200)).forEach(out::add);
-            }
-        }
-        return out;
+        return TopicReader.readToEnd(ClientConfigs.avroConsumer(stack.bootstrapServers(), stack.registryUrl()), topic,
+                Duration.ofSeconds(30));
     }
 
     static void await(Supplier<Boolean> condition, String what, Supplier<String> logs) throws InterruptedException {

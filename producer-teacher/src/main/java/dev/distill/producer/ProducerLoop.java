@@ -145,7 +145,7 @@ final class ProducerLoop implements Runnable {
                     (a, b) -> a.offset() >= b.offset() ? a : b);
         }
         List<Work> ready = work.stream().filter(w -> w.tokens() != null).toList();
-        List<Rollout> rollouts = ready.isEmpty() ? List.of() : sample(ready, teacher, student);
+        List<Rollout> rollouts = ready.isEmpty() ? List.of() : sample(ready, teacher, student, eos);
         Instant now = Instant.now();
         producer.beginTransaction();
         try {
@@ -208,7 +208,7 @@ final class ProducerLoop implements Runnable {
         }
     }
 
-    private List<Rollout> sample(List<Work> ready, Gpt teacher, StudentFollower.Student student) {
+    private List<Rollout> sample(List<Work> ready, Gpt teacher, StudentFollower.Student student, int eos) {
         long version = student.version();
         String teacherName = s.teacher().getFileName().toString();
         if (s.mode() == ProducerSettings.Mode.REFERENCE) {
@@ -217,7 +217,6 @@ final class ProducerLoop implements Runnable {
             return ReferenceRollouts.score(teacher, student.loaded().model(), version, s.runId(), items, s.supportK(),
                     teacherName);
         }
-        int eos = teacher.config().eosTokenId() == null ? -1 : teacher.config().eosTokenId();
         List<TeacherMixedSampler.Prompt> prompts = ready.stream().map(w -> new TeacherMixedSampler.Prompt(
                 w.prompt().getId(), w.tokens(), seed(w.prompt().getId(), version))).toList();
         int room = Math.min(s.maxNewTokens(), Math.min(teacher.config().nPositions(),

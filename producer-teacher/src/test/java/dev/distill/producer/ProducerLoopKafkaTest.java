@@ -8,6 +8,8 @@ import dev.distill.core.model.Gpt;
 import dev.distill.core.model.GptConfig;
 import dev.distill.core.tokenizer.HfTokenizer;
 import dev.distill.localstack.LocalStack;
+import dev.distill.localstack.TopicReader;
+import dev.distill.schemas.ClientConfigs;
 import dev.distill.schemas.WireFormat;
 import dev.distill.schemas.avro.CheckpointEvent;
 import dev.distill.schemas.avro.DeadLetter;
@@ -18,15 +20,11 @@ import dev.distill.schemas.avro.RolloutKind;
 import dev.distill.schemas.avro.TokenScore;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -158,25 +156,8 @@ class ProducerLoopKafkaTest {
     }
 
     static <T> List<T> readAll(String topic) {
-        Map<String, Object> p = new HashMap<>(WireFormat.serdeConfig(stack.registryUrl()));
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, WireFormat.DESERIALIZER);
-        List<T> out = new ArrayList<>();
-        try (KafkaConsumer<String, T> c = new KafkaConsumer<>(p)) {
-            List<TopicPartition> tps = c.partitionsFor(topic).stream().map(i -> new TopicPartition(topic, i.partition())).toList();
-            c.assign(tps);
-            c.seekToBeginning(tps);
-            Map<TopicPartition, Long> end = c.endOffsets(tps);
-            long deadline = System.currentTimeMillis() + 30_000;
-            while (tps.stream().anyMatch(tp -> c.position(tp) < end.get(tp)) && System.currentTimeMillis() < deadline) {
-                for (ConsumerRecord<String, T> r : c.poll(Duration.ofMillis(200))) {
-                    out.add(r.value());
-                }
-            }
-        }
-        return out;
+        return TopicReader.<String, T>readToEnd(ClientConfigs.avroConsumer(stack.bootstrapServers(), stack.registryUrl()),
+                topic, Duration.ofSeconds(30)).stream().map(ConsumerRecord::value).toList();
     }
 
     static void await(BooleanSupplier condition, String what) throws InterruptedException {

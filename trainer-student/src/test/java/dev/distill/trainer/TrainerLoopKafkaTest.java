@@ -9,6 +9,8 @@ import dev.distill.core.model.Gpt;
 import dev.distill.core.model.GptConfig;
 import dev.distill.core.objective.Objective;
 import dev.distill.localstack.LocalStack;
+import dev.distill.localstack.TopicReader;
+import dev.distill.schemas.ClientConfigs;
 import dev.distill.schemas.RolloutCodec;
 import dev.distill.schemas.WireFormat;
 import dev.distill.schemas.avro.CheckpointEvent;
@@ -16,16 +18,11 @@ import dev.distill.schemas.avro.DeadLetter;
 import dev.distill.schemas.avro.OffsetRange;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -138,23 +135,8 @@ class TrainerLoopKafkaTest {
     }
 
     static <T> List<ConsumerRecord<String, T>> readAll(String topic, boolean avro) {
-        Map<String, Object> p = new HashMap<>(WireFormat.serdeConfig(stack.registryUrl()));
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, avro ? WireFormat.DESERIALIZER : ByteArrayDeserializer.class.getName());
-        List<ConsumerRecord<String, T>> out = new ArrayList<>();
-        try (KafkaConsumer<String, T> c = new KafkaConsumer<>(p)) {
-            List<TopicPartition> tps = c.partitionsFor(topic).stream().map(i -> new TopicPartition(topic, i.partition())).toList();
-            c.assign(tps);
-            c.seekToBeginning(tps);
-            Map<TopicPartition, Long> end = c.endOffsets(tps);
-            long deadline = System.currentTimeMillis() + 30_000;
-            while (tps.stream().anyMatch(tp -> c.position(tp) < end.get(tp)) && System.currentTimeMillis() < deadline) {
-                c.poll(Duration.ofMillis(200)).forEach(out::add);
-            }
-        }
-        return out;
+        return TopicReader.readToEnd(avro ? ClientConfigs.avroConsumer(stack.bootstrapServers(), stack.registryUrl())
+                : ClientConfigs.bytesConsumer(stack.bootstrapServers(), null, 500, 300_000), topic, Duration.ofSeconds(30));
     }
 
     static List<CheckpointEvent> events(String runId) {
