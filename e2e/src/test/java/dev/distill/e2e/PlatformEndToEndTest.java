@@ -1,6 +1,8 @@
 package dev.distill.e2e;
 
 import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.distill.core.checkpoint.CheckpointManifest;
 import dev.distill.core.checkpoint.Checkpoints;
 import dev.distill.core.model.Gpt;
@@ -28,6 +30,10 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -84,7 +90,8 @@ class PlatformEndToEndTest {
                     models.heldOut().toString(), "distill.evaluator.tokenizer-dir", models.teacher().toString(),
                     "distill.evaluator.teacher-model", models.teacher().toString(), "distill.evaluator.registry-url",
                     stack.registryUrl(), "distill.evaluator.seeds", "1,2", "distill.evaluator.max-new-tokens", "12",
-                    "distill.evaluator.batch-size", "8"));
+                    "distill.evaluator.batch-size", "8", "kafka-streams.state.dir", work.resolve("evaluator-streams").toString(),
+                    "distill.evaluator.ex-acc-err-steps", "8"));
 
             Path logs = Files.createDirectories(work.resolve("logs"));
             try (ServiceProcess producer = new ServiceProcess("producer", app("producer-teacher"), producerProps, logs).start();
@@ -107,6 +114,14 @@ class PlatformEndToEndTest {
                     await(() -> reports(stack).size() >= PROMPTS / PER_ROUND, PROMPTS / PER_ROUND + " reports", logsAfter);
                     assertTrue(restarted.logTail().contains("resumes at version 1"), restarted.logTail());
                 }
+                // The evaluator's leaderboard (Kafka Streams) has the run's three scored checkpoints and their losses.
+                JsonNode standing = awaitLeaderboard(evaluator.httpUrl() + "/leaderboard/" + RUN, 3, logsTail);
+                List<Long> versions = new ArrayList<>();
+                standing.get("history").forEach(c -> versions.add(c.get("version").asLong()));
+                assertEquals(List.of(1L, 2L, 3L), versions);
+                standing.get("history").forEach(c -> assertTrue(c.get("trainMetrics").has("loss"), c.toString()));
+                double best = standing.get("best").get("rougeL").asDouble();
+                standing.get("history").forEach(c -> assertTrue(c.get("rougeL").asDouble() <= best));
             }
 
             List<ConsumerRecord<String, Rollout>> rolloutRecords = records(stack, "distill.rollouts");
@@ -170,8 +185,30 @@ class PlatformEndToEndTest {
                 assertTrue(r.getTokenEce() >= 0 && r.getTokenEce() <= 1, r.toString());
                 assertEquals(15, r.getReliability().size());
                 assertTrue(r.getRklToTeacher() != null && r.getRklToTeacher() >= 0, r.toString());
+                assertTrue(r.getExAccErr() != null && Double.isFinite(r.getExAccErr()), r.toString());
+                assertTrue(r.getTrainMetrics().containsKey("loss"), r.toString());
             }
         }
+    }
+
+    static JsonNode awaitLeaderboard(String url, int checkpoints, Supplier<String> logs) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        String last = "";
+        while (System.nanoTime() < deadline) {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            last = r.statusCode() + " " + r.body();
+            if (r.statusCode() == 200) {
+                JsonNode standing = new ObjectMapper().readTree(r.body());
+                if (standing.get("history").size() >= checkpoints) {
+                    return standing;
+                }
+            }
+            Thread.sleep(500);
+        }
+        throw new AssertionError("the leaderboard at " + url + " never showed " + checkpoints + " checkpoints; last: "
+                + last + "\n" + logs.get());
     }
 
     static Path app(String module) {

@@ -7,9 +7,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** One packaged Quarkus service running as a child process, as users and Kubernetes run it. */
 final class ServiceProcess implements AutoCloseable {
+    private static final Pattern LISTENING = Pattern.compile("Listening on: http://[^:]+:(\\d+)");
     private final String name;
     private final Path log;
     private final List<String> command;
@@ -47,6 +50,17 @@ final class ServiceProcess implements AutoCloseable {
 
     boolean alive() {
         return process != null && process.isAlive();
+    }
+
+    /** The service's HTTP address, from Quarkus' start-up line (it listens on a random port). */
+    String httpUrl() throws IOException {
+        for (String line : Files.readAllLines(log)) {
+            Matcher m = LISTENING.matcher(line);
+            if (m.find()) {
+                return "http://127.0.0.1:" + m.group(1);
+            }
+        }
+        throw new IllegalStateException(name + " has not reported its HTTP port yet");
     }
 
     String logTail() {

@@ -46,6 +46,13 @@ public interface EvaluatorConfig {
     @WithDefault("16")
     int batchSize();
 
+    /**
+     * Response length l at which to measure exposure bias (ExAccErr, with the teacher as oracle); 0 = off.
+     * Needs teacher-model.
+     */
+    @WithDefault("0")
+    int exAccErrSteps();
+
     Topics topics();
 
     interface Topics {

@@ -155,7 +155,8 @@ final class EvaluatorLoop implements Runnable {
             int vocab = student.model().config().vocabSize();
             Tokenizer tok = Tokenizers.forCheckpoint(s.tokenizerDir() != null ? s.tokenizerDir() : dir, vocab);
             long t0 = System.nanoTime();
-            Evaluation.Result res = Evaluation.run(student.model(), tok, items, s.maxNewTokens(), s.seeds(), s.batchSize(),
+            Evaluation.Result res = Evaluation.run(student.model(), tok, items,
+                    new Evaluation.Protocol(s.maxNewTokens(), s.seeds(), s.batchSize(), s.exAccErrSteps()),
                     teacher == null ? null : teacher.model());
             if (tok instanceof AutoCloseable closeable) {
                 try {
@@ -189,6 +190,8 @@ final class EvaluatorLoop implements Runnable {
                 .setDistinct4(res.distinct4())
                 .setRklToTeacher(res.reverseKlToTeacher())
                 .setFklToTeacher(null)
+                .setExAccErr(res.exposureBias() == null ? null : res.exposureBias().exAccErrPercent())
+                .setTrainMetrics(e.getTrainMetrics())
                 .setCreatedAt(Instant.now())
                 .build();
     }

@@ -36,11 +36,15 @@ public class EvaluatorService {
         if (config.seeds().isEmpty() || config.heldOutLimit() <= 0) {
             throw new IllegalStateException("distill.evaluator.seeds must not be empty and held-out-limit must be positive");
         }
+        if (config.exAccErrSteps() < 0 || (config.exAccErrSteps() > 0 && config.teacherModel().isEmpty())) {
+            throw new IllegalStateException("distill.evaluator.ex-acc-err-steps must be >= 0, and > 0 only with "
+                    + "distill.evaluator.teacher-model (the teacher is ExAccErr's oracle)");
+        }
         EvaluatorSettings s = new EvaluatorSettings(config.runId(), heldOut,
                 config.dataset().orElse(heldOut.getFileName().toString()), config.heldOutLimit(),
                 config.tokenizerDir().map(Path::of).orElse(null), config.teacherModel().map(Path::of).orElse(null),
                 bootstrapServers, config.registryUrl(), config.seeds().stream().mapToLong(Long::longValue).toArray(),
-                config.maxNewTokens(), config.batchSize(), config.topics().checkpoints(), config.topics().evaluations(),
+                config.maxNewTokens(), config.batchSize(), config.exAccErrSteps(), config.topics().checkpoints(), config.topics().evaluations(),
                 config.topics().deadLetters(), Duration.ofMillis(500));
         loop = new EvaluatorLoop(s);
         Gauge.builder("distill.evaluator.checkpoints.evaluated", loop.evaluated, Number::doubleValue).register(registry);

@@ -5,7 +5,7 @@ import java.time.Duration;
 
 /** Everything the evaluator loop needs, as a plain value (from {@link EvaluatorConfig}, or directly in tests). */
 record EvaluatorSettings(String runId, Path heldOut, String dataset, int heldOutLimit, Path tokenizerDir, Path teacher,
-                         String bootstrapServers, String registryUrl, long[] seeds, int maxNewTokens, int batchSize,
+                         String bootstrapServers, String registryUrl, long[] seeds, int maxNewTokens, int batchSize, int exAccErrSteps,
                          String checkpointsTopic, String evaluationsTopic, String deadLettersTopic, Duration pollTimeout) {
 
     String groupId() {

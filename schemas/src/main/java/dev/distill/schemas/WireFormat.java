@@ -6,7 +6,7 @@ import java.util.Map;
  * Serde settings shared by every producer and consumer of the platform's topics: Apicurio's Avro
  * serde writing the Confluent wire format (magic byte 0, 4-byte content id, Avro binary, no headers),
  * so that Confluent's own clients read and write the same bytes through the registry's
- * {@code /apis/ccompat/v7} API. Plain strings: callers merge them into their Kafka client config.
+ * {@code /apis/ccompat/v7} API. Callers merge them into their Kafka client config.
  */
 public final class WireFormat {
     public static final String SERIALIZER = "io.apicurio.registry.serde.avro.AvroKafkaSerializer";
@@ -15,7 +15,7 @@ public final class WireFormat {
     private WireFormat() {}
 
     /** @param registryUrl the registry's native API, e.g. http://host:8080/apis/registry/v3 */
-    public static Map<String, String> serdeConfig(String registryUrl) {
+    public static Map<String, Object> serdeConfig(String registryUrl) {
         return Map.of(
                 "apicurio.registry.url", registryUrl,
                 // Confluent framing: the id travels in the payload, as a 4-byte int, and it is the
@@ -30,7 +30,9 @@ public final class WireFormat {
                 // Confluent's Python client 1.7 cannot resolve references and fails to parse such a schema.
                 "apicurio.registry.dereference-schema", "true",
                 // Register the schema as other clients do (no Java-only "avro.java.string" properties) ...
-                "apicurio.registry.avro-datum-provider", "dev.distill.schemas.ConfluentCompatibleDatumProvider",
+                // (the class, not its name: under Quarkus' class loaders a name can resolve in a loader where
+                // the class is not an AvroDatumProvider, and the serde refuses it)
+                "apicurio.registry.avro-datum-provider", ConfluentCompatibleDatumProvider.class,
                 // ... and find an existing version by canonical hash, so a schema another client registered
                 // first under the subject is reused (one version, one id) instead of becoming a new version.
                 "apicurio.registry.canonicalize", "true");

@@ -21,13 +21,34 @@ public final class Evaluation {
     private Evaluation() {}
 
     public record Result(int samples, long[] seeds, double rougeL, double rougeLStd, double exactMatch, double meanLength,
-                         double distinct4, Calibration.Result tokenCalibration, Double reverseKlToTeacher) {}
+                         double distinct4, Calibration.Result tokenCalibration, Double reverseKlToTeacher,
+                         ExposureBias.Result exposureBias) {}
 
-    public static Result run(Gpt model, Tokenizer tokenizer, List<HeldOutItem> items, int maxNewTokens, long[] seeds,
-                             int batchSize, Gpt teacher) {
-        if (items.isEmpty() || seeds.length == 0) {
-            throw new IllegalArgumentException("evaluation needs at least one item and one seed");
+    /**
+     * How to evaluate.
+     *
+     * @param exAccErrSteps response length l at which to measure exposure bias against the teacher (0 = off)
+     */
+    public record Protocol(int maxNewTokens, long[] seeds, int batchSize, int exAccErrSteps) {
+        public Protocol {
+            if (seeds.length == 0 || maxNewTokens < 1 || batchSize < 1 || exAccErrSteps < 0) {
+                throw new IllegalArgumentException("evaluation needs a seed, max new tokens >= 1, batch size >= 1 and "
+                        + "ExAccErr steps >= 0");
+            }
+            seeds = seeds.clone();
         }
+    }
+
+    public static Result run(Gpt model, Tokenizer tokenizer, List<HeldOutItem> items, Protocol protocol, Gpt teacher) {
+        if (items.isEmpty()) {
+            throw new IllegalArgumentException("evaluation needs at least one item");
+        }
+        if (protocol.exAccErrSteps() > 0 && teacher == null) {
+            throw new IllegalArgumentException("ExAccErr needs the teacher as its oracle");
+        }
+        int maxNewTokens = protocol.maxNewTokens();
+        long[] seeds = protocol.seeds();
+        int batchSize = protocol.batchSize();
         int eos = model.config().eosTokenId() != null ? model.config().eosTokenId() : tokenizer.eosId().orElse(-1);
         List<int[]> prompts = new ArrayList<>();
         for (HeldOutItem it : items) {
@@ -66,9 +87,11 @@ public final class Evaluation {
         double std = seeds.length > 1 ? Math.sqrt(var / (seeds.length - 1)) : 0;
         Double rkl = teacher == null ? null
                 : ReverseKl.onStudentSamples(model, teacher, prompts, SamplingConfig.paperEval(maxNewTokens, eos, seeds[0]));
+        ExposureBias.Result bias = protocol.exAccErrSteps() == 0 ? null
+                : ExposureBias.measure(model, teacher, prompts, protocol.exAccErrSteps(), eos, seeds[0]);
         return new Result(items.size(), seeds.clone(), mean, std, exact / (items.size() * seeds.length),
                 TextStats.meanLength(texts), TextStats.distinct4(texts), tokenCalibration(model, tokenizer, items, prompts, eos),
-                rkl);
+                rkl, bias);
     }
 
     /** Token ECE teacher-forced on each item's first reference (and its end-of-text). */

@@ -1,0 +1,31 @@
+package dev.distill.evaluator.leaderboard;
+
+import dev.distill.evaluator.EvaluatorConfig;
+import dev.distill.schemas.WireFormat;
+import dev.distill.schemas.avro.DeadLetter;
+import dev.distill.schemas.avro.EvalReport;
+import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
+import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.Topology;
+
+import java.util.HashMap;
+
+/** Hands the leaderboard topology, wired to the registry's serdes, to Quarkus' Kafka Streams. */
+@ApplicationScoped
+public class LeaderboardTopology {
+
+    @Produces
+    Topology leaderboard(EvaluatorConfig config) {
+        var serdeConfig = new HashMap<String, Object>(WireFormat.serdeConfig(config.registryUrl()));
+        AvroKafkaDeserializer<EvalReport> reports = new AvroKafkaDeserializer<>();
+        reports.configure(serdeConfig, false);
+        AvroKafkaSerializer<DeadLetter> deadLetterWriter = new AvroKafkaSerializer<>();
+        deadLetterWriter.configure(serdeConfig, false);
+        Serde<DeadLetter> deadLetters = Serdes.serdeFrom(deadLetterWriter, new AvroKafkaDeserializer<>());
+        return Leaderboard.build(config.topics().evaluations(), config.topics().deadLetters(), reports, deadLetters);
+    }
+}
