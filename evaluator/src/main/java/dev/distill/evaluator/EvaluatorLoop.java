@@ -183,7 +183,7 @@ final class EvaluatorLoop implements Runnable {
                 .setRougeL(res.rougeL())
                 .setRougeLStd(res.rougeLStd())
                 .setExactMatch(res.exactMatch())
-                .setEce(null)
+                .setEce(res.optionCalibration() == null ? null : res.optionCalibration().ece())
                 .setTokenEce(res.tokenCalibration().ece())
                 .setReliability(bins)
                 .setMeanLength(res.meanLength())

@@ -15,14 +15,15 @@ import java.util.List;
  * The paper's evaluation of one model on a held-out set: responses sampled at temperature 1 with
  * no-repeat-ngram 6 under several seeds, Rouge-L (max over references, x100) averaged over seeds with
  * its spread, exact match, mean length, distinct-4, and token-level calibration teacher-forced on the
- * first reference; with a teacher, also the reverse KL to it on the model's own samples.
+ * first reference, answer-option calibration on the multiple-choice items; with a teacher, also the reverse KL
+ * to it on the model's own samples and, when asked, exposure bias (ExAccErr).
  */
 public final class Evaluation {
     private Evaluation() {}
 
     public record Result(int samples, long[] seeds, double rougeL, double rougeLStd, double exactMatch, double meanLength,
-                         double distinct4, Calibration.Result tokenCalibration, Double reverseKlToTeacher,
-                         ExposureBias.Result exposureBias) {}
+                         double distinct4, Calibration.Result tokenCalibration, Calibration.Result optionCalibration,
+                         Double reverseKlToTeacher, ExposureBias.Result exposureBias) {}
 
     /**
      * How to evaluate.
@@ -91,7 +92,7 @@ public final class Evaluation {
                 : ExposureBias.measure(model, teacher, prompts, protocol.exAccErrSteps(), eos, seeds[0]);
         return new Result(items.size(), seeds.clone(), mean, std, exact / (items.size() * seeds.length),
                 TextStats.meanLength(texts), TextStats.distinct4(texts), tokenCalibration(model, tokenizer, items, prompts, eos),
-                rkl, bias);
+                AnswerOptions.calibration(model, tokenizer, items, eos), rkl, bias);
     }
 
     /** Token ECE teacher-forced on each item's first reference (and its end-of-text). */

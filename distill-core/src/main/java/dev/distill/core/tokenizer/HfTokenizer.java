@@ -63,7 +63,10 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
         }
         HuggingFaceTokenizer tok;
         try {
-            tok = HuggingFaceTokenizer.newInstance(tokenizerJson, Map.of("addSpecialTokens", "false"));
+            // DJL truncates to modelMaxLength (512) by default: a long pre-training document would lose its
+            // tail without a word. Context limits are the model's business, checked where ids are used.
+            tok = HuggingFaceTokenizer.newInstance(tokenizerJson, Map.of("addSpecialTokens", "false",
+                    "truncation", "false", "modelMaxLength", String.valueOf(Integer.MAX_VALUE)));
         } catch (RuntimeException e) {
             throw new IOException("the tokenizers library rejected " + tokenizerJson + ": " + e.getMessage(), e);
         }

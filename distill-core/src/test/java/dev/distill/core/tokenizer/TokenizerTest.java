@@ -55,6 +55,8 @@ class TokenizerTest {
             assertEquals("the cat sat", t.decode(new int[] {1, 2, 3}));
             assertEquals(6, t.vocabSize());
             assertEquals(5, t.eosId().orElseThrow());
+            // No silent truncation at DJL's default model length of 512.
+            assertEquals(3000, t.encode("the cat sat ".repeat(1000)).length);
         }
     }
 
