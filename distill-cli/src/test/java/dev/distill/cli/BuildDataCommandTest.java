@@ -4,11 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -22,22 +19,14 @@ class BuildDataCommandTest {
     @TempDir
     Path tmp;
 
-    record Run(int code, String out, String err) {}
-
-    static Run run(String... args) {
-        CommandLine cl = Distill.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int code = cl.execute(args);
-        return new Run(code, out.toString(), err.toString());
+    static CliRun run(String... args) {
+        return CliRun.distill(args);
     }
 
     @Test
     void buildsASuiteAndPrintsItsCountsPerFamily() throws IOException {
         Path out = tmp.resolve("suite");
-        Run r = run("build-data", "--out", out.toString(), "--wordnet", FIXTURE.toString(), "--seed", "2",
+        CliRun r = run("build-data", "--out", out.toString(), "--wordnet", FIXTURE.toString(), "--seed", "2",
                 "--lexicon-size", "400", "--vocab-size", "1200", "--held-out", "28");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("spell"), r.out());
@@ -53,7 +42,7 @@ class BuildDataCommandTest {
 
     @Test
     void aMissingWordNetSaysWhichPackageToInstall() {
-        Run r = run("build-data", "--out", tmp.resolve("x").toString(), "--wordnet", tmp.resolve("none").toString());
+        CliRun r = run("build-data", "--out", tmp.resolve("x").toString(), "--wordnet", tmp.resolve("none").toString());
         assertEquals(2, r.code());
         assertTrue(r.err().contains("apt-get install wordnet-base"), r.err());
     }

@@ -3,10 +3,7 @@ package dev.distill.cli;
 import dev.distill.core.tokenizer.Gpt2Tokenizer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.regex.Matcher;
@@ -19,25 +16,17 @@ class DistillCommandTest {
     @TempDir
     Path tmp;
 
-    record Run(int code, String out, String err) {}
-
-    static Run run(String... args) {
-        CommandLine cl = Distill.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int code = cl.execute(args);
-        return new Run(code, out.toString(), err.toString());
+    static CliRun run(String... args) {
+        return CliRun.distill(args);
     }
 
     @Test
     void generatePrintsIdsThenDecodedTextForAGpt2VocabularyModel() {
         Path model = tmp.resolve("gpt2-tiny");
-        Run init = run("init-model", "--out", model.toString(), "--n-embd", "16", "--n-layer", "1", "--n-head", "2",
+        CliRun init = run("init-model", "--out", model.toString(), "--n-embd", "16", "--n-layer", "1", "--n-head", "2",
                 "--n-positions", "32", "--seed", "4");
         assertEquals(0, init.code(), init.err());
-        Run gen = run("generate", "--model", model.toString(), "--prompt", "Hello world", "--max-new-tokens", "6",
+        CliRun gen = run("generate", "--model", model.toString(), "--prompt", "Hello world", "--max-new-tokens", "6",
                 "--temperature", "0");
         assertEquals(0, gen.code(), gen.err());
         String[] lines = gen.out().split("\n", -1);
@@ -53,22 +42,22 @@ class DistillCommandTest {
         Path model = tmp.resolve("small");
         assertEquals(0, run("init-model", "--out", model.toString(), "--vocab-size", "20", "--n-embd", "8",
                 "--n-layer", "1", "--n-head", "2", "--n-positions", "16").code());
-        Run gen = run("generate", "--model", model.toString(), "--prompt-ids", "1,2,25");
+        CliRun gen = run("generate", "--model", model.toString(), "--prompt-ids", "1,2,25");
         assertEquals(2, gen.code());
         assertTrue(gen.err().contains("token id 25 outside the vocabulary of 20"), gen.err());
-        Run text = run("generate", "--model", model.toString(), "--prompt", "hi");
+        CliRun text = run("generate", "--model", model.toString(), "--prompt", "hi");
         assertEquals(2, text.code());
         assertTrue(text.err().contains("no tokenizer.json"), text.err());
     }
 
     @Test
     void demoTrainsChecksPointsReloadsAndGeneratesHeldOutRanges() {
-        Run demo = run("demo", "--out", tmp.resolve("demo").toString(), "--steps", "600");
+        CliRun demo = run("demo", "--out", tmp.resolve("demo").toString(), "--steps", "600");
         assertEquals(0, demo.code(), demo.err());
         Matcher m = Pattern.compile("held-out exact match: (\\d+)/32").matcher(demo.out());
         assertTrue(m.find(), demo.out());
         assertTrue(Integer.parseInt(m.group(1)) >= 28, "the demo model should count on unseen ranges:\n" + demo.out());
-        Run gen = run("generate", "--model", tmp.resolve("demo/model").toString(), "--prompt", "count from 3 to 6 :", "--max-new-tokens", "12",
+        CliRun gen = run("generate", "--model", tmp.resolve("demo/model").toString(), "--prompt", "count from 3 to 6 :", "--max-new-tokens", "12",
                 "--temperature", "0");
         assertEquals(0, gen.code(), gen.err());
         assertEquals("3 4 5 6", gen.out().split("\n")[1]);

@@ -7,8 +7,6 @@ import picocli.CommandLine;
 
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -18,22 +16,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class RougeCommandTest {
     static final ObjectMapper JSON = new ObjectMapper();
 
-    record Run(int code, String out, String err) {}
-
-    static Run run(String stdin) {
+    static CliRun run(String stdin) {
         RougeCommand cmd = new RougeCommand();
         cmd.input = new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8));
         CommandLine cl = new CommandLine(cmd);
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
         cl.setExecutionExceptionHandler((ex, c, p) -> {
             c.getErr().println(ex.getMessage());
             return 2;
         });
-        int code = cl.execute();
-        return new Run(code, out.toString(), err.toString());
+        return CliRun.execute(cl);
     }
 
     @Test
@@ -43,7 +34,7 @@ class RougeCommandTest {
             golden = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
         List<String> input = golden.lines().filter(l -> !l.isBlank()).toList();
-        Run r = run(golden);
+        CliRun r = run(golden);
         assertEquals(0, r.code(), r.err());
         List<String> output = r.out().lines().toList();
         assertEquals(input.size(), output.size());
@@ -56,7 +47,7 @@ class RougeCommandTest {
 
     @Test
     void namesTheLineOfMalformedInput() {
-        Run r = run("{\"prediction\": \"a\", \"references\": [\"a\"]}\n{\"prediction\": 3}\n");
+        CliRun r = run("{\"prediction\": \"a\", \"references\": [\"a\"]}\n{\"prediction\": 3}\n");
         assertEquals(2, r.code());
         assertTrue(r.err().contains("line 2"), r.err());
     }

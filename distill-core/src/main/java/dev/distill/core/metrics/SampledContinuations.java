@@ -22,7 +22,8 @@ final class SampledContinuations {
         }
 
         int endStep(int i, int limit) {
-            return Math.min(sequences.get(i).length - 1, firstStep(i) + limit);
+            // In long arithmetic: "no limit" is Integer.MAX_VALUE.
+            return (int) Math.min(sequences.get(i).length - 1L, (long) firstStep(i) + limit);
         }
     }
 
