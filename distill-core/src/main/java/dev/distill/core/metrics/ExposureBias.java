@@ -51,6 +51,9 @@ public final class ExposureBias {
                 n++;
             }
         }
+        if (n == 0) {
+            throw new IllegalStateException("no response step was measured; ExAccErr is undefined");
+        }
         return sum / n;
     }
 }

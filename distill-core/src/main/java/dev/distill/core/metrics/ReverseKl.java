@@ -23,6 +23,9 @@ public final class ReverseKl {
                 n++;
             }
         }
+        if (n == 0) {
+            throw new IllegalStateException("no response step was measured; a reverse KL of nothing is undefined");
+        }
         return sum / n;
     }
 }
