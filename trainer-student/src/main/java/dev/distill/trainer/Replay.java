@@ -76,7 +76,8 @@ final class Replay {
                 }
             }
             Files.createDirectories(workDir);
-            StudentTrainer.Round round = trainer.trainRound(rollouts, List.of(), workDir, l -> { });
+            StudentTrainer.Round round = trainer.trainRound(rollouts,
+                    s.pretrainBatches(s.loadPretrain(parent.model().config()), parentVersion), workDir, l -> { });
             return new Result(version, target.getSha256(), round.manifest().weightsSha256(), rollouts.size(), null);
         }
     }

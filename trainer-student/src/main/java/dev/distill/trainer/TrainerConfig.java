@@ -59,6 +59,21 @@ public interface TrainerConfig {
     @WithDefault("1s")
     Duration pollTimeout();
 
+    /**
+     * MiniLLM's pre-training term L_pt: a UTF-8 text file (plain or .gz), one document per line, cut into
+     * windows of {@link #pretrainWindowTokens()} tokens; every optimiser step adds the language-modelling
+     * loss on one batch of them. Absent: no L_pt term.
+     */
+    Optional<String> pretrainCorpus();
+
+    /** Weight of L_pt in the loss (the paper uses 1). */
+    @WithDefault("1.0")
+    double pretrainCoef();
+
+    /** Tokens per pre-training window (capped at the student's context length). */
+    @WithDefault("64")
+    int pretrainWindowTokens();
+
     /** Instead of training: replay the round that produced this version, report whether the hash matches, exit. */
     Optional<Long> replayVersion();
 

@@ -6,6 +6,7 @@ import dev.distill.core.checkpoint.CheckpointStores;
 import dev.distill.core.checkpoint.Checkpoints;
 import dev.distill.core.data.Rollout;
 import dev.distill.core.model.GptConfig;
+import dev.distill.core.train.PretrainCorpus;
 import dev.distill.core.train.StudentTrainer;
 import dev.distill.schemas.avro.CheckpointEvent;
 import dev.distill.schemas.avro.ModelConfig;
@@ -60,6 +61,8 @@ final class TrainerLoop implements Runnable {
         this.beforeCommit = beforeCommit;
     }
 
+    private PretrainCorpus pretrain;
+
     /** Asks the loop to stop after the current poll or round; an unfinished round is not committed. */
     void stop() {
         running = false;
@@ -86,6 +89,10 @@ final class TrainerLoop implements Runnable {
                  StudentTrainer trainer = new StudentTrainer(student.model(), start.version(), s.trainerConfig())) {
                 if (start.manifest() != null && start.manifest().optimizerSha256() != null) {
                     trainer.optimizer().load(Checkpoints.readOptimizerState(start.dir(), start.manifest()));
+                }
+                pretrain = s.loadPretrain(student.model().config());
+                if (pretrain != null) {
+                    LOG.infof("L_pt on %s: %d windows, sha256 %s", pretrain.file(), pretrain.windows(), pretrain.sha256());
                 }
                 stats.version.set(start.version());
                 stats.state.set("RUNNING");
@@ -147,7 +154,8 @@ final class TrainerLoop implements Runnable {
         List<Rollout> rollouts = ordered.stream().filter(p -> p.rollout() != null).map(RolloutDecoder.Polled::rollout).toList();
         moveAsideUnpublished(s.runDir().resolve("v" + (trainer.version() + 1)));
         long t0 = System.nanoTime();
-        StudentTrainer.Round result = trainer.trainRound(rollouts, List.of(), s.runDir(), l -> { });
+        StudentTrainer.Round result = trainer.trainRound(rollouts,
+                s.pretrainBatches(pretrain, trainer.version()), s.runDir(), l -> { });
         double seconds = (System.nanoTime() - t0) / 1e9;
         java.util.Set<String> used = new java.util.HashSet<>(result.used());
         // Only what was trained counts: stale rollouts are dropped by the trainer, not trained on.

@@ -49,7 +49,13 @@ public class TrainerService {
         TrainerSettings settings = new TrainerSettings(config.runId(), Path.of(config.checkpointDir()), Path.of(initial),
                 bootstrapServers, config.registryUrl(), config.topics().rollouts(), config.topics().checkpoints(),
                 config.topics().deadLetters(), objective, config.epochs(), config.miniBatch(), config.rolloutsPerRound(),
-                config.learningRate(), config.maxStaleness(), config.seed(), config.maxRounds(), config.pollTimeout());
+                config.learningRate(), config.maxStaleness(), config.seed(), config.maxRounds(), config.pollTimeout(),
+                config.pretrainCorpus().map(f -> new TrainerSettings.Pretrain(Path.of(f), config.pretrainCoef(),
+                        config.pretrainWindowTokens())).orElse(null));
+        if (settings.pretrain() != null && !java.nio.file.Files.isRegularFile(settings.pretrain().corpus())) {
+            throw new IllegalStateException("distill.trainer.pretrain-corpus " + settings.pretrain().corpus()
+                    + " is not a readable file");
+        }
         if (config.replayVersion().isPresent()) {
             startReplay(settings, config.replayVersion().get());
             return;

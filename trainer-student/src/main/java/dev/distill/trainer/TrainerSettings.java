@@ -4,7 +4,16 @@ import dev.distill.core.objective.Objective;
 import dev.distill.core.objective.ObjectiveConfig;
 import dev.distill.core.train.AdamW;
 import dev.distill.core.train.LearningRate;
+import dev.distill.core.train.PretrainBatch;
+import dev.distill.core.train.PretrainCorpus;
 import dev.distill.core.train.StudentTrainer;
+import dev.distill.core.data.TextCorpus;
+import dev.distill.core.model.GptConfig;
+import dev.distill.core.tokenizer.Tokenizer;
+import dev.distill.core.tokenizer.Tokenizers;
+
+import java.io.IOException;
+import java.util.List;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,7 +25,36 @@ import java.time.Duration;
 record TrainerSettings(String runId, Path checkpointRoot, Path initialCheckpoint, String bootstrapServers,
                        String registryUrl, String rolloutsTopic, String checkpointsTopic, String deadLettersTopic,
                        Objective objective, int epochs, int miniBatchSize, int rolloutsPerRound, double learningRate,
-                       int maxStaleness, long seed, int maxRounds, Duration pollTimeout) {
+                       int maxStaleness, long seed, int maxRounds, Duration pollTimeout, Pretrain pretrain) {
+
+    /** MiniLLM's L_pt term: a text corpus (one document per line), its weight and window length; null = no term. */
+    record Pretrain(Path corpus, double coef, int windowTokens) {
+        Pretrain {
+            if (!(coef > 0) || windowTokens < 2) {
+                throw new IllegalArgumentException("pre-training weight must be > 0 and windows >= 2 tokens, got "
+                        + coef + " and " + windowTokens);
+            }
+        }
+    }
+
+    /** The L_pt corpus tokenized with the initial checkpoint's tokenizer, or null when the run has no such term. */
+    PretrainCorpus loadPretrain(GptConfig model) throws IOException {
+        if (pretrain == null) {
+            return null;
+        }
+        Tokenizer tok = Tokenizers.forCheckpoint(initialCheckpoint, model.vocabSize());
+        return PretrainCorpus.load(pretrain.corpus(), TextCorpus.Separator.LINE, tok, model.eosTokenId(),
+                Math.min(pretrain.windowTokens(), model.nPositions()));
+    }
+
+    /** One batch per optimiser step of the round that trains {@code parentVersion + 1}; empty without a corpus. */
+    List<PretrainBatch> pretrainBatches(PretrainCorpus corpus, long parentVersion) {
+        if (corpus == null) {
+            return List.of();
+        }
+        int steps = epochs * ((rolloutsPerRound + miniBatchSize - 1) / miniBatchSize);
+        return corpus.forRound(seed, parentVersion, steps, miniBatchSize);
+    }
 
     String groupId() {
         return "distill-trainer-" + runId;
@@ -32,7 +70,12 @@ record TrainerSettings(String runId, Path checkpointRoot, Path initialCheckpoint
     }
 
     StudentTrainer.Config trainerConfig() {
-        return new StudentTrainer.Config(ObjectiveConfig.defaults(objective), epochs, miniBatchSize, AdamW.Settings.gpt(),
+        ObjectiveConfig d = ObjectiveConfig.defaults(objective);
+        // The trainer holds no teacher, so L_pt is the paper's plain language-modelling loss (no teacher mix);
+        // the weight is part of the config hash, so replay refuses a different one.
+        ObjectiveConfig o = pretrain == null ? d : new ObjectiveConfig(d.objective(), d.gamma(), d.rewardScale(),
+                d.rewardClip(), d.clipRange(), d.gkdBeta(), d.skewAlpha(), pretrain.coef(), 0);
+        return new StudentTrainer.Config(o, epochs, miniBatchSize, AdamW.Settings.gpt(),
                 LearningRate.constant(learningRate), maxStaleness, seed);
     }
 }

@@ -100,7 +100,34 @@ class TrainerLoopKafkaTest {
     static TrainerSettings settings(String runId, int maxRounds) throws Exception {
         return new TrainerSettings(runId, work.resolve("checkpoints"), initDir, stack.bootstrapServers(),
                 stack.registryUrl(), rolloutsTopic(runId), CHECKPOINTS, DEAD_LETTERS, Objective.MINILLM, 2, 4, 8, 1e-3, 2, 7,
-                maxRounds, Duration.ofMillis(200));
+                maxRounds, Duration.ofMillis(200), null);
+    }
+
+    /** The same settings with MiniLLM's L_pt term on {@code corpus}, from a copy of the initial checkpoint with a tokenizer. */
+    static TrainerSettings withPretrain(TrainerSettings s, Path corpus) throws Exception {
+        Path init = work.resolve("student-init-with-tokenizer");
+        if (!Files.isDirectory(init)) {
+            Files.createDirectories(init);
+            try (Stream<Path> files = Files.list(initDir)) {
+                for (Path f : files.toList()) {
+                    Files.copy(f, init.resolve(f.getFileName()));
+                }
+            }
+            StringBuilder vocab = new StringBuilder();
+            for (int i = 0; i < 21; i++) {
+                vocab.append(i == 0 ? "" : ", ").append("\"w").append(i).append("\": ").append(i);
+            }
+            Files.writeString(init.resolve("tokenizer.json"), "{\"version\": \"1.0\", \"truncation\": null, \"padding\": null,"
+                    + " \"added_tokens\": [{\"id\": 21, \"content\": \"<|endoftext|>\", \"single_word\": false, \"lstrip\": false,"
+                    + " \"rstrip\": false, \"normalized\": false, \"special\": true}], \"normalizer\": null,"
+                    + " \"pre_tokenizer\": {\"type\": \"WhitespaceSplit\"}, \"post_processor\": null, \"decoder\": null,"
+                    + " \"model\": {\"type\": \"WordLevel\", \"vocab\": {\"[UNK]\": 0, " + vocab.substring(vocab.indexOf(",") + 2)
+                    + "}, \"unk_token\": \"[UNK]\"}}");
+        }
+        return new TrainerSettings(s.runId(), s.checkpointRoot(), init, s.bootstrapServers(), s.registryUrl(),
+                s.rolloutsTopic(), s.checkpointsTopic(), s.deadLettersTopic(), s.objective(), s.epochs(), s.miniBatchSize(),
+                s.rolloutsPerRound(), s.learningRate(), s.maxStaleness(), s.seed(), s.maxRounds(), s.pollTimeout(),
+                new TrainerSettings.Pretrain(corpus, 1.0, 8));
     }
 
     static List<Rollout> rollouts(String runId, int n, long seed) {
@@ -224,9 +251,33 @@ class TrainerLoopKafkaTest {
         TrainerSettings otherSeed = new TrainerSettings(other.runId(), other.checkpointRoot(), other.initialCheckpoint(),
                 other.bootstrapServers(), other.registryUrl(), other.rolloutsTopic(), other.checkpointsTopic(),
                 other.deadLettersTopic(), other.objective(), other.epochs(), other.miniBatchSize(), other.rolloutsPerRound(),
-                other.learningRate(), other.maxStaleness(), other.seed() + 1, other.maxRounds(), other.pollTimeout());
+                other.learningRate(), other.maxStaleness(), other.seed() + 1, other.maxRounds(), other.pollTimeout(), null);
         Replay.Result refused = Replay.run(otherSeed, 2, work.resolve("replay-other"));
         assertTrue(!refused.matches() && refused.problem().contains("configuration differs"), refused.describe());
+    }
+
+    @Test
+    void trainsThePretrainingTermOnTheCorpusAndReplaysIt() throws Exception {
+        String run = "pretrain";
+        Path corpus = work.resolve("corpus.txt");
+        Files.writeString(corpus, "w1 w2 w3 w4 w5 w6 w7 w8 w9 w10 w11 w12\nw3 w5 w7 w9\n\nw20 w19 w18 w17 w16 w15\n");
+        publish(rolloutsTopic(run), rollouts(run, 16, 3));
+        TrainerStats stats = new TrainerStats();
+        run(new TrainerLoop(withPretrain(settings(run, 2), corpus), stats), stats);
+        assertEquals("STOPPED", stats.state.get(), String.valueOf(stats.failure.get()));
+        List<CheckpointEvent> events = events(run);
+        assertEquals(List.of(1L, 2L), events.stream().map(CheckpointEvent::getVersion).toList());
+        for (CheckpointEvent e : events) {
+            Double pt = e.getTrainMetrics().get("pt");
+            assertTrue(pt != null && pt > 0 && Double.isFinite(pt), "L_pt in " + e.getTrainMetrics());
+        }
+
+        Replay.Result replay = Replay.run(withPretrain(settings(run, 2), corpus), 2, work.resolve("replay-pretrain"));
+        assertTrue(replay.matches(), replay.describe());
+        // Without the corpus the objective differs (no L_pt): replay must refuse rather than report a mismatch.
+        Replay.Result without = Replay.run(settings(run, 2), 2, work.resolve("replay-pretrain-without"));
+        assertTrue(!without.matches() && without.problem() != null && without.problem().contains("configuration differs"),
+                without.describe());
     }
 
     @Test

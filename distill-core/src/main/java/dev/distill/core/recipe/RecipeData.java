@@ -1,6 +1,7 @@
 package dev.distill.core.recipe;
 
 import dev.distill.core.checkpoint.Checkpoints;
+import dev.distill.core.data.CorpusWindows;
 import dev.distill.core.data.InstructionJsonl;
 import dev.distill.core.data.PromptTemplate;
 import dev.distill.core.data.TaskItem;

@@ -1,4 +1,4 @@
-package dev.distill.core.recipe;
+package dev.distill.core.data;
 
 import dev.distill.core.tokenizer.Tokenizer;
 
