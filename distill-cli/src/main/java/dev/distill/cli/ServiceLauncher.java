@@ -9,14 +9,14 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** Starts a packaged service (its Quarkus app) as a child process: the CLI never loads service classes. */
-final class ServiceLauncher implements AutoCloseable {
+public final class ServiceLauncher implements AutoCloseable {
     private final Process process;
 
     private ServiceLauncher(Process process) {
         this.process = process;
     }
 
-    static ServiceLauncher start(String module, Map<String, String> properties, Path log) throws IOException {
+    public static ServiceLauncher start(String module, Map<String, String> properties, Path log) throws IOException {
         Path jar = Path.of(System.getProperty("distill.home", ".")).resolve(module)
                 .resolve("target/quarkus-app/quarkus-run.jar");
         if (!Files.isRegularFile(jar)) {
@@ -32,6 +32,11 @@ final class ServiceLauncher implements AutoCloseable {
         pb.environment().put("OMP_WAIT_POLICY", "PASSIVE");
         pb.environment().put("OMP_NUM_THREADS", "1");
         return new ServiceLauncher(pb.start());
+    }
+
+    /** Whether the process is still running (a service that exited on its own has failed). */
+    public boolean isAlive() {
+        return process.isAlive();
     }
 
     @Override

@@ -2,8 +2,6 @@ package dev.distill.cli;
 
 import dev.distill.localstack.LocalStack;
 import dev.distill.schemas.Topics;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -11,8 +9,6 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -39,12 +35,7 @@ final class StackCommand implements Callable<Integer> {
             stack.close();
             stopped.countDown();
         }, "distill-stack-shutdown"));
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.bootstrapServers()))) {
-            admin.createTopics(List.of(new NewTopic(Topics.PROMPTS, partitions, (short) 1),
-                    new NewTopic(Topics.ROLLOUTS, partitions, (short) 1), new NewTopic(Topics.CHECKPOINTS, 1, (short) 1),
-                    new NewTopic(Topics.EVALUATIONS, 1, (short) 1), new NewTopic(Topics.DEAD_LETTERS, 1, (short) 1)))
-                    .all().get();
-        }
+        PlatformTopics.create(stack.bootstrapServers(), partitions);
         out.println("kafka.bootstrap.servers=" + stack.bootstrapServers());
         out.println("registry (services: distill.*.registry-url)=" + stack.registryUrl());
         out.println("registry, Confluent API (other clients)=" + stack.confluentUrl());

@@ -52,7 +52,7 @@ class DistillCommandTest {
 
     @Test
     void demoTrainsChecksPointsReloadsAndGeneratesHeldOutRanges() {
-        CliRun demo = run("demo", "--out", tmp.resolve("demo").toString(), "--steps", "600");
+        CliRun demo = run("core-demo", "--out", tmp.resolve("demo").toString(), "--steps", "600");
         assertEquals(0, demo.code(), demo.err());
         Matcher m = Pattern.compile("held-out exact match: (\\d+)/32").matcher(demo.out());
         assertTrue(m.find(), demo.out());

@@ -34,9 +34,9 @@ import java.util.concurrent.Callable;
  * a word-level "count from a to b" task with its own tokenizer.json, writes a checkpoint, reloads it
  * and generates with the KV cache on held-out prompts, reporting exact match.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true,
+@Command(name = "core-demo", mixinStandardHelpOptions = true,
         description = "Trains a small GPT from scratch on a toy task, checkpoints, reloads and generates.")
-final class DemoCommand implements Callable<Integer> {
+final class CoreDemoCommand implements Callable<Integer> {
     static final int MAX_NUMBER = 40;
 
     @Spec

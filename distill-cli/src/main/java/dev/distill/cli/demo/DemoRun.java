@@ -1,0 +1,120 @@
+package dev.distill.cli.demo;
+
+import dev.distill.core.data.TaskItem;
+import dev.distill.schemas.avro.CheckpointEvent;
+import dev.distill.schemas.avro.EvalReport;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * One distillation run through the platform: starts the run's three services, feeds its prompts a
+ * round ahead of the trainer, shows progress from the topics, and ends when the evaluator has scored
+ * the last checkpoint; then stops the services.
+ */
+final class DemoRun {
+    private static final List<String> LOSS_TERMS = List.of("pg", "reg", "pt", "ce", "fkl", "reward");
+
+    private DemoRun() {}
+
+    static RunSeries run(RunPlan p, String bootstrap, String registryUrl, List<TaskItem> train, ModelScore sft,
+                         Progress progress, Duration timeout) throws IOException, InterruptedException {
+        long start = System.nanoTime();
+        progress.println(String.format(Locale.ROOT, "run %s: %d rounds of %d rollouts (%s), logs in %s", p.runId(),
+                p.rounds(), p.rolloutsPerRound(), p.producerMode(), p.workDir()));
+        try (RunServices services = RunServices.start(p, bootstrap, registryUrl);
+             RunWatcher watch = new RunWatcher(bootstrap, registryUrl, p.runId());
+             PromptFeeder feeder = new PromptFeeder(bootstrap, registryUrl, p.runId(), train, p.seed())) {
+            progress.update("start", "  starting producer-teacher, trainer-student, evaluator...");
+            services.awaitReady(Duration.ofMinutes(3));
+            progress.println(String.format(Locale.ROOT, "  services ready in %.0f s (ports %s)",
+                    (System.nanoTime() - start) / 1e9, services.services().stream()
+                            .map(s -> s.name() + " " + s.port()).toList()));
+            Rate rate = new Rate();
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (true) {
+                services.checkAlive();
+                watch.check();
+                long trained = watch.latestVersion();
+                // On-policy: at most one round of prompts ahead of the trainer, one spare round in case a
+                // rollout is dead-lettered and the last round would otherwise never fill.
+                while (feeder.roundsPublished() <= Math.min(trained + 1, p.rounds())) {
+                    feeder.publishRound(p.rolloutsPerRound());
+                }
+                List<EvalReport> reports = watch.reports();
+                long evaluated = reports.size();
+                String status = line(p, trained, evaluated, watch, rate, reports, sft);
+                if (reports.stream().anyMatch(r -> r.getVersion() == p.rounds())) {
+                    progress.println(status);
+                    progress.println(String.format(Locale.ROOT, "  run %s done in %s", p.runId(),
+                            clock((System.nanoTime() - start) / 1e9)));
+                    return new RunSeries(p.runId(), p.objective(), p.seed(), reports);
+                }
+                progress.update(trained + "/" + evaluated, status);
+                if (System.nanoTime() > deadline) {
+                    throw new IOException("run " + p.runId() + " did not finish in " + timeout.toMinutes() + " min: "
+                            + trained + " of " + p.rounds() + " checkpoints, " + evaluated + " evaluated; logs in "
+                            + p.workDir());
+                }
+                Thread.sleep(500);
+            }
+        }
+    }
+
+    private static String line(RunPlan p, long trained, long evaluated, RunWatcher watch, Rate rate,
+                               List<EvalReport> reports, ModelScore sft) {
+        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "  %-7s s%d train %s  eval %s  %,d rollouts %.1f/s",
+                p.objective(), p.seed(), Progress.bar(trained, p.rounds()), Progress.bar(evaluated, p.rounds()),
+                watch.rollouts(), rate.perSecond(watch.rollouts())));
+        CheckpointEvent last = watch.latestCheckpoint();
+        if (last != null) {
+            Map<String, Double> m = last.getTrainMetrics();
+            b.append(String.format(Locale.ROOT, "  loss %.3f", m.getOrDefault("loss", Double.NaN)));
+            for (String term : LOSS_TERMS) {
+                if (m.containsKey(term)) {
+                    b.append(String.format(Locale.ROOT, " %s %.3f", term, m.get(term)));
+                }
+            }
+        }
+        if (!reports.isEmpty()) {
+            EvalReport r = reports.get(reports.size() - 1);
+            b.append(String.format(Locale.ROOT, "  Rouge-L v%d %.2f (SFT %.2f)", r.getVersion(), r.getRougeL(), sft.rougeL()));
+        }
+        if (watch.deadLetters() > 0) {
+            b.append("  dead letters ").append(watch.deadLetters());
+        }
+        return b.toString();
+    }
+
+    static String clock(double seconds) {
+        long s = Math.round(seconds);
+        return String.format(Locale.ROOT, "%d:%02d", s / 60, s % 60);
+    }
+
+    /** Rollouts per second over the last ~20 s, so the number follows the current pace. */
+    private static final class Rate {
+        private long[] counts = new long[0];
+        private long[] times = new long[0];
+
+        double perSecond(long count) {
+            long now = System.nanoTime();
+            int keep = 0;
+            while (keep < times.length && now - times[keep] > 20_000_000_000L) {
+                keep++;
+            }
+            counts = append(java.util.Arrays.copyOfRange(counts, keep, counts.length), count);
+            times = append(java.util.Arrays.copyOfRange(times, keep, times.length), now);
+            double dt = (times[times.length - 1] - times[0]) / 1e9;
+            return dt < 1 ? 0 : (counts[counts.length - 1] - counts[0]) / dt;
+        }
+
+        private static long[] append(long[] a, long v) {
+            long[] out = java.util.Arrays.copyOf(a, a.length + 1);
+            out[a.length] = v;
+            return out;
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package dev.distill.cli.demo;
+
+import dev.distill.core.data.HeldOutItem;
+import dev.distill.core.data.TaskItem;
+import dev.distill.schemas.ClientConfigs;
+import dev.distill.schemas.Topics;
+import dev.distill.schemas.avro.Prompt;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Publishes the run's training prompts one round at a time, each round in one transaction. The demo
+ * paces the rounds by the checkpoints: MiniLLM is on-policy, so prompts published far ahead would be
+ * sampled by an old student and dropped as stale by the trainer.
+ */
+final class PromptFeeder implements AutoCloseable {
+    private final KafkaProducer<String, Object> producer;
+    private final String runId;
+    private final List<TaskItem> order;
+    private int next;
+    private int rounds;
+
+    PromptFeeder(String bootstrap, String registryUrl, String runId, List<TaskItem> train, long seed) {
+        this.runId = runId;
+        this.order = shuffled(train, seed);
+        this.producer = new KafkaProducer<>(ClientConfigs.transactionalProducer(bootstrap, registryUrl,
+                "distill-demo-prompts-" + runId));
+        producer.initTransactions();
+    }
+
+    /** Publishes the next {@code count} prompts as one round (wrapping around the training items). */
+    void publishRound(int count) {
+        producer.beginTransaction();
+        try {
+            for (int i = 0; i < count; i++) {
+                HeldOutItem item = order.get(next % order.size()).item();
+                String id = item.id() + "@" + next;   // unique per run even when the items wrap around
+                next++;
+                producer.send(new ProducerRecord<>(Topics.PROMPTS, id, Prompt.newBuilder().setId(id).setRunId(runId)
+                        .setInstruction(item.instruction()).setContext(item.context())
+                        .setReferences(item.references()).setSource("data/suite train")
+                        .setCreatedAt(Instant.now()).build()));
+            }
+            producer.commitTransaction();
+        } catch (RuntimeException e) {
+            producer.abortTransaction();
+            throw e;
+        }
+        rounds++;
+    }
+
+    int roundsPublished() {
+        return rounds;
+    }
+
+    int promptsPublished() {
+        return next;
+    }
+
+    private static List<TaskItem> shuffled(List<TaskItem> items, long seed) {
+        List<TaskItem> out = new ArrayList<>(items);
+        SplittableRandom rng = new SplittableRandom(seed);
+        for (int i = out.size() - 1; i > 0; i--) {
+            int j = rng.nextInt(i + 1);
+            TaskItem t = out.get(i);
+            out.set(i, out.get(j));
+            out.set(j, t);
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        producer.close();
+    }
+}

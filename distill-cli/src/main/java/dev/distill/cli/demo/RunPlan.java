@@ -1,0 +1,28 @@
+package dev.distill.cli.demo;
+
+import java.nio.file.Path;
+
+/**
+ * One distillation run of the demo and everything its three services are told.
+ *
+ * @param objective  the trainer's objective: minillm, or the kd / seqkd baselines
+ * @param rounds     checkpoints to train; the run ends when the last one is evaluated
+ */
+record RunPlan(String objective, long seed, int rounds, int rolloutsPerRound, int epochs, int miniBatch,
+               double learningRate, double alpha, int supportK, int maxNewTokens, Path teacher, Path student,
+               Path pretrainCorpus, Path heldOut, int heldOutItems, String evalSeeds, int evalBatch, Path workDir) {
+
+    String runId() {
+        return "demo-" + objective + "-s" + seed;
+    }
+
+    /** The producer's sampling for each objective: the paper's baselines train on other data than MiniLLM. */
+    String producerMode() {
+        return switch (objective) {
+            case "minillm" -> "sampled";     // teacher-mixed sampling from the student
+            case "seqkd" -> "teacher";       // sequences sampled from the teacher
+            case "kd" -> "reference";        // the data's references, scored by the teacher token by token
+            default -> throw new IllegalArgumentException("the demo runs minillm, kd or seqkd, not " + objective);
+        };
+    }
+}
