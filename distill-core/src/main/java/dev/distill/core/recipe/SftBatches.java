@@ -19,34 +19,29 @@ final class SftBatches {
     static final int POOL = 16;
 
     private final List<SftExample> items;
-    private final int rows;
-    private final int perEpoch;
+    private final EpochPlan plan;
     private final long seed;
     private long cachedEpoch = -1;
     private List<int[][]> cached;   // per batch: {item indices, reference indices}
 
     SftBatches(List<SftExample> items, int batchSize, long seed) {
-        if (items.isEmpty()) {
-            throw new IllegalArgumentException("no instruction items to train on");
-        }
         this.items = items;
-        this.rows = Math.min(batchSize, items.size());
-        this.perEpoch = items.size() / rows;
+        this.plan = EpochPlan.of(items.size(), batchSize, "no instruction items to train on");
         this.seed = seed;
     }
 
     int batchesPerEpoch() {
-        return perEpoch;
+        return plan.batchesPerEpoch();
     }
 
     /** The k-th (0-based) instruction batch of the run. */
     TokenBatch batch(long k) {
-        long epoch = k / perEpoch;
+        long epoch = plan.epoch(k);
         if (epoch != cachedEpoch) {
             cached = epoch(epoch);
             cachedEpoch = epoch;
         }
-        int[][] b = cached.get((int) (k % perEpoch));
+        int[][] b = cached.get(plan.index(k));
         List<int[]> seqs = new ArrayList<>(b[0].length);
         int[] lossStart = new int[b[0].length];
         for (int r = 0; r < b[0].length; r++) {
@@ -64,8 +59,9 @@ final class SftBatches {
         for (int i = 0; i < ref.length; i++) {
             ref[i] = refRng.nextInt(items.get(i).responses().length);
         }
-        int used = perEpoch * rows;
-        List<int[][]> batches = new ArrayList<>(perEpoch);
+        int rows = plan.rows();
+        int used = plan.batchesPerEpoch() * rows;
+        List<int[][]> batches = new ArrayList<>(plan.batchesPerEpoch());
         for (int from = 0, pool = 0; from < used; from += POOL * rows, pool++) {
             Integer[] p = Arrays.stream(order, from, Math.min(used, from + POOL * rows)).boxed().toArray(Integer[]::new);
             Arrays.sort(p, Comparator.comparingInt(i -> items.get(i).sequence(ref[i]).length)); // stable
