@@ -35,8 +35,13 @@ final class DemoRun {
                             .map(s -> s.name() + " " + s.port()).toList()));
             Rate rate = new Rate();
             long deadline = System.nanoTime() + timeout.toNanos();
+            long lastHealthCheck = System.nanoTime();
             while (true) {
                 services.checkAlive();
+                if (System.nanoTime() - lastHealthCheck > 5_000_000_000L) {
+                    services.checkReady();
+                    lastHealthCheck = System.nanoTime();
+                }
                 watch.check();
                 long trained = watch.latestVersion();
                 // On-policy: at most one round of prompts ahead of the trainer, one spare round in case a

@@ -21,6 +21,7 @@ final class RunServices implements AutoCloseable {
     record Service(String name, ServiceLauncher process, int port, Path log) {}
 
     private final List<Service> services = new ArrayList<>();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     static RunServices start(RunPlan p, String bootstrap, String registryUrl) throws IOException {
         RunServices s = new RunServices();
@@ -90,7 +91,6 @@ final class RunServices implements AutoCloseable {
 
     /** Waits until every service reports ready on /q/health/ready; a service that exits fails with its log's tail. */
     void awaitReady(Duration timeout) throws IOException, InterruptedException {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         long deadline = System.nanoTime() + timeout.toNanos();
         for (Service s : services) {
             while (true) {
@@ -118,6 +118,27 @@ final class RunServices implements AutoCloseable {
         for (Service s : services) {
             if (!s.process().isAlive()) {
                 throw new IOException(s.name() + " exited; its log: " + s.log() + "\n" + tail(s.log()));
+            }
+        }
+    }
+
+    /**
+     * Throws when a service reports its loop DOWN (failed: e.g. a model it cannot load); the process keeps
+     * serving its health endpoint then, so only readiness tells.
+     */
+    void checkReady() throws IOException, InterruptedException {
+        checkAlive();
+        for (Service s : services) {
+            HttpResponse<String> r;
+            try {
+                r = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + s.port() + "/q/health/ready"))
+                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+            } catch (IOException e) {
+                continue; // busy: a slow answer is not a failure; a dead process is caught above
+            }
+            if (r.statusCode() != 200) {
+                throw new IOException(s.name() + " is not ready: " + r.body().replaceAll("\\s+", " ") + "\nits log: " + s.log()
+                        + "\n" + tail(s.log()));
             }
         }
     }
