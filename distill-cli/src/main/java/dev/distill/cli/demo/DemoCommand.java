@@ -36,7 +36,7 @@ public final class DemoCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--rounds", defaultValue = "12", description = "checkpoints per run (default ${DEFAULT-VALUE})")
+    @Option(names = "--rounds", defaultValue = "60", description = "checkpoints per run (default ${DEFAULT-VALUE})")
     int rounds;
 
     @Option(names = "--rollouts-per-round", defaultValue = "64", description = "default ${DEFAULT-VALUE}")
@@ -53,7 +53,7 @@ public final class DemoCommand implements Callable<Integer> {
             description = "test items every checkpoint is scored on (default ${DEFAULT-VALUE})")
     int heldOutItems;
 
-    @Option(names = "--learning-rate", defaultValue = "2e-4") double learningRate;
+    @Option(names = "--learning-rate", defaultValue = "1e-4") double learningRate;
     @Option(names = "--epochs", defaultValue = "2") int epochs;
     @Option(names = "--mini-batch", defaultValue = "16") int miniBatch;
     @Option(names = "--alpha", defaultValue = "0.2", description = "teacher-mixed sampling's teacher share")
