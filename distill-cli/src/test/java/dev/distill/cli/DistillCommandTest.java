@@ -38,6 +38,16 @@ class DistillCommandTest {
     }
 
     @Test
+    void demoRefusesAMissingTeacherBeforeStartingAnything() {
+        Path missing = tmp.resolve("no-teacher");
+        CliRun demo = run("demo", "--teacher", missing.toString(), "--out", tmp.resolve("demo").toString());
+        assertEquals(2, demo.code());
+        assertTrue(demo.err().contains("the teacher is missing at " + missing) && demo.err().contains("train-teacher"),
+                demo.err());
+        assertTrue(!java.nio.file.Files.exists(tmp.resolve("demo/stack")), "no broker may have been started");
+    }
+
+    @Test
     void generateRejectsOutOfVocabularyIdsWithAClearMessage() {
         Path model = tmp.resolve("small");
         assertEquals(0, run("init-model", "--out", model.toString(), "--vocab-size", "20", "--n-embd", "8",

@@ -95,14 +95,9 @@ final class RunServices implements AutoCloseable {
         for (Service s : services) {
             while (true) {
                 checkAlive();
-                try {
-                    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + s.port()
-                            + "/q/health/ready")).timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
-                    if (r.statusCode() == 200) {
-                        break;
-                    }
-                } catch (IOException e) {
-                    // not listening yet
+                HttpResponse<String> r = readiness(s, Duration.ofSeconds(2));
+                if (r != null && r.statusCode() == 200) {
+                    break;
                 }
                 if (System.nanoTime() > deadline) {
                     throw new IOException(s.name() + " not ready after " + timeout.toSeconds() + " s; its log: " + s.log()
@@ -129,17 +124,22 @@ final class RunServices implements AutoCloseable {
     void checkReady() throws IOException, InterruptedException {
         checkAlive();
         for (Service s : services) {
-            HttpResponse<String> r;
-            try {
-                r = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + s.port() + "/q/health/ready"))
-                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
-            } catch (IOException e) {
-                continue; // busy: a slow answer is not a failure; a dead process is caught above
-            }
-            if (r.statusCode() != 200) {
+            // No answer (busy) is not a failure; a dead process is caught above.
+            HttpResponse<String> r = readiness(s, Duration.ofSeconds(5));
+            if (r != null && r.statusCode() != 200) {
                 throw new IOException(s.name() + " is not ready: " + r.body().replaceAll("\\s+", " ") + "\nits log: " + s.log()
                         + "\n" + tail(s.log()));
             }
+        }
+    }
+
+    /** The service's /q/health/ready answer, or null when it does not answer (not listening yet, or busy). */
+    private HttpResponse<String> readiness(Service s, Duration timeout) throws InterruptedException {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + s.port() + "/q/health/ready"))
+                    .timeout(timeout).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            return null;
         }
     }
 
