@@ -58,10 +58,6 @@ final class PromptFeeder implements AutoCloseable {
         return rounds;
     }
 
-    int promptsPublished() {
-        return next;
-    }
-
     private static List<TaskItem> shuffled(List<TaskItem> items, long seed) {
         List<TaskItem> out = new ArrayList<>(items);
         SplittableRandom rng = new SplittableRandom(seed);
