@@ -15,7 +15,6 @@ import org.apache.kafka.common.errors.WakeupException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -30,8 +29,8 @@ final class RunWatcher implements Runnable, AutoCloseable {
     private final Thread thread;
     private final AtomicLong rollouts = new AtomicLong();
     private final AtomicLong deadLetters = new AtomicLong();
-    private final Map<Long, CheckpointEvent> checkpoints = new TreeMap<>();
-    private final Map<Long, EvalReport> reports = new TreeMap<>();
+    private final TreeMap<Long, CheckpointEvent> checkpoints = new TreeMap<>();
+    private final TreeMap<Long, EvalReport> reports = new TreeMap<>();
     private volatile RuntimeException failure;
     private volatile boolean running = true;
 
@@ -98,13 +97,13 @@ final class RunWatcher implements Runnable, AutoCloseable {
     /** The newest published version, 0 before the first checkpoint. */
     long latestVersion() {
         synchronized (checkpoints) {
-            return checkpoints.isEmpty() ? 0 : ((TreeMap<Long, CheckpointEvent>) checkpoints).lastKey();
+            return checkpoints.isEmpty() ? 0 : checkpoints.lastKey();
         }
     }
 
     CheckpointEvent latestCheckpoint() {
         synchronized (checkpoints) {
-            return checkpoints.isEmpty() ? null : ((TreeMap<Long, CheckpointEvent>) checkpoints).lastEntry().getValue();
+            return checkpoints.isEmpty() ? null : checkpoints.lastEntry().getValue();
         }
     }
 
