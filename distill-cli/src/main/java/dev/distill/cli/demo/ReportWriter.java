@@ -178,6 +178,22 @@ public final class ReportWriter {
                 .toList();
     }
 
+    /**
+     * One colour per objective (in order of first appearance), so a comparison of objectives over several
+     * seeds reads at a glance; the seeds of an objective differ by line style.
+     */
+    static Color runColor(List<RunSeries> runs, int i) {
+        List<String> objectives = runs.stream().map(RunSeries::objective).distinct().toList();
+        return Charts.runColor(objectives.indexOf(runs.get(i).objective()));
+    }
+
+    /** Solid for an objective's first run, then dashed, then dotted, and around again. */
+    static LineStyle runStyle(List<RunSeries> runs, int i) {
+        String objective = runs.get(i).objective();
+        long before = runs.subList(0, i).stream().filter(r -> r.objective().equals(objective)).count();
+        return LineStyle.values()[(int) (before % LineStyle.values().length)];
+    }
+
     private static String baseLabel(RunSeries r) {
         return r.objective() + " seed " + r.seed();
     }
@@ -228,7 +244,7 @@ public final class ReportWriter {
         for (int i = 0; i < results.runs().size(); i++) {
             List<Point> points = byVersion(results.runs().get(i)).stream()
                     .map(r -> new Point(r.getVersion(), r.getRougeL(), r.getRougeLStd())).toList();
-            series.add(new Series(labels.get(i), Charts.runColor(i), LineStyle.SOLID, points));
+            series.add(new Series(labels.get(i), runColor(results.runs(), i), runStyle(results.runs(), i), points));
         }
         List<Reference> refs = new ArrayList<>();
         if (results.teacher() != null) {
@@ -248,7 +264,7 @@ public final class ReportWriter {
         List<Series> series = new ArrayList<>();
         for (int i = 0; i < results.runs().size(); i++) {
             List<EvalReport> reports = byVersion(results.runs().get(i));
-            Color color = Charts.runColor(i);
+            Color color = runColor(results.runs(), i);
             series.add(new Series(labels.get(i) + " token", color, LineStyle.SOLID,
                     reports.stream().map(r -> Point.of(r.getVersion(), r.getTokenEce())).toList()));
             if (reports.stream().anyMatch(r -> r.getEce() != null)) {
@@ -282,7 +298,7 @@ public final class ReportWriter {
             for (int i = 0; i < results.runs().size(); i++) {
                 List<Point> points = byVersion(results.runs().get(i)).stream()
                         .map(r -> Point.of(r.getVersion(), r.getTrainMetrics().get(key))).toList();
-                series.add(new Series(labels.get(i), Charts.runColor(i), LineStyle.SOLID, points));
+                series.add(new Series(labels.get(i), runColor(results.runs(), i), runStyle(results.runs(), i), points));
             }
             panels.add(new Plot(key, "", "", series, List.of()));
         }
@@ -383,7 +399,7 @@ public final class ReportWriter {
         h.append("<h2>Checkpoints</h2>\n");
         List<String> labels = runLabels(results.runs());
         for (int i = 0; i < results.runs().size(); i++) {
-            checkpointTable(h, results.runs().get(i), labels.get(i), Charts.runColor(i));
+            checkpointTable(h, results.runs().get(i), labels.get(i), runColor(results.runs(), i));
         }
         if (results.runs().isEmpty()) {
             h.append("<p>No distillation run.</p>\n");

@@ -23,6 +23,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -221,12 +222,14 @@ class ReportWriterTest {
         BufferedImage rouge = png(dir.resolve("rouge-l.png"), Charts.WIDTH, Charts.LINE_HEIGHT);
         BufferedImage ece = png(dir.resolve("ece.png"), Charts.WIDTH, Charts.LINE_HEIGHT);
         BufferedImage losses = png(dir.resolve("losses.png"), Charts.WIDTH, Charts.GRID_HEIGHT);
-        for (int run = 0; run < 3; run++) {
-            Color c = Charts.PALETTE.get(run);
-            assertTrue(pixels(rouge, c) > DRAWN, "rouge-l.png: run " + run + " has " + pixels(rouge, c) + " pixels");
-            assertTrue(pixels(ece, c) > DRAWN, "ece.png: run " + run + " has " + pixels(ece, c) + " pixels");
-            assertTrue(pixels(losses, c) > DRAWN, "losses.png: run " + run + " has " + pixels(losses, c) + " pixels");
+        // One colour per objective: minillm (two seeds) and kd.
+        for (int objective = 0; objective < 2; objective++) {
+            Color c = Charts.PALETTE.get(objective);
+            assertTrue(pixels(rouge, c) > DRAWN, "rouge-l.png: objective " + objective + " has " + pixels(rouge, c) + " pixels");
+            assertTrue(pixels(ece, c) > DRAWN, "ece.png: objective " + objective + " has " + pixels(ece, c) + " pixels");
+            assertTrue(pixels(losses, c) > DRAWN, "losses.png: objective " + objective + " has " + pixels(losses, c) + " pixels");
         }
+        assertTrue(pixels(rouge, Charts.PALETTE.get(2)) < DRAWN / 3, "only two objectives, so no third colour");
         for (Color ref : List.of(Charts.TEACHER, Charts.SFT)) {
             assertTrue(pixels(rouge, ref) > DRAWN, "rouge-l.png: reference line " + ref + " missing");
             assertTrue(pixels(ece, ref) > DRAWN, "ece.png: reference line " + ref + " missing");
@@ -235,6 +238,16 @@ class ReportWriterTest {
         for (Color c : List.of(Charts.PALETTE.get(0), Charts.SFT, Charts.TEACHER)) {
             assertTrue(pixels(rel, c) > DRAWN, "reliability.png: diagram in " + c + " has " + pixels(rel, c) + " pixels");
         }
+    }
+
+    @Test
+    void runsOfOneObjectiveShareAColourAndDifferInLineStyle() {
+        List<RunSeries> runs = demo().runs();   // minillm seed 1, minillm seed 2, kd seed 1
+        assertEquals(ReportWriter.runColor(runs, 0), ReportWriter.runColor(runs, 1));
+        assertNotEquals(ReportWriter.runColor(runs, 0), ReportWriter.runColor(runs, 2));
+        assertEquals(Charts.LineStyle.SOLID, ReportWriter.runStyle(runs, 0));
+        assertEquals(Charts.LineStyle.DASHED, ReportWriter.runStyle(runs, 1));
+        assertEquals(Charts.LineStyle.SOLID, ReportWriter.runStyle(runs, 2));
     }
 
     @Test
