@@ -10,19 +10,14 @@ import java.util.function.Function;
  * knowledge the model must have memorised (from the corpus and other families' items), which is
  * where a larger model wins; the outputs are several tokens long, where a small one drifts.
  */
-final class LetterFamily implements TaskFamily {
+final class LetterFamily extends WordTemplateFamily {
     static final int MIN_LENGTH = 3;
 
-    private final String name;
-    private final String template;
     private final Function<String, String> answer;
-    private final Lexicon lexicon;
 
     private LetterFamily(String name, String template, Function<String, String> answer, Lexicon lexicon) {
-        this.name = name;
-        this.template = template;
+        super(name, template, lexicon);
         this.answer = answer;
-        this.lexicon = lexicon;
     }
 
     static LetterFamily spell(Lexicon lexicon) {
@@ -36,16 +31,6 @@ final class LetterFamily implements TaskFamily {
 
     static LetterFamily countLetters(Lexicon lexicon) {
         return new LetterFamily("count-letters", "how many letters are in %s?", w -> String.valueOf(w.length()), lexicon);
-    }
-
-    @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public List<String> templateWords() {
-        return Texts.words(template);
     }
 
     @Override

@@ -10,17 +10,12 @@ import java.util.function.Function;
  * that the relation allows is a reference. A mode-covering student blends answers, a mode-seeking one
  * commits to one; Rouge-L's maximum over references scores either fairly.
  */
-final class RelationFamily implements TaskFamily {
-    private final String name;
-    private final String template;
+final class RelationFamily extends WordTemplateFamily {
     private final Function<String, List<String>> answers;
-    private final Lexicon lexicon;
 
     private RelationFamily(String name, String template, Function<String, List<String>> answers, Lexicon lexicon) {
-        this.name = name;
-        this.template = template;
+        super(name, template, lexicon);
         this.answers = answers;
-        this.lexicon = lexicon;
     }
 
     static RelationFamily synonym(Lexicon lexicon) {
@@ -37,16 +32,6 @@ final class RelationFamily implements TaskFamily {
 
     static RelationFamily antonym(Lexicon lexicon) {
         return new RelationFamily("antonym", "name the opposite of %s", lexicon::antonyms, lexicon);
-    }
-
-    @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public List<String> templateWords() {
-        return Texts.words(template);
     }
 
     @Override
