@@ -9,6 +9,7 @@ Keys are plain UTF-8 strings (what the Java services use: StringSerializer), val
     confluent_client.py produce-prompt --bootstrap B --registry URL --topic T \\
         --schema schemas/src/main/avro/Prompt.avsc --json '{"id": "p1", ...}'
     confluent_client.py consume --bootstrap B --registry URL --topic T --count N --timeout S
+    confluent_client.py version      # imports everything the commands above need, prints the versions
 
 JSON conventions (both directions):
   * timestamp-millis / timestamp-micros fields are epoch milliseconds / microseconds as integers (on input an
@@ -20,7 +21,9 @@ produce-prompt prints one JSON line {"topic", "partition", "offset", "key", "sch
 consume prints one JSON line per record: the decoded value only. Exit codes: 0 ok, 2 timeout before
 --count records, 3 decode or produce error, 4 registry/usage error.
 
-Requires the Debian packages python3-confluent-kafka (1.7) and python3-avro; run with /usr/bin/python3.
+Requires the Debian packages python3-confluent-kafka (1.7), python3-avro and python3-requests (which
+confluent_kafka.avro imports but Debian's package only suggests); run with /usr/bin/python3. ./verify
+installs them.
 """
 
 import argparse
@@ -34,7 +37,8 @@ import uuid
 import avro.errors
 import avro.io
 import avro.schema
-from confluent_kafka import Consumer, KafkaError, KafkaException, Producer, TopicPartition, OFFSET_BEGINNING
+from confluent_kafka import Consumer, KafkaError, KafkaException, Producer, TopicPartition, OFFSET_BEGINNING, libversion
+from confluent_kafka import version as confluent_kafka_version
 from confluent_kafka.avro import CachedSchemaRegistryClient, ClientError, load
 from confluent_kafka.avro.serializer import SerializerError
 from confluent_kafka.avro.serializer.message_serializer import MessageSerializer
@@ -265,6 +269,11 @@ def cmd_consume(a):
         consumer.close()
 
 
+def cmd_version(_args):
+    print("confluent-kafka %s, librdkafka %s" % (confluent_kafka_version()[0], libversion()[0]))
+    return 0
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = p.add_subparsers(dest="command", required=True)
@@ -287,6 +296,10 @@ def main(argv=None):
     pc.add_argument("--timeout", type=float, required=True, help="seconds for all N records")
     pc.add_argument("--group", default=None, help="consumer group id (default: a fresh one)")
     pc.set_defaults(func=cmd_consume)
+
+    pv = sub.add_parser("version", help="print the client's version; the set-up check runs this, so it "
+                                         "imports exactly what the other commands import")
+    pv.set_defaults(func=cmd_version)
 
     a = p.parse_args(argv)
     return a.func(a)

@@ -8,6 +8,7 @@ import picocli.CommandLine.Spec;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,20 +63,30 @@ final class ReplayCommand implements Callable<Integer> {
         settings.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
         cmd.add("-jar");
         cmd.add(jar.toString());
+        Path log = home.resolve("runs").resolve("replay-" + run + "-v" + version + ".log");
+        Files.createDirectories(log.getParent());
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+             PrintWriter trainerLog = new PrintWriter(Files.newBufferedWriter(log, StandardCharsets.UTF_8))) {
             for (String line = r.readLine(); line != null; line = r.readLine()) {
-                // The verdict goes to stdout; the service's own log lines go to stderr.
+                // The verdict goes to stdout; the service's own log lines to the log file (and with
+                // --verbose to stderr).
                 int at = line.indexOf("replay of v");
                 if (at >= 0) {
                     spec.commandLine().getOut().println(line.substring(at));
-                } else {
+                }
+                trainerLog.println(line);
+                if (LibraryLog.verbose()) {
                     spec.commandLine().getErr().println(line);
                 }
             }
         }
         spec.commandLine().getOut().flush();
+        int rc = p.waitFor();
+        if (rc != 0 && rc != 3) {
+            spec.commandLine().getErr().println("distill replay: the trainer exited with " + rc + "; its log: " + log);
+        }
         spec.commandLine().getErr().flush();
-        return p.waitFor();
+        return rc;
     }
 }

@@ -175,6 +175,7 @@ class PlatformEndToEndTest {
             String verdict = new String(rp.getInputStream().readAllBytes());
             assertEquals(0, rp.waitFor(), verdict + Files.readString(work.resolve("logs/replay.log")));
             assertTrue(verdict.contains("recorded " + events.get(1).getSha256()) && verdict.contains("MATCH"), verdict);
+            assertEquals(1, verdict.lines().count(), "replay's standard output is its verdict only:\n" + verdict);
 
             List<EvalReport> reports = reports(stack);
             assertEquals(List.of(1L, 2L, 3L), reports.stream().map(EvalReport::getVersion).sorted().toList());

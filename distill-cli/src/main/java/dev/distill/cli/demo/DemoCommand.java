@@ -1,5 +1,6 @@
 package dev.distill.cli.demo;
 
+import dev.distill.cli.LibraryLog;
 import dev.distill.cli.PlatformTopics;
 import dev.distill.core.checkpoint.Checkpoints;
 import dev.distill.core.data.HeldOutItem;
@@ -94,6 +95,7 @@ public final class DemoCommand implements Callable<Integer> {
         List<HeldOutItem> items = HeldOutItem.readJsonl(heldOut);
         items = items.subList(0, Math.min(items.size(), heldOutItems));
         Files.createDirectories(outDir);
+        LibraryLog.moveTo(outDir.resolve("distill.log"));
         Progress progress = new Progress(o, System.console() != null);
 
         progress.println(String.format(Locale.ROOT, "distill demo -> %s%nteacher %s, SFT student %s; %,d training prompts, "

@@ -46,9 +46,8 @@ final class DemoRun {
                 long trained = watch.latestVersion();
                 // On-policy: at most one round of prompts ahead of the trainer, one spare round in case a
                 // rollout is dead-lettered and the last round would otherwise never fill.
-                while (feeder.roundsPublished() <= Math.min(trained + 1, p.rounds())) {
-                    feeder.publishRound(p.rolloutsPerRound());
-                }
+                feeder.publishRounds((int) (Math.min(trained + 1, p.rounds()) + 1 - feeder.roundsPublished()),
+                        p.rolloutsPerRound());
                 List<EvalReport> reports = watch.reports();
                 long evaluated = reports.size();
                 String status = line(p, trained, evaluated, watch, rate, reports, sft);

@@ -14,16 +14,23 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * Publishes the run's training prompts one round at a time, each round in one transaction. The demo
+ * Publishes the run's training prompts, the rounds that are due together in one transaction. The demo
  * paces the rounds by the checkpoints: MiniLLM is on-policy, so prompts published far ahead would be
  * sampled by an old student and dropped as stale by the trainer.
+ *
+ * <p>Why one transaction for rounds due at the same moment: under Kafka's transaction protocol 2 the
+ * partition leader checks each transaction's first batch with the coordinator. A transaction begun
+ * right after the previous commit can find the coordinator still writing that commit's markers; the
+ * first batch then fails with CONCURRENT_TRANSACTIONS and the batches pipelined behind it on the same
+ * partition with OUT_OF_ORDER_SEQUENCE_NUMBER, all retried (nothing is lost or doubled, but the
+ * producer warns). Starting the run used to commit two rounds back to back.
  */
 final class PromptFeeder implements AutoCloseable {
     private final KafkaProducer<String, Object> producer;
     private final String runId;
     private final List<TaskItem> order;
     private int next;
-    private int rounds;
+    private int published;
 
     PromptFeeder(String bootstrap, String registryUrl, String runId, List<TaskItem> train, long seed) {
         this.runId = runId;
@@ -33,11 +40,14 @@ final class PromptFeeder implements AutoCloseable {
         producer.initTransactions();
     }
 
-    /** Publishes the next {@code count} prompts as one round (wrapping around the training items). */
-    void publishRound(int count) {
+    /** Publishes the next {@code rounds} rounds of {@code perRound} prompts (wrapping around the items). */
+    void publishRounds(int rounds, int perRound) {
+        if (rounds <= 0) {
+            return;
+        }
         producer.beginTransaction();
         try {
-            for (int i = 0; i < count; i++) {
+            for (int i = 0; i < rounds * perRound; i++) {
                 HeldOutItem item = order.get(next % order.size()).item();
                 String id = item.id() + "@" + next;   // unique per run even when the items wrap around
                 next++;
@@ -51,11 +61,11 @@ final class PromptFeeder implements AutoCloseable {
             producer.abortTransaction();
             throw e;
         }
-        rounds++;
+        published += rounds;
     }
 
     int roundsPublished() {
-        return rounds;
+        return published;
     }
 
     private static List<TaskItem> shuffled(List<TaskItem> items, long seed) {

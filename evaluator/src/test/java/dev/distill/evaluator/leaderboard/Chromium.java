@@ -26,7 +26,7 @@ final class Chromium {
 
     private static String run(List<String> args) throws IOException, InterruptedException {
         if (!Files.isExecutable(BINARY)) {
-            throw new IllegalStateException(BINARY + " is missing: install Debian's chromium (.ci/run does)");
+            throw new IllegalStateException(BINARY + " is missing: install Debian's chromium (./verify, the README's test command, does)");
         }
         Path profile = Files.createTempDirectory("distill-chromium-");
         List<String> cmd = new ArrayList<>(List.of(BINARY.toString(), "--headless", "--no-sandbox", "--disable-gpu",
