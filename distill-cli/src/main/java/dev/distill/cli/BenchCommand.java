@@ -5,7 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.distill.core.generation.Generator;
 import dev.distill.core.generation.SamplingConfig;
-import dev.distill.core.model.Gpt;
+import dev.distill.core.model.CausalLm;
 import dev.distill.core.model.GptConfig;
 import dev.distill.core.model.NoGrad;
 import dev.distill.core.data.Rollout;
@@ -105,7 +105,7 @@ final class BenchCommand implements Callable<Integer> {
     static double trainTokensPerSecond(GptConfig cfg, int b, int t, int steps) {
         TokenBatch batch = randomBatch(cfg.vocabSize(), b, t, 0);
         try (NDManager root = NDManager.newBaseManager();
-             Gpt model = Gpt.create(cfg, root, 0);
+             CausalLm model = CausalLm.create(cfg, root, 0);
              LmTrainer trainer = new LmTrainer(model, AdamW.Settings.gpt(), LearningRate.constant(3e-4))) {
             trainer.train(step -> batch, 3, l -> { }, null);
             long start = System.nanoTime();
@@ -122,7 +122,7 @@ final class BenchCommand implements Callable<Integer> {
                 AdamW.Settings.gpt(), LearningRate.constant(1e-4), 2, 0);
         Path tmp = Files.createTempDirectory("distill-bench");
         try (NDManager root = NDManager.newBaseManager();
-             Gpt model = Gpt.create(cfg, root, 0);
+             CausalLm model = CausalLm.create(cfg, root, 0);
              StudentTrainer trainer = new StudentTrainer(model, 0, tc)) {
             trainer.trainRound(rollouts.subList(0, 2 * b), List.of(), tmp, l -> { });
             // Step time only: the checkpoint written at the end of a round is not part of the step.
@@ -139,7 +139,7 @@ final class BenchCommand implements Callable<Integer> {
 
     /** Median of three runs: 100 batch-1 tokens take well under a second and single runs vary. */
     static double generateTokensPerSecond(GptConfig cfg, int newTokens) {
-        try (NDManager root = NDManager.newBaseManager(); Gpt model = Gpt.create(cfg, root, 0)) {
+        try (NDManager root = NDManager.newBaseManager(); CausalLm model = CausalLm.create(cfg, root, 0)) {
             int[] prompt = new SplittableRandom(1).ints(16, 0, cfg.vocabSize()).toArray();
             Generator.generate(model, List.of(prompt), new SamplingConfig(1.0, 0, 1.0, 0, 8, -1, 0));
             double[] runs = new double[3];
@@ -172,7 +172,7 @@ final class BenchCommand implements Callable<Integer> {
     static Soak soak(GptConfig cfg, int steps) throws IOException {
         int warm = 100;
         try (NDManager root = NDManager.newBaseManager();
-             Gpt model = Gpt.create(cfg, root, 0);
+             CausalLm model = CausalLm.create(cfg, root, 0);
              LmTrainer trainer = new LmTrainer(model, AdamW.Settings.gpt(), LearningRate.constant(3e-4))) {
             LmTrainer.BatchSource data = step -> randomBatch(cfg.vocabSize(), 2, 32, step);
             trainer.train(data, warm, l -> { }, null);

@@ -6,7 +6,7 @@ import dev.distill.core.checkpoint.Checkpoints;
 import dev.distill.core.data.PromptTemplate;
 import dev.distill.core.data.Rollout;
 import dev.distill.core.generation.TeacherMixedSampler;
-import dev.distill.core.model.Gpt;
+import dev.distill.core.model.CausalLm;
 import dev.distill.core.model.GptConfig;
 import dev.distill.core.objective.Objective;
 import dev.distill.core.objective.ObjectiveConfig;
@@ -80,8 +80,8 @@ final class BenchPlatformCommand implements Callable<Integer> {
         try (HfTokenizer tok = HfTokenizer.load(tokFile); NDManager root = NDManager.newBaseManager()) {
             int eos = tok.eosId().orElseThrow();
             // Random weights: throughput does not depend on what the models know, and EOS is rarely drawn.
-            try (Gpt t = Gpt.create(new GptConfig(tok.vocabSize(), 128, 128, 4, 4, null, 1e-5, true, eos), root, 1);
-                 Gpt s = Gpt.create(new GptConfig(tok.vocabSize(), 128, 64, 2, 4, null, 1e-5, true, eos), root, 2)) {
+            try (CausalLm t = CausalLm.create(new GptConfig(tok.vocabSize(), 128, 128, 4, 4, null, 1e-5, true, eos), root, 1);
+                 CausalLm s = CausalLm.create(new GptConfig(tok.vocabSize(), 128, 64, 2, 4, null, 1e-5, true, eos), root, 2)) {
                 Checkpoints.save(t, null, CheckpointManifest.of(0, null, 0, 1L, null, null), teacherDir);
                 Checkpoints.save(s, null, CheckpointManifest.of(0, null, 0, 2L, null, null), studentDir);
             }

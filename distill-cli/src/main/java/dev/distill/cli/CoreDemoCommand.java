@@ -5,7 +5,7 @@ import dev.distill.core.checkpoint.CheckpointManifest;
 import dev.distill.core.checkpoint.Checkpoints;
 import dev.distill.core.generation.Generator;
 import dev.distill.core.generation.SamplingConfig;
-import dev.distill.core.model.Gpt;
+import dev.distill.core.model.CausalLm;
 import dev.distill.core.model.GptConfig;
 import dev.distill.core.tokenizer.HfTokenizer;
 import dev.distill.core.tokenizer.Tokenizers;
@@ -65,7 +65,7 @@ final class CoreDemoCommand implements Callable<Integer> {
             o.printf("demo: GPT with %,d parameters, vocabulary %d, task 'count from a to b :'%n", cfg.parameterCount(),
                     tok.vocabSize());
             Path ckpt = run.resolve("model");
-            try (Gpt model = Gpt.create(cfg, root, seed);
+            try (CausalLm model = CausalLm.create(cfg, root, seed);
                  LmTrainer trainer = new LmTrainer(model, AdamW.Settings.gpt(), new LearningRate(3e-3, 30, steps, 0.1))) {
                 long t0 = System.nanoTime();
                 trainer.train(step -> batch(tok, new SplittableRandom(seed * 7919 + step), 16), steps, l -> {

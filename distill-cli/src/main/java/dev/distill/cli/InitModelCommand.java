@@ -3,7 +3,7 @@ package dev.distill.cli;
 import ai.djl.ndarray.NDManager;
 import dev.distill.core.checkpoint.CheckpointManifest;
 import dev.distill.core.checkpoint.Checkpoints;
-import dev.distill.core.model.Gpt;
+import dev.distill.core.model.CausalLm;
 import dev.distill.core.model.GptConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -36,7 +36,7 @@ final class InitModelCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         Integer eosId = eos != null ? eos : vocabSize == 50257 ? Integer.valueOf(50256) : null;
         GptConfig cfg = new GptConfig(vocabSize, nPositions, nEmbd, nLayer, nHead, null, 1e-5, true, eosId);
-        try (NDManager root = NDManager.newBaseManager(); Gpt model = Gpt.create(cfg, root, seed)) {
+        try (NDManager root = NDManager.newBaseManager(); CausalLm model = CausalLm.create(cfg, root, seed)) {
             CheckpointManifest m = Checkpoints.save(model, null, CheckpointManifest.of(0, null, 0, seed, null, null), out);
             spec.commandLine().getOut().printf("wrote %s: %,d parameters, sha256 %s%n", out, cfg.parameterCount(),
                     m.weightsSha256());

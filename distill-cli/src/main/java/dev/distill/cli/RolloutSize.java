@@ -3,7 +3,7 @@ package dev.distill.cli;
 import ai.djl.ndarray.NDManager;
 import dev.distill.core.data.Rollout;
 import dev.distill.core.generation.TeacherMixedSampler;
-import dev.distill.core.model.Gpt;
+import dev.distill.core.model.CausalLm;
 import dev.distill.core.model.GptConfig;
 import dev.distill.schemas.RolloutCodec;
 import org.apache.avro.io.BinaryEncoder;
@@ -27,8 +27,8 @@ final class RolloutSize {
     static double bytesPerToken(int k) throws IOException {
         GptConfig cfg = GptConfig.of(50257, 128, 64, 1, 2);
         try (NDManager root = NDManager.newBaseManager();
-             Gpt teacher = Gpt.create(cfg, root, 1);
-             Gpt student = Gpt.create(cfg, root, 2)) {
+             CausalLm teacher = CausalLm.create(cfg, root, 1);
+             CausalLm student = CausalLm.create(cfg, root, 2)) {
             List<TeacherMixedSampler.Prompt> prompts = new ArrayList<>();
             for (int i = 0; i < 8; i++) {
                 prompts.add(new TeacherMixedSampler.Prompt("p" + i, new int[] {464, 3290 + i, 318, 257}, i));

@@ -2,7 +2,7 @@ package dev.distill.core;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import dev.distill.core.model.Gpt;
+import dev.distill.core.model.CausalLm;
 import dev.distill.core.model.GptConfig;
 import dev.distill.core.model.NoGrad;
 import dev.distill.core.train.TokenBatch;
@@ -20,7 +20,7 @@ public final class TestModels {
     }
 
     /** Full-forward logits of one sequence as [T][V]. */
-    public static float[][] logits(Gpt model, int[] tokens) {
+    public static float[][] logits(CausalLm model, int[] tokens) {
         try (NoGrad ignored = new NoGrad(); NDManager step = model.newStep()) {
             long[] ids = new long[tokens.length];
             for (int i = 0; i < ids.length; i++) {

@@ -3,7 +3,7 @@ package dev.distill.e2e;
 import ai.djl.ndarray.NDManager;
 import dev.distill.core.checkpoint.CheckpointManifest;
 import dev.distill.core.checkpoint.Checkpoints;
-import dev.distill.core.model.Gpt;
+import dev.distill.core.model.CausalLm;
 import dev.distill.core.model.GptConfig;
 import dev.distill.core.tokenizer.HfTokenizer;
 import org.junit.jupiter.api.Tag;
@@ -40,8 +40,8 @@ class DemoCommandTest {
         Path teacher = work.resolve("teacher");
         Path student = work.resolve("student");
         try (HfTokenizer tok = HfTokenizer.load(suite.resolve("tokenizer.json")); NDManager root = NDManager.newBaseManager();
-             Gpt t = Gpt.create(new GptConfig(tok.vocabSize(), 64, 32, 1, 2, null, 1e-5, true, 1), root, 1);
-             Gpt s = Gpt.create(new GptConfig(tok.vocabSize(), 64, 16, 1, 2, null, 1e-5, true, 1), root, 2)) {
+             CausalLm t = CausalLm.create(new GptConfig(tok.vocabSize(), 64, 32, 1, 2, null, 1e-5, true, 1), root, 1);
+             CausalLm s = CausalLm.create(new GptConfig(tok.vocabSize(), 64, 16, 1, 2, null, 1e-5, true, 1), root, 2)) {
             Checkpoints.save(t, null, CheckpointManifest.of(0, null, 0, 1L, null, null), teacher);
             Checkpoints.save(s, null, CheckpointManifest.of(0, null, 0, 2L, null, null), student);
         }

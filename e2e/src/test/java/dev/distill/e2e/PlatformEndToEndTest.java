@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.distill.core.checkpoint.CheckpointManifest;
 import dev.distill.core.checkpoint.Checkpoints;
-import dev.distill.core.model.Gpt;
+import dev.distill.core.model.CausalLm;
 import dev.distill.core.model.GptConfig;
 import dev.distill.core.tokenizer.HfTokenizer;
 import dev.distill.core.train.AdamW;
@@ -228,13 +228,13 @@ class PlatformEndToEndTest {
             int vocab = tok.vocabSize();
             int eos = tok.eosId().orElseThrow();
             Path teacher = work.resolve("teacher");
-            try (Gpt t = Gpt.create(new GptConfig(vocab, 64, 48, 2, 4, null, 1e-5, true, eos), root, 1);
+            try (CausalLm t = CausalLm.create(new GptConfig(vocab, 64, 48, 2, 4, null, 1e-5, true, eos), root, 1);
                  LmTrainer lm = new LmTrainer(t, AdamW.Settings.gpt(), new LearningRate(3e-3, 30, 400, 0.1))) {
                 lm.train(step -> CountingTask.batch(tok, new SplittableRandom(step), 16), 400, l -> { }, null);
                 lm.save(teacher, 400, 1L);
             }
             Path student = work.resolve("student");
-            try (Gpt s = Gpt.create(new GptConfig(vocab, 64, 16, 1, 2, null, 1e-5, true, eos), root, 2)) {
+            try (CausalLm s = CausalLm.create(new GptConfig(vocab, 64, 16, 1, 2, null, 1e-5, true, eos), root, 2)) {
                 Checkpoints.save(s, null, CheckpointManifest.of(0, null, 0, 2L, null, null), student);
             }
             Files.copy(tokFile, teacher.resolve("tokenizer.json"));

@@ -6,7 +6,7 @@ import dev.distill.core.data.PromptTemplate;
 import dev.distill.core.data.Rollout;
 import dev.distill.core.generation.ReferenceRollouts;
 import dev.distill.core.generation.TeacherMixedSampler;
-import dev.distill.core.model.Gpt;
+import dev.distill.core.model.CausalLm;
 import dev.distill.core.tokenizer.Tokenizer;
 import dev.distill.core.tokenizer.Tokenizers;
 import dev.distill.schemas.DeadLetters;
@@ -135,7 +135,7 @@ final class ProducerLoop implements Runnable {
 
     private void process(ConsumerRecords<String, byte[]> records, KafkaConsumer<String, byte[]> c,
                          KafkaProducer<String, Object> producer, AvroKafkaDeserializer<Prompt> decoder,
-                         Tokenizer tokenizer, int eos, Gpt teacher, StudentFollower.Student student) {
+                         Tokenizer tokenizer, int eos, CausalLm teacher, StudentFollower.Student student) {
         long t0 = System.nanoTime();
         List<Work> work = new ArrayList<>();
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
@@ -208,7 +208,7 @@ final class ProducerLoop implements Runnable {
         }
     }
 
-    private List<Rollout> sample(List<Work> ready, Gpt teacher, StudentFollower.Student student, int eos) {
+    private List<Rollout> sample(List<Work> ready, CausalLm teacher, StudentFollower.Student student, int eos) {
         long version = student.version();
         String teacherName = s.teacher().getFileName().toString();
         if (s.mode() == ProducerSettings.Mode.REFERENCE) {

@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDManager;
 import dev.distill.core.checkpoint.CheckpointManifest;
 import dev.distill.core.checkpoint.Checkpoints;
 import dev.distill.core.data.PromptTemplate;
-import dev.distill.core.model.Gpt;
+import dev.distill.core.model.CausalLm;
 import dev.distill.core.model.GptConfig;
 import dev.distill.core.tokenizer.HfTokenizer;
 import dev.distill.localstack.LocalStack;
@@ -81,7 +81,7 @@ class ProducerLoopKafkaTest {
     }
 
     static Path save(String name, GptConfig cfg, long seed, long version) throws Exception {
-        try (Gpt m = Gpt.create(cfg, root, seed)) {
+        try (CausalLm m = CausalLm.create(cfg, root, seed)) {
             Path dir = work.resolve(name);
             Checkpoints.save(m, null, CheckpointManifest.of(version, null, 0, seed, null, null), dir);
             return dir;

@@ -5,11 +5,10 @@ import dev.distill.core.checkpoint.CheckpointManifest;
 import dev.distill.core.checkpoint.CheckpointStores;
 import dev.distill.core.checkpoint.Checkpoints;
 import dev.distill.core.data.Rollout;
-import dev.distill.core.model.GptConfig;
+import dev.distill.core.model.ModelConfig;
 import dev.distill.core.train.PretrainCorpus;
 import dev.distill.core.train.StudentTrainer;
 import dev.distill.schemas.avro.CheckpointEvent;
-import dev.distill.schemas.avro.ModelConfig;
 import dev.distill.schemas.avro.OffsetRange;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -111,7 +110,7 @@ final class TrainerLoop implements Runnable {
 
     private void loop(KafkaConsumer<String, byte[]> c, KafkaProducer<String, Object> producer,
                       RolloutDecoder decoder, StudentTrainer trainer,
-                      GptConfig model) throws IOException {
+                      ModelConfig model) throws IOException {
         // Records in poll order; within a partition that is offset order, so any prefix of this list
         // covers a contiguous offset range per partition and can be committed as such.
         List<RolloutDecoder.Polled> pending = new ArrayList<>();
@@ -147,7 +146,7 @@ final class TrainerLoop implements Runnable {
     }
 
     private void trainAndPublish(List<RolloutDecoder.Polled> round, StudentTrainer trainer, KafkaProducer<String, Object> producer,
-                                 KafkaConsumer<String, byte[]> c, GptConfig model) throws IOException {
+                                 KafkaConsumer<String, byte[]> c, ModelConfig model) throws IOException {
         List<RolloutDecoder.Polled> ordered = new ArrayList<>(round);
         // (partition, offset) order: replay reads the same ranges and must train in the same order.
         RolloutDecoder.sortForTraining(ordered);
@@ -209,7 +208,7 @@ final class TrainerLoop implements Runnable {
                 tokens / seconds);
     }
 
-    private CheckpointEvent event(StudentTrainer.Round result, GptConfig model, List<OffsetRange> lineage, double seconds,
+    private CheckpointEvent event(StudentTrainer.Round result, ModelConfig model, List<OffsetRange> lineage, double seconds,
                                   long tokens, int deadLettered) throws IOException {
         CheckpointManifest m = result.manifest();
         Map<String, Double> metrics = new TreeMap<>();
@@ -228,8 +227,8 @@ final class TrainerLoop implements Runnable {
                 .setUri(CheckpointStores.publishLocal(result.dir()).toString())
                 .setSha256(m.weightsSha256())
                 .setSizeBytes(Files.size(result.dir().resolve(Checkpoints.WEIGHTS)))
-                .setModelConfig(new ModelConfig(model.vocabSize(), model.nPositions(), model.nEmbd(), model.nLayer(),
-                        model.nHead()))
+                .setModelConfig(new dev.distill.schemas.avro.ModelConfig(model.vocabSize(), model.nPositions(),
+                        model.hidden(), model.nLayer(), model.nHead(), model.modelType(), model.nKvHead()))
                 .setParentVersion(m.parentVersion())
                 .setLineage(lineage)
                 .setConfigHash(m.configHash())

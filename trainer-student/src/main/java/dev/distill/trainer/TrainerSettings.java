@@ -8,7 +8,7 @@ import dev.distill.core.train.PretrainBatch;
 import dev.distill.core.train.PretrainCorpus;
 import dev.distill.core.train.StudentTrainer;
 import dev.distill.core.data.TextCorpus;
-import dev.distill.core.model.GptConfig;
+import dev.distill.core.model.ModelConfig;
 import dev.distill.core.tokenizer.Tokenizer;
 import dev.distill.core.tokenizer.Tokenizers;
 
@@ -38,7 +38,7 @@ record TrainerSettings(String runId, Path checkpointRoot, Path initialCheckpoint
     }
 
     /** The L_pt corpus tokenized with the initial checkpoint's tokenizer, or null when the run has no such term. */
-    PretrainCorpus loadPretrain(GptConfig model) throws IOException {
+    PretrainCorpus loadPretrain(ModelConfig model) throws IOException {
         if (pretrain == null) {
             return null;
         }

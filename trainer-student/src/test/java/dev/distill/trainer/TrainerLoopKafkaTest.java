@@ -5,7 +5,7 @@ import dev.distill.core.checkpoint.CheckpointManifest;
 import dev.distill.core.checkpoint.Checkpoints;
 import dev.distill.core.data.Rollout;
 import dev.distill.core.generation.TeacherMixedSampler;
-import dev.distill.core.model.Gpt;
+import dev.distill.core.model.CausalLm;
 import dev.distill.core.model.GptConfig;
 import dev.distill.core.objective.Objective;
 import dev.distill.localstack.LocalStack;
@@ -57,8 +57,8 @@ class TrainerLoopKafkaTest {
     static Path work;
     static LocalStack stack;
     static NDManager root;
-    static Gpt teacher;
-    static Gpt studentInit;
+    static CausalLm teacher;
+    static CausalLm studentInit;
     static Path initDir;
 
     @BeforeAll
@@ -70,8 +70,8 @@ class TrainerLoopKafkaTest {
                     new NewTopic(DEAD_LETTERS, 1, (short) 1))).all().get();
         }
         root = NDManager.newBaseManager();
-        teacher = Gpt.create(new GptConfig(VOCAB, 32, 16, 1, 2, null, 1e-5, true, 21), root, 1);
-        studentInit = Gpt.create(new GptConfig(VOCAB, 32, 16, 1, 2, null, 1e-5, true, 21), root, 2);
+        teacher = CausalLm.create(new GptConfig(VOCAB, 32, 16, 1, 2, null, 1e-5, true, 21), root, 1);
+        studentInit = CausalLm.create(new GptConfig(VOCAB, 32, 16, 1, 2, null, 1e-5, true, 21), root, 2);
         initDir = work.resolve("student-init");
         Checkpoints.save(studentInit, null, CheckpointManifest.of(0, null, 0, 2L, null, null), initDir);
     }

@@ -4,8 +4,11 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.distill.core.model.Gpt;
-import dev.distill.core.model.GptConfig;
+import dev.distill.core.model.CausalLm;
+import dev.distill.core.model.Family;
+import dev.distill.core.model.HfConfigs;
+import dev.distill.core.model.ModelConfig;
+import dev.distill.core.tokenizer.HfTokenizer;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -30,11 +33,12 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * The checkpoint directory: {@code model.safetensors} (Hugging Face GPT-2 names and layout, so
- * transformers can load our checkpoints and we can load theirs), {@code config.json}, and for our own
- * checkpoints {@code checkpoint.json} (manifest with the weights hash) and optionally
- * {@code optimizer.safetensors}. Loading checks names, shapes, the format version and the hash, and
- * refuses anything that does not match.
+ * The checkpoint directory, in Hugging Face's layout for the model's family (so transformers can load
+ * our checkpoints and we can load theirs): {@code model.safetensors} or shards with
+ * {@code model.safetensors.index.json}, {@code config.json} (+ {@code generation_config.json}), an
+ * optional {@code tokenizer.json}, and for our own checkpoints {@code checkpoint.json} (manifest with
+ * the weights hash) and optionally {@code optimizer.safetensors}. Loading checks names, shapes, dtypes,
+ * the format version and the hash, and refuses anything that does not match.
  */
 public final class Checkpoints {
     public static final String WEIGHTS = "model.safetensors";
@@ -42,16 +46,18 @@ public final class Checkpoints {
     public static final String MANIFEST = "checkpoint.json";
     public static final String OPTIMIZER = "optimizer.safetensors";
 
+    public static final String TOKENIZER = "tokenizer.json";
     /** Hugging Face GPT-2 uses Conv1D, whose weight is (in, out); ours is Linear's (out, in). */
     private static final Pattern CONV1D = Pattern.compile("h\\.\\d+\\.(attn\\.c_attn|attn\\.c_proj|mlp\\.c_fc|mlp\\.c_proj)\\.weight");
-    /** Non-parameter buffers older Hugging Face GPT-2 files carry (the causal mask). */
-    private static final Pattern HF_BUFFERS = Pattern.compile("h\\.\\d+\\.attn\\.(bias|masked_bias)");
+    /** Non-parameter buffers older files carry: GPT-2's causal mask, Llama's rotary frequencies. */
+    private static final Pattern HF_BUFFERS = Pattern.compile(
+            "h\\.\\d+\\.attn\\.(bias|masked_bias)|model\\.layers\\.\\d+\\.self_attn\\.rotary_emb\\.inv_freq");
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private Checkpoints() {}
 
     /** A model loaded from a directory, with its manifest when the directory is one of ours. */
-    public record Loaded(Gpt model, Optional<CheckpointManifest> manifest, Path dir) implements AutoCloseable {
+    public record Loaded(CausalLm model, Optional<CheckpointManifest> manifest, Path dir) implements AutoCloseable {
         @Override
         public void close() {
             model.close();
@@ -62,7 +68,7 @@ public final class Checkpoints {
      * Writes a checkpoint directory atomically (a temporary sibling renamed into place), so a reader
      * never sees half a checkpoint. Returns the manifest as written, hashes included.
      */
-    public static CheckpointManifest save(Gpt model, Map<String, Tensor> optimizerState, CheckpointManifest manifest,
+    public static CheckpointManifest save(CausalLm model, Map<String, Tensor> optimizerState, CheckpointManifest manifest,
                                           Path dir) throws IOException {
         Path parent = dir.toAbsolutePath().getParent();
         Files.createDirectories(parent);
@@ -72,7 +78,7 @@ public final class Checkpoints {
         Path tmp = Files.createTempDirectory(parent, "." + dir.getFileName() + ".tmp");
         try {
             SafeTensors.write(tmp.resolve(WEIGHTS), toHuggingFace(model));
-            model.config().write(tmp.resolve(CONFIG));
+            HfConfigs.write(model.config(), tmp.resolve(CONFIG));
             String optimizerSha = null;
             if (optimizerState != null && !optimizerState.isEmpty()) {
                 SafeTensors.write(tmp.resolve(OPTIMIZER), optimizerState);
@@ -92,20 +98,23 @@ public final class Checkpoints {
         }
     }
 
-    /** Loads ours or a Hugging Face GPT-2 directory. Fails with a message that names the mismatch. */
+    /**
+     * Loads ours or a Hugging Face directory of any supported family. Fails with a message that names
+     * the mismatch. A {@code tokenizer.json} beside the weights fixes the vocabulary the logits cover.
+     */
     public static Loaded load(Path dir, NDManager manager) throws IOException {
         if (!Files.isDirectory(dir)) {
             throw new IOException("checkpoint " + dir + " is not a directory");
         }
-        Path weights = dir.resolve(WEIGHTS);
-        Path configFile = dir.resolve(CONFIG);
-        for (Path required : List.of(weights, configFile)) {
-            if (!Files.isRegularFile(required)) {
-                throw new IOException("checkpoint " + dir + " has no " + required.getFileName());
-            }
+        if (!Files.isRegularFile(dir.resolve(CONFIG))) {
+            throw new IOException("checkpoint " + dir + " has no " + CONFIG);
         }
         Optional<CheckpointManifest> manifest = readManifest(dir);
         if (manifest.isPresent()) {
+            Path weights = dir.resolve(WEIGHTS);
+            if (!Files.isRegularFile(weights)) {
+                throw new IOException("checkpoint " + dir + " has no " + WEIGHTS);
+            }
             String actual = sha256(weights);
             if (!actual.equals(manifest.get().weightsSha256())) {
                 throw new IOException("checkpoint " + dir + ": SHA-256 of " + WEIGHTS + " is " + actual
@@ -113,16 +122,33 @@ public final class Checkpoints {
                         + " (corrupted or modified weights)");
             }
         }
-        GptConfig config = GptConfig.read(configFile);
-        Map<String, Tensor> tensors = fromHuggingFace(SafeTensors.read(weights), config, weights);
-        Gpt model = Gpt.create(config, manager, 0);
-        try {
-            copyInto(model, tensors, weights);
+        ModelConfig config = withTokenizer(HfConfigs.read(dir), dir);
+        CausalLm model = CausalLm.create(config, manager, 0);
+        try (WeightFiles files = WeightFiles.open(dir)) {
+            copyInto(model, files, dir);
         } catch (IOException | RuntimeException e) {
             model.close();
             throw e;
         }
         return new Loaded(model, manifest, dir);
+    }
+
+    /** Restricts the logits to the tokenizer's ids when the embedding is padded beyond them (Qwen). */
+    private static ModelConfig withTokenizer(ModelConfig config, Path dir) throws IOException {
+        Path tokenizer = dir.resolve(TOKENIZER);
+        if (!Files.isRegularFile(tokenizer)) {
+            return config;
+        }
+        int tokens = HfTokenizer.vocabularySize(tokenizer);
+        if (tokens > config.embeddingRows()) {
+            throw new IOException("checkpoint " + dir + ": " + TOKENIZER + " produces ids up to " + (tokens - 1)
+                    + " but the model's embedding has only " + config.embeddingRows() + " rows");
+        }
+        try {
+            return tokens == config.embeddingRows() ? config : config.withTokenizerVocabulary(tokens);
+        } catch (IllegalArgumentException e) {
+            throw new IOException("checkpoint " + dir + ": " + e.getMessage(), e);
+        }
     }
 
     public static Optional<CheckpointManifest> readManifest(Path dir) throws IOException {
@@ -161,69 +187,80 @@ public final class Checkpoints {
     }
 
     /** The model's weights under Hugging Face names and layout. */
-    public static Map<String, Tensor> toHuggingFace(Gpt model) {
+    public static Map<String, Tensor> toHuggingFace(CausalLm model) {
+        boolean gpt2 = model.config().family() == Family.GPT2;
         Map<String, Tensor> out = new LinkedHashMap<>();
         for (Map.Entry<String, NDArray> e : model.parameters().asMap().entrySet()) {
             Tensor t = new Tensor(e.getValue().getShape().getShape(), e.getValue().toFloatArray());
-            out.put(e.getKey(), CONV1D.matcher(e.getKey()).matches() ? t.transpose2d() : t);
+            out.put(e.getKey(), gpt2 && CONV1D.matcher(e.getKey()).matches() ? t.transpose2d() : t);
         }
         return out;
     }
 
-    /** Strips the {@code transformer.} prefix and the mask buffers, and transposes Conv1D weights. */
-    static Map<String, Tensor> fromHuggingFace(Map<String, Tensor> file, GptConfig config, Path where) throws IOException {
-        Map<String, Tensor> out = new LinkedHashMap<>();
-        for (Map.Entry<String, Tensor> e : file.entrySet()) {
-            String name = e.getKey().startsWith("transformer.") ? e.getKey().substring("transformer.".length()) : e.getKey();
-            if (HF_BUFFERS.matcher(name).matches()) {
-                continue;
-            }
-            if (name.equals("lm_head.weight") && config.tieWordEmbeddings()) {
-                continue; // transformers may save the tied head; the model reads wte instead
-            }
-            Tensor t = e.getValue();
-            if (CONV1D.matcher(name).matches()) {
-                if (t.shape().length != 2) {
-                    throw new IOException(where + ": tensor " + e.getKey() + " should be 2-D but has shape "
-                            + Arrays.toString(t.shape()));
-                }
-                t = t.transpose2d();
-            }
-            if (out.put(name, t) != null) {
-                throw new IOException(where + ": tensor " + name + " appears twice (with and without 'transformer.')");
-            }
+    /**
+     * Our name for a tensor of a Hugging Face file, or null for one that is not a parameter (buffers, a
+     * saved copy of a tied head): GPT-2's {@code transformer.} prefix goes, old OPT files gain {@code model.}.
+     */
+    static String parameterName(String fileName, ModelConfig config) {
+        String name = fileName;
+        if (config.family() == Family.GPT2 && name.startsWith("transformer.")) {
+            name = name.substring("transformer.".length());
         }
-        return out;
+        if (config.family() == Family.OPT && name.startsWith("decoder.")) {
+            name = "model." + name;
+        }
+        if (HF_BUFFERS.matcher(name).matches()) {
+            return null;
+        }
+        if (name.equals("lm_head.weight") && config.tieWordEmbeddings()) {
+            return null; // transformers may save the tied head; the model reads the embedding instead
+        }
+        return name;
     }
 
-    private static void copyInto(Gpt model, Map<String, Tensor> tensors, Path where) throws IOException {
+    private static void copyInto(CausalLm model, WeightFiles files, Path where) throws IOException {
+        ModelConfig config = model.config();
+        boolean gpt2 = config.family() == Family.GPT2;
+        Map<String, String> fileNameOf = new LinkedHashMap<>();
+        for (String fileName : files.entries().keySet()) {
+            String name = parameterName(fileName, config);
+            if (name != null && fileNameOf.put(name, fileName) != null) {
+                throw new IOException(where + ": tensor " + name + " appears twice (with and without its prefix)");
+            }
+        }
         Map<String, NDArray> params = model.parameters().asMap();
         TreeSet<String> missing = new TreeSet<>(params.keySet());
-        missing.removeAll(tensors.keySet());
-        TreeSet<String> unexpected = new TreeSet<>(tensors.keySet());
+        missing.removeAll(fileNameOf.keySet());
+        TreeSet<String> unexpected = new TreeSet<>(fileNameOf.keySet());
         unexpected.removeAll(params.keySet());
         if (!missing.isEmpty() || !unexpected.isEmpty()) {
-            throw new IOException(where + " does not match config.json: missing " + missing + ", unexpected " + unexpected);
+            throw new IOException(where + " does not match its config.json (" + config.modelType() + "): missing "
+                    + missing + ", unexpected " + unexpected);
         }
         List<String> wrongShapes = new ArrayList<>();
         for (Map.Entry<String, NDArray> e : params.entrySet()) {
             long[] expected = e.getValue().getShape().getShape();
-            long[] actual = tensors.get(e.getKey()).shape();
+            long[] stored = files.entries().get(fileNameOf.get(e.getKey())).shape();
+            boolean conv1d = gpt2 && CONV1D.matcher(e.getKey()).matches();
+            long[] actual = conv1d && stored.length == 2 ? new long[] {stored[1], stored[0]} : stored;
             if (!Arrays.equals(expected, actual)) {
-                wrongShapes.add(e.getKey() + " is " + Arrays.toString(actual) + ", config.json implies "
-                        + Arrays.toString(expected));
+                wrongShapes.add(e.getKey() + " is " + Arrays.toString(stored) + (conv1d ? " (Conv1D, in x out)" : "")
+                        + ", config.json implies " + Arrays.toString(conv1d ? new long[] {expected[1], expected[0]} : expected));
             }
         }
         if (!wrongShapes.isEmpty()) {
-            throw new IOException(where + " has tensors of the wrong shape (our layout, Conv1D already transposed): "
-                    + wrongShapes);
+            throw new IOException(where + " has tensors of the wrong shape: " + wrongShapes);
         }
         for (Map.Entry<String, NDArray> e : params.entrySet()) {
-            float[] data = tensors.get(e.getKey()).data();
+            String fileName = fileNameOf.get(e.getKey());
+            float[] data = files.read(fileName);
             for (float v : data) {
                 if (!Float.isFinite(v)) {
-                    throw new IOException(where + ": tensor " + e.getKey() + " contains NaN or infinite values");
+                    throw new IOException(where + ": tensor " + fileName + " contains NaN or infinite values");
                 }
+            }
+            if (gpt2 && CONV1D.matcher(e.getKey()).matches()) {
+                data = new Tensor(files.entries().get(fileName).shape(), data).transpose2d().data();
             }
             e.getValue().set(FloatBuffer.wrap(data));
         }

@@ -9,6 +9,7 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
+import java.nio.ShortBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -33,50 +34,69 @@ public final class SafeTensors {
 
     private SafeTensors() {}
 
+    /** One tensor's header entry; {@code begin}/{@code end} are absolute file offsets. */
+    public record Entry(String name, String dtype, long[] shape, long begin, long end) {
+        public long elements() {
+            long n = 1;
+            for (long d : shape) {
+                n *= d;
+            }
+            return n;
+        }
+    }
+
     /** Reads every tensor as float32 (F32, F16, BF16 and F64 are accepted), in header order. */
     public static Map<String, Tensor> read(Path file) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            long size = ch.size();
-            if (size < 8) {
-                throw corrupt(file, "file is " + size + " bytes, shorter than the 8-byte header length");
-            }
-            ByteBuffer lenBuf = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-            readFully(ch, lenBuf, 0);
-            long headerLen = lenBuf.flip().getLong();
-            if (headerLen <= 0 || headerLen > MAX_HEADER) {
-                throw corrupt(file, "header length " + headerLen + " is not plausible");
-            }
-            if (8 + headerLen > size) {
-                throw corrupt(file, "truncated: header says " + headerLen + " bytes but the file has only "
-                        + (size - 8) + " after the length");
-            }
-            ByteBuffer headerBuf = ByteBuffer.allocate((int) headerLen);
-            readFully(ch, headerBuf, 8);
-            JsonNode header;
-            try {
-                header = JSON.readTree(new String(headerBuf.array(), StandardCharsets.UTF_8));
-            } catch (IOException e) {
-                throw corrupt(file, "header is not valid JSON: " + e.getMessage());
-            }
-            if (header == null || !header.isObject()) {
-                throw corrupt(file, "header is not a JSON object");
-            }
-            long dataStart = 8 + headerLen;
-            long dataLen = size - dataStart;
             Map<String, Tensor> out = new LinkedHashMap<>();
-            for (Iterator<Map.Entry<String, JsonNode>> it = header.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
-                if (e.getKey().equals("__metadata__")) {
-                    continue;
-                }
-                out.put(e.getKey(), readTensor(file, ch, e.getKey(), e.getValue(), dataStart, dataLen));
+            for (Entry e : header(file, ch).values()) {
+                out.put(e.name(), new Tensor(e.shape(), data(file, ch, e)));
             }
             return out;
         }
     }
 
-    private static Tensor readTensor(Path file, FileChannel ch, String name, JsonNode info, long dataStart, long dataLen)
-            throws IOException {
+    /** The header of an open file: every tensor's dtype, shape and place, checked against the file's size. */
+    public static Map<String, Entry> header(Path file, FileChannel ch) throws IOException {
+        long size = ch.size();
+        if (size < 8) {
+            throw corrupt(file, "file is " + size + " bytes, shorter than the 8-byte header length");
+        }
+        ByteBuffer lenBuf = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+        readFully(ch, lenBuf, 0);
+        long headerLen = lenBuf.flip().getLong();
+        if (headerLen <= 0 || headerLen > MAX_HEADER) {
+            throw corrupt(file, "header length " + headerLen + " is not plausible");
+        }
+        if (8 + headerLen > size) {
+            throw corrupt(file, "truncated: header says " + headerLen + " bytes but the file has only "
+                    + (size - 8) + " after the length");
+        }
+        ByteBuffer headerBuf = ByteBuffer.allocate((int) headerLen);
+        readFully(ch, headerBuf, 8);
+        JsonNode header;
+        try {
+            header = JSON.readTree(new String(headerBuf.array(), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw corrupt(file, "header is not valid JSON: " + e.getMessage());
+        }
+        if (header == null || !header.isObject()) {
+            throw corrupt(file, "header is not a JSON object");
+        }
+        long dataStart = 8 + headerLen;
+        long dataLen = size - dataStart;
+        Map<String, Entry> out = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = header.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (e.getKey().equals("__metadata__")) {
+                continue;
+            }
+            out.put(e.getKey(), entry(file, e.getKey(), e.getValue(), dataStart, dataLen));
+        }
+        return out;
+    }
+
+    private static Entry entry(Path file, String name, JsonNode info, long dataStart, long dataLen) throws IOException {
         String dtype = info.path("dtype").asText("");
         JsonNode shapeNode = info.path("shape");
         JsonNode offsets = info.path("data_offsets");
@@ -92,13 +112,7 @@ public final class SafeTensors {
             }
             n *= shape[i];
         }
-        int width = switch (dtype) {
-            case "F32" -> 4;
-            case "F16", "BF16" -> 2;
-            case "F64" -> 8;
-            default -> throw corrupt(file, "tensor " + name + " has dtype " + dtype
-                    + "; only F32, F16, BF16 and F64 weights can be loaded");
-        };
+        int width = width(file, name, dtype);
         long begin = offsets.get(0).asLong(-1);
         long end = offsets.get(1).asLong(-1);
         if (begin < 0 || end < begin) {
@@ -112,33 +126,55 @@ public final class SafeTensors {
             throw corrupt(file, "tensor " + name + " has " + (end - begin) + " bytes but shape " + shapeNode
                     + " in " + dtype + " needs " + n * width);
         }
+        return new Entry(name, dtype, shape, dataStart + begin, dataStart + end);
+    }
+
+    private static int width(Path file, String name, String dtype) throws IOException {
+        return switch (dtype) {
+            case "F32" -> 4;
+            case "F16", "BF16" -> 2;
+            case "F64" -> 8;
+            default -> throw corrupt(file, "tensor " + name + " has dtype " + dtype
+                    + "; only F32, F16, BF16 and F64 weights can be loaded");
+        };
+    }
+
+    /**
+     * One tensor's values as float32, read through a memory map of its own bytes only: files larger
+     * than 2 GB load, and no more than one tensor is ever copied onto the heap.
+     */
+    public static float[] data(Path file, FileChannel ch, Entry e) throws IOException {
+        long n = e.elements();
         if (n > Integer.MAX_VALUE) {
-            throw corrupt(file, "tensor " + name + " has " + n + " elements, more than one Java array can hold");
+            throw corrupt(file, "tensor " + e.name() + " has " + n + " elements, more than one Java array can hold");
         }
         float[] data = new float[(int) n];
-        if (n > 0) {
-            MappedByteBuffer buf = ch.map(FileChannel.MapMode.READ_ONLY, dataStart + begin, end - begin);
-            buf.order(ByteOrder.LITTLE_ENDIAN);
-            switch (dtype) {
-                case "F32" -> buf.asFloatBuffer().get(data);
-                case "F64" -> {
-                    for (int i = 0; i < data.length; i++) {
-                        data[i] = (float) buf.getDouble();
-                    }
+        if (n == 0) {
+            return data;
+        }
+        MappedByteBuffer buf = ch.map(FileChannel.MapMode.READ_ONLY, e.begin(), e.end() - e.begin());
+        buf.order(ByteOrder.LITTLE_ENDIAN);
+        switch (e.dtype()) {
+            case "F32" -> buf.asFloatBuffer().get(data);
+            case "F64" -> {
+                for (int i = 0; i < data.length; i++) {
+                    data[i] = (float) buf.getDouble();
                 }
-                case "BF16" -> {
-                    for (int i = 0; i < data.length; i++) {
-                        data[i] = Float.intBitsToFloat((buf.getShort() & 0xffff) << 16);
-                    }
+            }
+            case "BF16" -> {
+                ShortBuffer sb = buf.asShortBuffer();
+                for (int i = 0; i < data.length; i++) {
+                    data[i] = Float.intBitsToFloat((sb.get(i) & 0xffff) << 16);
                 }
-                default -> {
-                    for (int i = 0; i < data.length; i++) {
-                        data[i] = halfToFloat(buf.getShort());
-                    }
+            }
+            default -> {
+                ShortBuffer sb = buf.asShortBuffer();
+                for (int i = 0; i < data.length; i++) {
+                    data[i] = halfToFloat(sb.get(i));
                 }
             }
         }
-        return new Tensor(shape, data);
+        return data;
     }
 
     /** Writes float32 tensors, names sorted, with Hugging Face's {"format": "pt"} metadata. */

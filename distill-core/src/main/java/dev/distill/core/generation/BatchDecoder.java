@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.distill.core.model.AttentionMask;
-import dev.distill.core.model.Gpt;
+import dev.distill.core.model.CausalLm;
 import dev.distill.core.model.NoGrad;
 
 import java.util.Arrays;
@@ -18,7 +18,7 @@ import java.util.List;
  * in teacher-mixed sampling).
  */
 final class BatchDecoder implements AutoCloseable {
-    private final Gpt model;
+    private final CausalLm model;
     private final int b;
     private final int longest;
     private final int total;
@@ -30,7 +30,7 @@ final class BatchDecoder implements AutoCloseable {
     private final NDManager root;
     private final KvCache cache;
 
-    BatchDecoder(Gpt model, List<int[]> prompts, int maxNewTokens) {
+    BatchDecoder(CausalLm model, List<int[]> prompts, int maxNewTokens) {
         this.model = model;
         this.b = prompts.size();
         int vocab = model.config().vocabSize();
@@ -105,7 +105,7 @@ final class BatchDecoder implements AutoCloseable {
             NDArray ids = step.create(idx, new Shape(b, t));                                   // (B, T)
             NDArray positions = step.create(pos, new Shape(b, t));                             // (B, T)
             NDArray mask = AttentionMask.causalPadded(step, valid, t);                         // (B, 1, T, Tk)
-            Gpt.Output o = model.forward(ids, positions, mask, cache.lend(step), true);
+            CausalLm.Output o = model.forward(ids, positions, mask, cache.lend(step), true);
             logits = o.logits().toFloatArray();                                                // (B, 1, V)
             cache.keep(o.present());
         }

@@ -1,6 +1,6 @@
 package dev.distill.core.generation;
 
-import dev.distill.core.model.Gpt;
+import dev.distill.core.model.CausalLm;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -16,7 +16,7 @@ public final class Generator {
     /** The generated tokens of one prompt (EOS excluded) and why decoding stopped. */
     public record Generation(int[] prompt, int[] tokens, StopReason stop) {}
 
-    public static List<Generation> generate(Gpt model, List<int[]> prompts, SamplingConfig cfg) {
+    public static List<Generation> generate(CausalLm model, List<int[]> prompts, SamplingConfig cfg) {
         int b = prompts.size();
         if (b == 0) {
             return List.of();
@@ -48,7 +48,7 @@ public final class Generator {
                     float[] row = Arrays.copyOfRange(logits, r * vocab, (r + 1) * vocab);
                     int tok = TokenSampler.sample(row, history[r], length[r], cfg, rng[r]);
                     history[r][length[r]++] = tok;
-                    if (tok == cfg.eosId()) {
+                    if (tok == cfg.eosId() || model.config().isEos(tok)) { // any of the model's end ids (Llama 3 has several)
                         stop[r] = StopReason.EOS;
                         live[r] = false;
                         remaining--;

@@ -1,7 +1,7 @@
 package dev.distill.core.generation;
 
 import dev.distill.core.data.Rollout;
-import dev.distill.core.model.Gpt;
+import dev.distill.core.model.CausalLm;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -17,7 +17,7 @@ public final class ReferenceRollouts {
 
     public record Item(String promptId, int[] promptTokens, int[] responseTokens, long seed) {}
 
-    public static List<Rollout> score(Gpt teacher, Gpt behaviour, long behaviourVersion, String runId, List<Item> items,
+    public static List<Rollout> score(CausalLm teacher, CausalLm behaviour, long behaviourVersion, String runId, List<Item> items,
                                       int supportK, String teacherName) {
         List<int[]> seqs = new ArrayList<>();
         for (Item it : items) {

@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import dev.distill.core.model.Gpt;
+import dev.distill.core.model.CausalLm;
 import dev.distill.core.model.NoGrad;
 
 import java.util.ArrayList;
@@ -28,7 +28,7 @@ public final class Scorer {
      */
     public record Scores(int[] tokens, float[] nextLogProbs, int[][] topIds, float[][] topLogProbs, float[][] full) {}
 
-    public static List<Scores> score(Gpt model, List<int[]> sequences, int topK, boolean full) {
+    public static List<Scores> score(CausalLm model, List<int[]> sequences, int topK, boolean full) {
         int vocab = model.config().vocabSize();
         if (topK < 0 || topK > vocab) {
             throw new IllegalArgumentException("top-k must be in [0, " + vocab + "], got " + topK);

@@ -1,7 +1,7 @@
 package dev.distill.core.generation;
 
 import dev.distill.core.data.Rollout;
-import dev.distill.core.model.Gpt;
+import dev.distill.core.model.CausalLm;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -35,7 +35,7 @@ public final class TeacherMixedSampler {
      */
     public record Prompt(String promptId, int[] tokens, long seed) {}
 
-    public static List<Rollout> sample(Gpt teacher, Gpt behaviour, long behaviourVersion, String runId,
+    public static List<Rollout> sample(CausalLm teacher, CausalLm behaviour, long behaviourVersion, String runId,
                                        List<Prompt> prompts, Config cfg) {
         int vocab = teacher.config().vocabSize();
         if (behaviour.config().vocabSize() != vocab) {
@@ -66,7 +66,7 @@ public final class TeacherMixedSampler {
                     int y = draw(lp, lq, cfg.alpha(), rows[r].rng);
                     rows[r].record(y, lp, lq, cfg.supportK());
                     next[r] = y;
-                    if (y == cfg.eosId()) {
+                    if (y == cfg.eosId() || behaviour.config().isEos(y) || teacher.config().isEos(y)) {
                         live[r] = false;
                         remaining--;
                     }

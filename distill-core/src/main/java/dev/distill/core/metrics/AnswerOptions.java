@@ -3,7 +3,7 @@ package dev.distill.core.metrics;
 import dev.distill.core.data.HeldOutItem;
 import dev.distill.core.data.PromptTemplate;
 import dev.distill.core.generation.Scorer;
-import dev.distill.core.model.Gpt;
+import dev.distill.core.model.CausalLm;
 import dev.distill.core.tokenizer.Tokenizer;
 
 import java.util.ArrayList;
@@ -18,7 +18,7 @@ public final class AnswerOptions {
     private AnswerOptions() {}
 
     /** Probabilities over {@code item.options()}, summing to 1. */
-    public static double[] probabilities(Gpt model, Tokenizer tokenizer, HeldOutItem item, int eos) {
+    public static double[] probabilities(CausalLm model, Tokenizer tokenizer, HeldOutItem item, int eos) {
         if (!item.isMultipleChoice()) {
             throw new IllegalArgumentException("item " + item.id() + " has no answer options");
         }
@@ -61,7 +61,7 @@ public final class AnswerOptions {
     }
 
     /** Answer-option calibration over the multiple-choice items among {@code items}; null when there are none. */
-    public static Calibration.Result calibration(Gpt model, Tokenizer tokenizer, List<HeldOutItem> items, int eos) {
+    public static Calibration.Result calibration(CausalLm model, Tokenizer tokenizer, List<HeldOutItem> items, int eos) {
         List<double[]> probs = new ArrayList<>();
         List<Integer> answers = new ArrayList<>();
         for (HeldOutItem it : items) {

@@ -5,7 +5,7 @@ import dev.distill.core.data.PromptTemplate;
 import dev.distill.core.generation.Generator;
 import dev.distill.core.generation.SamplingConfig;
 import dev.distill.core.generation.Scorer;
-import dev.distill.core.model.Gpt;
+import dev.distill.core.model.CausalLm;
 import dev.distill.core.tokenizer.Tokenizer;
 
 import java.util.ArrayList;
@@ -40,7 +40,7 @@ public final class Evaluation {
         }
     }
 
-    public static Result run(Gpt model, Tokenizer tokenizer, List<HeldOutItem> items, Protocol protocol, Gpt teacher) {
+    public static Result run(CausalLm model, Tokenizer tokenizer, List<HeldOutItem> items, Protocol protocol, CausalLm teacher) {
         if (items.isEmpty()) {
             throw new IllegalArgumentException("evaluation needs at least one item");
         }
@@ -96,7 +96,7 @@ public final class Evaluation {
     }
 
     /** Token ECE teacher-forced on each item's first reference (and its end-of-text). */
-    private static Calibration.Result tokenCalibration(Gpt model, Tokenizer tokenizer, List<HeldOutItem> items,
+    private static Calibration.Result tokenCalibration(CausalLm model, Tokenizer tokenizer, List<HeldOutItem> items,
                                                        List<int[]> prompts, int eos) {
         Calibration cal = new Calibration();
         for (int i = 0; i < items.size(); i++) {

@@ -1,7 +1,7 @@
 package dev.distill.core.metrics;
 
 import dev.distill.core.generation.SamplingConfig;
-import dev.distill.core.model.Gpt;
+import dev.distill.core.model.CausalLm;
 
 import java.util.List;
 
@@ -24,7 +24,7 @@ public final class ExposureBias {
     public record Result(int steps, double regretPerStep, double errorPerStep, double exAccErrPercent) {}
 
     /** Samples at temperature 1 (no truncation) for {@code steps} tokens at most, seeded. */
-    public static Result measure(Gpt student, Gpt teacher, List<int[]> prompts, int steps, int eosId, long seed) {
+    public static Result measure(CausalLm student, CausalLm teacher, List<int[]> prompts, int steps, int eosId, long seed) {
         if (steps < 1) {
             throw new IllegalArgumentException("ExAccErr needs at least one step, got " + steps);
         }

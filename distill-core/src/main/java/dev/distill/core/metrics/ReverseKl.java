@@ -1,7 +1,7 @@
 package dev.distill.core.metrics;
 
 import dev.distill.core.generation.SamplingConfig;
-import dev.distill.core.model.Gpt;
+import dev.distill.core.model.CausalLm;
 
 import java.util.List;
 
@@ -13,7 +13,7 @@ public final class ReverseKl {
     private ReverseKl() {}
 
     /** Mean over generated tokens of KL(q(.|y<t, x) || p(.|y<t, x)); EOS predictions included. */
-    public static double onStudentSamples(Gpt student, Gpt teacher, List<int[]> prompts, SamplingConfig sampling) {
+    public static double onStudentSamples(CausalLm student, CausalLm teacher, List<int[]> prompts, SamplingConfig sampling) {
         SampledContinuations.Scored s = SampledContinuations.sampleAndScore(student, student, teacher, prompts, sampling);
         double sum = 0;
         long n = 0;

@@ -3,7 +3,7 @@ package dev.distill.core.metrics;
 import dev.distill.core.generation.Generator;
 import dev.distill.core.generation.SamplingConfig;
 import dev.distill.core.generation.Scorer;
-import dev.distill.core.model.Gpt;
+import dev.distill.core.model.CausalLm;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -33,7 +33,7 @@ final class SampledContinuations {
      * Continue every prompt with {@code sampler}, then score the sequences (EOS included, so that stopping is
      * measured too) with {@code first} and {@code second}. Prompts the sampler ended at once are left out.
      */
-    static Scored sampleAndScore(Gpt sampler, Gpt first, Gpt second, List<int[]> prompts, SamplingConfig sampling) {
+    static Scored sampleAndScore(CausalLm sampler, CausalLm first, CausalLm second, List<int[]> prompts, SamplingConfig sampling) {
         List<Generator.Generation> gens = Generator.generate(sampler, prompts, sampling);
         List<int[]> seqs = new ArrayList<>();
         List<Integer> promptLengths = new ArrayList<>();

@@ -5,7 +5,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.core.Linear;
 
 /**
- * An affine layer with PyTorch's Linear layout: weight (out, in). Hugging Face GPT-2 stores these as
+ * An affine (or, without bias, linear) layer with PyTorch's Linear layout: weight (out, in). Hugging Face GPT-2 stores these as
  * Conv1D (in, out); the checkpoint code transposes at the file boundary.
  */
 final class Dense {
@@ -13,11 +13,15 @@ final class Dense {
     final NDArray bias;
 
     Dense(Parameters p, String name, int in, int out, double std) {
+        this(p, name, in, out, std, true);
+    }
+
+    Dense(Parameters p, String name, int in, int out, double std, boolean withBias) {
         this.weight = p.normal(name + ".weight", new Shape(out, in), std);
-        this.bias = p.constant(name + ".bias", new Shape(out), 0f);
+        this.bias = withBias ? p.constant(name + ".bias", new Shape(out), 0f) : null;
     }
 
     NDArray forward(NDArray x) {
-        return Linear.linear(x, weight, bias).singletonOrThrow(); // (..., out)
+        return (bias == null ? Linear.linear(x, weight) : Linear.linear(x, weight, bias)).singletonOrThrow(); // (..., out)
     }
 }

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Hyper-parameters of a GPT-2-architecture model. Field names follow Hugging Face's GPT-2
@@ -55,6 +56,23 @@ public record GptConfig(
         return new GptConfig(vocabSize, nPositions, nEmbd, nLayer, nHead, nInner, layerNormEpsilon, false, eosTokenId);
     }
 
+    /** The family-independent form the model is built from. */
+    public ModelConfig toModelConfig() {
+        return new ModelConfig("gpt2", vocabSize, vocabSize, nPositions, nEmbd, nLayer, nHead, nHead, headSize(),
+                innerSize(), layerNormEpsilon, tieWordEmbeddings, eosTokenId == null ? List.of() : List.of(eosTokenId),
+                null, null, true, true, false);
+    }
+
+    /** GPT-2's config.json fields of a gpt2-family {@link ModelConfig}. */
+    public static GptConfig of(ModelConfig c) {
+        if (c.family() != Family.GPT2) {
+            throw new IllegalArgumentException("not a gpt2 config: " + c.modelType());
+        }
+        Integer inner = c.intermediate() == 4 * c.hidden() ? null : c.intermediate();
+        return new GptConfig(c.embeddingRows(), c.nPositions(), c.hidden(), c.nLayer(), c.nHead(), inner, c.normEps(),
+                c.tieWordEmbeddings(), c.eosTokenId());
+    }
+
     public int headSize() {
         return nEmbd / nHead;
     }
@@ -77,18 +95,14 @@ public record GptConfig(
      * rather than producing a silently different model.
      */
     public static GptConfig read(Path file) throws IOException {
-        JsonNode node;
-        try {
-            node = JSON.readTree(file.toFile());
-        } catch (IOException e) {
-            throw new IOException("cannot parse model config " + file + ": " + e.getMessage(), e);
-        }
-        if (node == null || !node.isObject()) {
-            throw new IOException("model config " + file + " is not a JSON object");
-        }
+        return fromJson(HfConfigs.readJson(file), file);
+    }
+
+    /** GPT-2's fields of a parsed config.json (model_type gpt2 or absent). */
+    static GptConfig fromJson(JsonNode node, Path file) throws IOException {
         String type = node.path("model_type").asText("gpt2");
         if (!type.equals("gpt2")) {
-            throw new IOException("model config " + file + " has model_type '" + type + "'; only gpt2 is supported");
+            throw new IOException("model config " + file + " has model_type '" + type + "', not gpt2");
         }
         String act = node.path("activation_function").asText("gelu_new");
         if (!act.equals("gelu_new") && !act.equals("gelu_pytorch_tanh")) {

@@ -1,24 +1,14 @@
 package dev.distill.core.model;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.norm.LayerNorm;
 
-/** LayerNorm over the last (channel) axis. */
-final class Norm {
-    final NDArray weight;
-    final NDArray bias;
-    private final Shape normalized;
-    private final float eps;
+/** A normalisation over the last axis: the families' first seam (LayerNorm or RMSNorm). */
+interface Norm {
+    NDArray forward(NDArray x);
 
-    Norm(Parameters p, String name, int channels, double eps) {
-        this.weight = p.constant(name + ".weight", new Shape(channels), 1f);
-        this.bias = p.constant(name + ".bias", new Shape(channels), 0f);
-        this.normalized = new Shape(channels);
-        this.eps = (float) eps;
-    }
-
-    NDArray forward(NDArray x) {
-        return LayerNorm.layerNorm(x, normalized, weight, bias, eps).singletonOrThrow(); // (B, T, C)
+    static Norm of(Parameters p, String name, int channels, ModelConfig cfg) {
+        return cfg.family() == Family.LLAMA
+                ? new RmsNormalization(p, name, channels, cfg.normEps())
+                : new LayerNormalization(p, name, channels, cfg.normEps());
     }
 }

@@ -23,6 +23,8 @@ public final class Parameters implements AutoCloseable {
 
     private final NDManager manager;
     private final Map<String, NDArray> arrays = new LinkedHashMap<>();
+    /** Derived constants (rotary tables): borrowed with the weights, never trained, saved or counted. */
+    private final Map<String, NDArray> buffers = new LinkedHashMap<>();
     private final SplittableRandom init;
 
     public Parameters(NDManager parent, long seed) {
@@ -41,6 +43,15 @@ public final class Parameters implements AutoCloseable {
 
     public NDArray constant(String name, Shape shape, float value) {
         return add(name, manager.full(shape, value, DataType.FLOAT32));
+    }
+
+    /** A constant the forward pass reads, such as the rotary cos/sin tables. */
+    public NDArray buffer(String name, float[] values, Shape shape) {
+        NDArray a = manager.create(values, shape);
+        if (buffers.putIfAbsent(name, a) != null) {
+            throw new IllegalStateException("duplicate buffer name " + name);
+        }
+        return a;
     }
 
     private NDArray add(String name, NDArray array) {
@@ -82,6 +93,9 @@ public final class Parameters implements AutoCloseable {
     /** Moves the weights into {@code scope} until it closes; see the class comment. */
     public void borrow(NDManager scope) {
         scope.tempAttachAll(arrays.values().toArray(new NDArray[0]));
+        if (!buffers.isEmpty()) {
+            scope.tempAttachAll(buffers.values().toArray(new NDArray[0]));
+        }
     }
 
     /** The manager that owns the weights; optimiser state that must live as long belongs here. */

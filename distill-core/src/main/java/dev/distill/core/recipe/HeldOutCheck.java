@@ -9,7 +9,7 @@ import dev.distill.core.data.TaskItem;
 import dev.distill.core.generation.Generator;
 import dev.distill.core.generation.SamplingConfig;
 import dev.distill.core.metrics.RougeL;
-import dev.distill.core.model.Gpt;
+import dev.distill.core.model.CausalLm;
 import dev.distill.core.model.NoGrad;
 import dev.distill.core.tokenizer.Tokenizer;
 import dev.distill.core.train.LmLoss;
@@ -52,7 +52,7 @@ public final class HeldOutCheck {
         return out;
     }
 
-    public static Result run(Gpt model, Tokenizer tokenizer, List<TaskItem> items, int maxNewTokens) {
+    public static Result run(CausalLm model, Tokenizer tokenizer, List<TaskItem> items, int maxNewTokens) {
         long start = System.nanoTime();
         int eos = model.config().eosTokenId();
         Map<String, double[]> family = new TreeMap<>();   // family -> {sum, count}
@@ -93,7 +93,7 @@ public final class HeldOutCheck {
                 (System.nanoTime() - start) / 1e9);
     }
 
-    private static double meanLoss(Gpt model, TokenBatch batch) {
+    private static double meanLoss(CausalLm model, TokenBatch batch) {
         try (NoGrad ignored = new NoGrad(); NDManager step = model.newStep()) {
             NDArray ids = step.create(batch.ids(), new Shape(batch.rows(), batch.length()));   // (B, T)
             return LmLoss.crossEntropy(model.forward(ids), batch).getFloat();                // ()

@@ -5,7 +5,7 @@ import dev.distill.core.checkpoint.CheckpointManifest;
 import dev.distill.core.checkpoint.Checkpoints;
 import dev.distill.core.data.TaskItem;
 import dev.distill.core.metrics.Evaluation;
-import dev.distill.core.model.Gpt;
+import dev.distill.core.model.CausalLm;
 import dev.distill.core.model.GptConfig;
 import dev.distill.core.tokenizer.Tokenizers;
 import dev.distill.core.train.LmTrainer;
@@ -65,7 +65,7 @@ public final class RecipeTrainer {
                     st.validationItems());
             Optional<Path> resume = dir.latestProgress();
             RunState state = RunState.fresh();
-            Gpt model;
+            CausalLm model;
             CheckpointManifest resumedFrom = null;
             if (resume.isPresent()) {
                 Checkpoints.Loaded loaded = Checkpoints.load(resume.get(), root);
@@ -79,9 +79,9 @@ public final class RecipeTrainer {
                 }
                 state = RunState.fromJson(resumedFrom.lineage(), resume.get().toString()).resumed();
             } else {
-                model = Gpt.create(config, root, recipe.seed());
+                model = CausalLm.create(config, root, recipe.seed());
             }
-            try (Gpt m = model;
+            try (CausalLm m = model;
                  LmTrainer trainer = new LmTrainer(m, recipe.optimizer().settings(),
                          recipe.optimizer().schedule(recipe.training().steps()))) {
                 if (resumedFrom != null) {
@@ -102,7 +102,7 @@ public final class RecipeTrainer {
         private final Recipe recipe;
         private final String hash;
         private final RecipeData data;
-        private final Gpt model;
+        private final CausalLm model;
         private final LmTrainer trainer;
         private final RunDirectory dir;
         private final Options opt;
@@ -111,7 +111,7 @@ public final class RecipeTrainer {
         private final List<TaskItem> checkItems;
         private RunState state;
 
-        Session(Recipe recipe, String hash, RecipeData data, Gpt model, LmTrainer trainer, RunDirectory dir, Options opt,
+        Session(Recipe recipe, String hash, RecipeData data, CausalLm model, LmTrainer trainer, RunDirectory dir, Options opt,
                 RunState state, long sessionStart) {
             this.recipe = recipe;
             this.hash = hash;

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.distill.core.metrics.Evaluation;
-import dev.distill.core.model.GptConfig;
+import dev.distill.core.model.ModelConfig;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -19,7 +19,7 @@ import java.util.Map;
  * validation split, greedy and under the paper's sampling protocol.
  */
 public record TrainingSummary(Recipe recipe, String recipeSha256, boolean complete, String stopReason, long steps,
-                              double sftEpochs, double corpusEpochs, RunState state, GptConfig config,
+                              double sftEpochs, double corpusEpochs, RunState state, ModelConfig config,
                               String weightsSha256, Map<String, String> dataSha256, HeldOutCheck.Result greedy,
                               Evaluation.Result paper) {
 
@@ -87,7 +87,7 @@ public record TrainingSummary(Recipe recipe, String recipeSha256, boolean comple
                 .append("\n\n");
         s.append("| | |\n|---|---|\n");
         row(s, "model", String.format(Locale.ROOT, "GPT n_embd %d, n_layer %d, n_head %d, n_positions %d, vocab %d: %,d parameters",
-                config.nEmbd(), config.nLayer(), config.nHead(), config.nPositions(), config.vocabSize(), config.parameterCount()));
+                config.hidden(), config.nLayer(), config.nHead(), config.nPositions(), config.vocabSize(), config.parameterCount()));
         row(s, "steps", String.format(Locale.ROOT, "%,d of %,d (batch %d); %.2f epochs of the instruction items, %.2f of the corpus",
                 steps, recipe.training().steps(), recipe.training().batchSize(), sftEpochs, corpusEpochs));
         row(s, "tokens", String.format(Locale.ROOT, "%,d fed, %,d trained", state.tokens(), state.trainedTokens()));

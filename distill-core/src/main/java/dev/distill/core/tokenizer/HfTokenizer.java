@@ -18,7 +18,7 @@ import java.util.OptionalInt;
  * added on encode: prompts are concatenated with responses by the caller.
  */
 public final class HfTokenizer implements Tokenizer, AutoCloseable {
-    private static final List<String> EOS_NAMES = List.of("<|endoftext|>", "</s>", "<eos>", "<|eos|>", "[EOS]");
+    private static final List<String> EOS_NAMES = List.of("<|endoftext|>", "<|end_of_text|>", "</s>", "<eos>", "<|eos|>", "[EOS]");
 
     private final HuggingFaceTokenizer tokenizer;
     private final int vocabSize;
@@ -36,12 +36,40 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
         if (!Files.isRegularFile(tokenizerJson)) {
             throw new IOException("no tokenizer file at " + tokenizerJson);
         }
-        JsonNode root;
+        JsonNode root = parse(tokenizerJson);
+        OptionalInt eos = OptionalInt.empty();
+        for (JsonNode added : root.path("added_tokens")) {
+            if (eos.isEmpty() && EOS_NAMES.contains(added.path("content").asText())) {
+                eos = OptionalInt.of(added.path("id").asInt());
+            }
+        }
+        int vocabularySize = vocabularySize(root, tokenizerJson);
+        HuggingFaceTokenizer tok;
         try {
-            root = new ObjectMapper().readTree(tokenizerJson.toFile());
+            // DJL truncates to modelMaxLength (512) by default: a long pre-training document would lose its
+            // tail without a word. Context limits are the model's business, checked where ids are used.
+            tok = HuggingFaceTokenizer.newInstance(tokenizerJson, Map.of("addSpecialTokens", "false",
+                    "truncation", "false", "modelMaxLength", String.valueOf(Integer.MAX_VALUE)));
+        } catch (RuntimeException e) {
+            throw new IOException("the tokenizers library rejected " + tokenizerJson + ": " + e.getMessage(), e);
+        }
+        return new HfTokenizer(tok, vocabularySize, eos, tokenizerJson);
+    }
+
+    /** Ids the tokenizer can produce (its largest id + 1), read without loading the native library. */
+    public static int vocabularySize(Path tokenizerJson) throws IOException {
+        return vocabularySize(parse(tokenizerJson), tokenizerJson);
+    }
+
+    private static JsonNode parse(Path tokenizerJson) throws IOException {
+        try {
+            return new ObjectMapper().readTree(tokenizerJson.toFile());
         } catch (IOException e) {
             throw new IOException("cannot parse " + tokenizerJson + ": " + e.getMessage(), e);
         }
+    }
+
+    private static int vocabularySize(JsonNode root, Path tokenizerJson) throws IOException {
         int maxId = -1;
         JsonNode vocab = root.path("model").path("vocab");
         if (vocab.isObject()) {
@@ -53,24 +81,10 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
         } else {
             throw new IOException(tokenizerJson + " has no model.vocab; is it a Hugging Face tokenizer.json?");
         }
-        OptionalInt eos = OptionalInt.empty();
         for (JsonNode added : root.path("added_tokens")) {
-            int id = added.path("id").asInt();
-            maxId = Math.max(maxId, id);
-            if (eos.isEmpty() && EOS_NAMES.contains(added.path("content").asText())) {
-                eos = OptionalInt.of(id);
-            }
+            maxId = Math.max(maxId, added.path("id").asInt());
         }
-        HuggingFaceTokenizer tok;
-        try {
-            // DJL truncates to modelMaxLength (512) by default: a long pre-training document would lose its
-            // tail without a word. Context limits are the model's business, checked where ids are used.
-            tok = HuggingFaceTokenizer.newInstance(tokenizerJson, Map.of("addSpecialTokens", "false",
-                    "truncation", "false", "modelMaxLength", String.valueOf(Integer.MAX_VALUE)));
-        } catch (RuntimeException e) {
-            throw new IOException("the tokenizers library rejected " + tokenizerJson + ": " + e.getMessage(), e);
-        }
-        return new HfTokenizer(tok, maxId + 1, eos, tokenizerJson);
+        return maxId + 1;
     }
 
     @Override

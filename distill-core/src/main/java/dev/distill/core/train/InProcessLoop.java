@@ -2,7 +2,7 @@ package dev.distill.core.train;
 
 import dev.distill.core.data.Rollout;
 import dev.distill.core.generation.TeacherMixedSampler;
-import dev.distill.core.model.Gpt;
+import dev.distill.core.model.CausalLm;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,7 +27,7 @@ public final class InProcessLoop {
      * @param trainer  trains {@code student} in place, so the next round samples with the new weights
      * @param pretrain pre-training batches for round r (may return an empty list)
      */
-    public static List<RoundReport> run(Gpt teacher, Gpt student, StudentTrainer trainer, List<int[]> prompts,
+    public static List<RoundReport> run(CausalLm teacher, CausalLm student, StudentTrainer trainer, List<int[]> prompts,
                                         IntFunction<List<PretrainBatch>> pretrain, Config cfg, Path checkpoints,
                                         Consumer<RoundReport> report) {
         List<RoundReport> out = new ArrayList<>();

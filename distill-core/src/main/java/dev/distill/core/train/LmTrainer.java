@@ -7,7 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import dev.distill.core.checkpoint.CheckpointManifest;
 import dev.distill.core.checkpoint.Checkpoints;
-import dev.distill.core.model.Gpt;
+import dev.distill.core.model.CausalLm;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -33,11 +33,11 @@ public final class LmTrainer implements AutoCloseable {
         TokenBatch batch(long step);
     }
 
-    private final Gpt model;
+    private final CausalLm model;
     private final AdamW optimizer;
     private final LearningRate schedule;
 
-    public LmTrainer(Gpt model, AdamW.Settings settings, LearningRate schedule) {
+    public LmTrainer(CausalLm model, AdamW.Settings settings, LearningRate schedule) {
         this.model = model;
         this.optimizer = new AdamW(model.parameters(), settings);
         this.schedule = schedule;

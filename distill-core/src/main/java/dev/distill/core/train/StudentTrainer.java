@@ -11,7 +11,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.distill.core.checkpoint.CheckpointManifest;
 import dev.distill.core.checkpoint.Checkpoints;
 import dev.distill.core.data.Rollout;
-import dev.distill.core.model.Gpt;
+import dev.distill.core.model.CausalLm;
 import dev.distill.core.objective.ObjectiveConfig;
 import dev.distill.core.objective.ObjectiveLoss;
 import dev.distill.core.objective.PretrainLoss;
@@ -58,13 +58,13 @@ public final class StudentTrainer implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final Gpt student;
+    private final CausalLm student;
     private final Config cfg;
     private final AdamW optimizer;
     private long version;
 
     /** @param version the version of the student's current weights (the parent of the next checkpoint) */
-    public StudentTrainer(Gpt student, long version, Config cfg) {
+    public StudentTrainer(CausalLm student, long version, Config cfg) {
         this.student = student;
         this.version = version;
         this.cfg = cfg;

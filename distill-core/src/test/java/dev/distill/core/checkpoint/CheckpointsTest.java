@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.distill.core.TestModels;
-import dev.distill.core.model.Gpt;
+import dev.distill.core.model.CausalLm;
 import dev.distill.core.model.GptConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class CheckpointsTest {
     static NDManager root;
-    static Gpt model;
+    static CausalLm model;
 
     @TempDir
     Path tmp;
@@ -33,7 +33,7 @@ class CheckpointsTest {
     @BeforeAll
     static void setUp() {
         root = NDManager.newBaseManager();
-        model = Gpt.create(TestModels.tiny(), root, 5);
+        model = CausalLm.create(TestModels.tiny(), root, 5);
     }
 
     @AfterAll

@@ -2,7 +2,7 @@ package dev.distill.core.generation;
 
 import ai.djl.ndarray.NDManager;
 import dev.distill.core.TestModels;
-import dev.distill.core.model.Gpt;
+import dev.distill.core.model.CausalLm;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -17,12 +17,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class GeneratorTest {
     static NDManager root;
-    static Gpt model;
+    static CausalLm model;
 
     @BeforeAll
     static void setUp() {
         root = NDManager.newBaseManager();
-        model = Gpt.create(TestModels.tiny(), root, 11);
+        model = CausalLm.create(TestModels.tiny(), root, 11);
     }
 
     @AfterAll

@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDManager;
 import dev.distill.core.TestModels;
 import dev.distill.core.data.HeldOutItem;
 import dev.distill.core.generation.Scorer;
-import dev.distill.core.model.Gpt;
+import dev.distill.core.model.CausalLm;
 import dev.distill.core.tokenizer.Tokenizer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -48,12 +48,12 @@ class AnswerOptionsTest {
         }
     };
     static NDManager root;
-    static Gpt model;
+    static CausalLm model;
 
     @BeforeAll
     static void model() {
         root = NDManager.newBaseManager();
-        model = Gpt.create(TestModels.tiny(), root, 5);
+        model = CausalLm.create(TestModels.tiny(), root, 5);
     }
 
     @AfterAll

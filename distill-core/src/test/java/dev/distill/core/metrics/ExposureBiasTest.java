@@ -5,7 +5,7 @@ import dev.distill.core.TestModels;
 import dev.distill.core.generation.Generator;
 import dev.distill.core.generation.SamplingConfig;
 import dev.distill.core.generation.Scorer;
-import dev.distill.core.model.Gpt;
+import dev.distill.core.model.CausalLm;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -20,15 +20,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ExposureBiasTest {
     static NDManager root;
-    static Gpt teacher;
-    static Gpt student;
+    static CausalLm teacher;
+    static CausalLm student;
     static final List<int[]> PROMPTS = List.of(new int[] {1, 2, 3}, new int[] {4, 5}, new int[] {6, 7, 8, 9});
 
     @BeforeAll
     static void models() {
         root = NDManager.newBaseManager();
-        teacher = Gpt.create(TestModels.tiny(), root, 1);
-        student = Gpt.create(TestModels.tiny(), root, 2);
+        teacher = CausalLm.create(TestModels.tiny(), root, 1);
+        student = CausalLm.create(TestModels.tiny(), root, 2);
     }
 
     @AfterAll

@@ -19,12 +19,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class GptTest {
     static NDManager root;
-    static Gpt model;
+    static CausalLm model;
 
     @BeforeAll
     static void setUp() {
         root = NDManager.newBaseManager();
-        model = Gpt.create(TestModels.tiny(), root, 7);
+        model = CausalLm.create(TestModels.tiny(), root, 7);
     }
 
     @AfterAll
@@ -77,7 +77,7 @@ class GptTest {
                 }
                 NDArray idx = step.create(ids, new Shape(1, chunk.length));
                 NDArray pos = step.arange(t0, t0 + chunk.length, 1, DataType.INT64).reshape(1, chunk.length);
-                Gpt.Output o = model.forward(idx, pos, AttentionMask.causal(step, chunk.length, t0), past, false);
+                CausalLm.Output o = model.forward(idx, pos, AttentionMask.causal(step, chunk.length, t0), past, false);
                 float[] got = o.logits().toFloatArray();
                 for (int i = 0; i < chunk.length; i++) {
                     for (int k = 0; k < v; k++) {

@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.distill.core.TestModels;
-import dev.distill.core.model.Gpt;
+import dev.distill.core.model.CausalLm;
 import dev.distill.core.model.GptConfig;
 import dev.distill.core.model.NoGrad;
 import dev.distill.core.train.LmLoss;
@@ -66,7 +66,7 @@ class MixedBatchesTest {
         List<SftExample> two = items(2);
         TokenBatch batch = TokenBatch.of(List.of(two.get(0).sequence(0), two.get(1).sequence(0)),
                 new int[] {two.get(0).lossStart(), two.get(1).lossStart()});
-        try (NDManager root = NDManager.newBaseManager(); Gpt model = Gpt.create(cfg, root, 5)) {
+        try (NDManager root = NDManager.newBaseManager(); CausalLm model = CausalLm.create(cfg, root, 5)) {
             double loss;
             try (NoGrad ignored = new NoGrad(); NDManager step = model.newStep()) {
                 NDArray ids = step.create(batch.ids(), new Shape(batch.rows(), batch.length()));

@@ -2,7 +2,7 @@ package dev.distill.core.train;
 
 import ai.djl.ndarray.NDManager;
 import dev.distill.core.TestModels;
-import dev.distill.core.model.Gpt;
+import dev.distill.core.model.CausalLm;
 import dev.distill.core.objective.Objective;
 import dev.distill.core.objective.ObjectiveConfig;
 import org.junit.jupiter.api.Test;
@@ -23,7 +23,7 @@ class ConfigHashTest {
 
     static String hash(long seed) {
         try (NDManager root = NDManager.newBaseManager();
-             Gpt model = Gpt.create(TestModels.tiny(), root, 1);
+             CausalLm model = CausalLm.create(TestModels.tiny(), root, 1);
              StudentTrainer t = new StudentTrainer(model, 0, config(seed))) {
             return t.configHash();
         }

@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDManager;
 import dev.distill.core.TestModels;
 import dev.distill.core.checkpoint.CheckpointManifest;
 import dev.distill.core.checkpoint.Checkpoints;
-import dev.distill.core.model.Gpt;
+import dev.distill.core.model.CausalLm;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,7 +28,7 @@ class LmTrainerTest {
     @Test
     void aFewHundredStepsOnAToyTaskDriveTheLossDown() {
         try (NDManager root = NDManager.newBaseManager();
-             Gpt model = Gpt.create(TestModels.tiny(), root, 1);
+             CausalLm model = CausalLm.create(TestModels.tiny(), root, 1);
              LmTrainer trainer = new LmTrainer(model, AdamW.Settings.gpt(), new LearningRate(3e-3, 20, 300, 0.1))) {
             List<Double> losses = new ArrayList<>();
             trainer.train(counting(5), 300, l -> losses.add(l.loss()), null);
@@ -50,7 +50,7 @@ class LmTrainerTest {
 
     private static String trainAndHash(Path dir, long seed) throws Exception {
         try (NDManager root = NDManager.newBaseManager();
-             Gpt model = Gpt.create(TestModels.tiny(), root, seed);
+             CausalLm model = CausalLm.create(TestModels.tiny(), root, seed);
              LmTrainer trainer = new LmTrainer(model, AdamW.Settings.gpt(), new LearningRate(1e-3, 5, 40, 0.1))) {
             trainer.train(counting(seed), 40, l -> { }, null);
             CheckpointManifest m = trainer.save(dir, 40, seed);
@@ -63,13 +63,13 @@ class LmTrainerTest {
     void resumingFromACheckpointContinuesExactlyAsAnUninterruptedRun() throws Exception {
         String straight;
         try (NDManager root = NDManager.newBaseManager();
-             Gpt model = Gpt.create(TestModels.tiny(), root, 9);
+             CausalLm model = CausalLm.create(TestModels.tiny(), root, 9);
              LmTrainer trainer = new LmTrainer(model, AdamW.Settings.gpt(), new LearningRate(1e-3, 5, 30, 0.1))) {
             trainer.train(counting(9), 30, l -> { }, null);
             straight = trainer.save(tmp.resolve("straight"), 30, 9L).weightsSha256();
         }
         try (NDManager root = NDManager.newBaseManager();
-             Gpt model = Gpt.create(TestModels.tiny(), root, 9);
+             CausalLm model = CausalLm.create(TestModels.tiny(), root, 9);
              LmTrainer trainer = new LmTrainer(model, AdamW.Settings.gpt(), new LearningRate(1e-3, 5, 30, 0.1))) {
             trainer.train(counting(9), 15, l -> { }, new LmTrainer.CheckpointPolicy(15, s -> tmp.resolve("half"), 9L));
         }
@@ -85,7 +85,7 @@ class LmTrainerTest {
     @Test
     void memoryStaysFlatOverAThousandSteps() {
         try (NDManager root = NDManager.newBaseManager();
-             Gpt model = Gpt.create(TestModels.tiny(), root, 3);
+             CausalLm model = CausalLm.create(TestModels.tiny(), root, 3);
              LmTrainer trainer = new LmTrainer(model, AdamW.Settings.gpt(), LearningRate.constant(1e-3))) {
             NDManager system = root.getParentManager();
             trainer.train(counting(3), 200, l -> { }, null);
@@ -103,7 +103,7 @@ class LmTrainerTest {
     @Test
     void refusesAStepWhoseLossIsNotFinite() {
         try (NDManager root = NDManager.newBaseManager();
-             Gpt model = Gpt.create(TestModels.tiny(), root, 3);
+             CausalLm model = CausalLm.create(TestModels.tiny(), root, 3);
              LmTrainer trainer = new LmTrainer(model, AdamW.Settings.gpt(), LearningRate.constant(1e-3))) {
             // Poison the weights: every logit becomes NaN, so the loss is NaN and no update may happen.
             model.parameters().get("ln_f.bias").set(java.nio.FloatBuffer.wrap(filled(32, Float.NaN)));

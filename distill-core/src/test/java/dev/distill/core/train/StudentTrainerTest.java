@@ -10,7 +10,7 @@ import dev.distill.core.generation.SamplingConfig;
 import dev.distill.core.generation.Scorer;
 import dev.distill.core.generation.TeacherMixedSampler;
 import dev.distill.core.metrics.ReverseKl;
-import dev.distill.core.model.Gpt;
+import dev.distill.core.model.CausalLm;
 import dev.distill.core.model.GptConfig;
 import dev.distill.core.objective.Objective;
 import dev.distill.core.objective.ObjectiveConfig;
@@ -32,7 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class StudentTrainerTest {
     static NDManager root;
-    static Gpt teacher;
+    static CausalLm teacher;
     static Path studentInit;
 
     @TempDir
@@ -44,13 +44,13 @@ class StudentTrainerTest {
     @BeforeAll
     static void trainTeacherAndStudentInit() {
         root = NDManager.newBaseManager();
-        teacher = Gpt.create(new GptConfig(CountingTask.VOCAB, 32, 48, 2, 4, null, 1e-5, true, CountingTask.EOS), root, 1);
+        teacher = CausalLm.create(new GptConfig(CountingTask.VOCAB, 32, 48, 2, 4, null, 1e-5, true, CountingTask.EOS), root, 1);
         try (LmTrainer t = new LmTrainer(teacher, AdamW.Settings.gpt(), new LearningRate(3e-3, 20, 400, 0.1))) {
             t.train(step -> CountingTask.sftBatch(step, 16), 400, l -> { }, null);
         }
         // The paper initialises the student with SFT; a short one leaves plenty for distillation to fix.
         studentInit = shared.resolve("student-init");
-        try (Gpt student = Gpt.create(new GptConfig(CountingTask.VOCAB, 32, 16, 1, 2, null, 1e-5, true, CountingTask.EOS),
+        try (CausalLm student = CausalLm.create(new GptConfig(CountingTask.VOCAB, 32, 16, 1, 2, null, 1e-5, true, CountingTask.EOS),
                 root, 2);
              LmTrainer t = new LmTrainer(student, AdamW.Settings.gpt(), LearningRate.constant(3e-3))) {
             t.train(step -> CountingTask.sftBatch(10_000 + step, 16), 60, l -> { }, null);
@@ -116,7 +116,7 @@ class StudentTrainerTest {
         return List.of(new PretrainBatch(tb, ids, lp, tail));
     }
 
-    static double heldOutReverseKl(Gpt student) {
+    static double heldOutReverseKl(CausalLm student) {
         double sum = 0;
         for (long seed = 0; seed < 3; seed++) {
             sum += ReverseKl.onStudentSamples(student, teacher, CountingTask.prompts(777 + seed, 24, true),
