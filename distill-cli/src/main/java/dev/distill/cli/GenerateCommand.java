@@ -21,7 +21,7 @@ import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 
 @Command(name = "generate", mixinStandardHelpOptions = true,
-        description = {"Loads a checkpoint directory (ours or Hugging Face's GPT-2 layout) and generates.",
+        description = {"Loads a checkpoint directory (ours or Hugging Face's: gpt2, opt, llama, mistral, qwen2, qwen3) and generates.",
                 "Prints the generated token ids on one line and the decoded text on the next."})
 final class GenerateCommand implements Callable<Integer> {
     @Spec

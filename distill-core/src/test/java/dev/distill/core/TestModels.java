@@ -15,6 +15,16 @@ import java.util.SplittableRandom;
 public final class TestModels {
     private TestModels() {}
 
+    /** A tiny Hugging Face checkpoint of src/test/resources/families (see make_families.py there). */
+    public static java.nio.file.Path family(String variant) {
+        try {
+            return java.nio.file.Path.of(TestModels.class.getResource("/families/" + variant + "/config.json").toURI())
+                    .getParent();
+        } catch (java.net.URISyntaxException | NullPointerException e) {
+            throw new IllegalArgumentException("no test checkpoint families/" + variant, e);
+        }
+    }
+
     public static GptConfig tiny() {
         return GptConfig.of(32, 64, 32, 2, 4).withEos(31);
     }

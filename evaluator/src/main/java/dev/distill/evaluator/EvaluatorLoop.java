@@ -7,6 +7,7 @@ import dev.distill.core.data.HeldOutItem;
 import dev.distill.core.metrics.Calibration;
 import dev.distill.core.metrics.Evaluation;
 import dev.distill.core.tokenizer.Tokenizer;
+import dev.distill.core.tokenizer.SharedVocabulary;
 import dev.distill.core.tokenizer.Tokenizers;
 import dev.distill.schemas.ClientConfigs;
 import dev.distill.schemas.DeadLetters;
@@ -153,6 +154,9 @@ final class EvaluatorLoop implements Runnable {
                         + " but its event says " + e.getSha256());
             }
             int vocab = student.model().config().vocabSize();
+            if (teacher != null) {
+                SharedVocabulary.require(teacher.dir(), teacher.model().config().vocabSize(), dir, vocab);
+            }
             Tokenizer tok = Tokenizers.forCheckpoint(s.tokenizerDir() != null ? s.tokenizerDir() : dir, vocab);
             long t0 = System.nanoTime();
             Evaluation.Result res = Evaluation.run(student.model(), tok, items,

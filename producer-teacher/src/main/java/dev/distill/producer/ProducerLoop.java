@@ -8,6 +8,7 @@ import dev.distill.core.generation.ReferenceRollouts;
 import dev.distill.core.generation.TeacherMixedSampler;
 import dev.distill.core.model.CausalLm;
 import dev.distill.core.tokenizer.Tokenizer;
+import dev.distill.core.tokenizer.SharedVocabulary;
 import dev.distill.core.tokenizer.Tokenizers;
 import dev.distill.schemas.DeadLetters;
 import dev.distill.schemas.RolloutCodec;
@@ -82,6 +83,8 @@ final class ProducerLoop implements Runnable {
             int eos = teacher.model().config().eosTokenId() != null ? teacher.model().config().eosTokenId()
                     : tokenizer.eosId().orElseThrow(() -> new IllegalStateException("the teacher has no end-of-text id"));
             student = new StudentFollower.Student(0, Checkpoints.load(s.initialStudent(), root));
+            SharedVocabulary.require(s.teacher(), teacher.model().config().vocabSize(), s.initialStudent(),
+                    student.loaded().model().config().vocabSize());
             follower = new StudentFollower(s, root);
             followerThread = new Thread(follower, "student-follower");
             followerThread.start();

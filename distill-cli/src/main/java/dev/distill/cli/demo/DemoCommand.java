@@ -7,6 +7,7 @@ import dev.distill.core.data.HeldOutItem;
 import dev.distill.core.data.InstructionJsonl;
 import dev.distill.core.data.TaskItem;
 import dev.distill.core.metrics.Evaluation;
+import dev.distill.core.tokenizer.SharedVocabulary;
 import dev.distill.localstack.LocalStack;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -87,6 +88,8 @@ public final class DemoCommand implements Callable<Integer> {
                 .replace(":", "").replaceAll("\\.\\d+Z$", "Z")));
         requireModel(teacherDir, "teacher", "train-teacher");
         requireModel(studentDir, "SFT student", "init-student");
+        SharedVocabulary.require(teacherDir, Checkpoints.readConfig(teacherDir).vocabSize(), studentDir,
+                Checkpoints.readConfig(studentDir).vocabSize());
         if (rounds < 1 || perRound < 2 || heldOutItems < 1 || seeds.length == 0) {
             throw new IllegalArgumentException("--rounds >= 1, --rollouts-per-round >= 2, --held-out-items >= 1 and a seed");
         }

@@ -122,7 +122,7 @@ public final class Checkpoints {
                         + " (corrupted or modified weights)");
             }
         }
-        ModelConfig config = withTokenizer(HfConfigs.read(dir), dir);
+        ModelConfig config = readConfig(dir);
         CausalLm model = CausalLm.create(config, manager, 0);
         try (WeightFiles files = WeightFiles.open(dir)) {
             copyInto(model, files, dir);
@@ -133,8 +133,12 @@ public final class Checkpoints {
         return new Loaded(model, manifest, dir);
     }
 
-    /** Restricts the logits to the tokenizer's ids when the embedding is padded beyond them (Qwen). */
-    private static ModelConfig withTokenizer(ModelConfig config, Path dir) throws IOException {
+    /**
+     * The model config of a directory as {@link #load} builds the model: its logits restricted to the
+     * tokenizer's ids when the embedding is padded beyond them (Qwen).
+     */
+    public static ModelConfig readConfig(Path dir) throws IOException {
+        ModelConfig config = HfConfigs.read(dir);
         Path tokenizer = dir.resolve(TOKENIZER);
         if (!Files.isRegularFile(tokenizer)) {
             return config;

@@ -13,7 +13,6 @@ import dev.distill.core.generation.SamplingConfig;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -34,10 +33,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ModelFamiliesTest {
     static final ObjectMapper JSON = new ObjectMapper();
 
-    static Path dir(String variant) throws URISyntaxException {
-        return Path.of(ModelFamiliesTest.class.getResource("/families/" + variant + "/config.json").toURI()).getParent();
-    }
-
     static int[] ints(JsonNode n) {
         int[] out = new int[n.size()];
         for (int i = 0; i < out.length; i++) {
@@ -50,7 +45,7 @@ class ModelFamiliesTest {
     @ValueSource(strings = {"llama-gqa-untied", "llama3-bf16-sharded", "mistral-untied", "qwen2-padded-bias",
             "qwen3-qknorm-headdim", "opt-tied"})
     void matchesTheNumpyReference(String variant) throws Exception {
-        Path dir = dir(variant);
+        Path dir = TestModels.family(variant);
         JsonNode ref = JSON.readTree(dir.resolve("reference.json").toFile());
         try (NDManager root = NDManager.newBaseManager(); Checkpoints.Loaded loaded = Checkpoints.load(dir, root)) {
             CausalLm model = loaded.model();
@@ -86,7 +81,7 @@ class ModelFamiliesTest {
     @ParameterizedTest
     @ValueSource(strings = {"llama-gqa-untied", "llama3-bf16-sharded", "qwen3-qknorm-headdim", "opt-tied"})
     void kvCacheDecodingEqualsTheFullForwardPassAndIsCausal(String variant) throws Exception {
-        try (NDManager root = NDManager.newBaseManager(); Checkpoints.Loaded loaded = Checkpoints.load(dir(variant), root)) {
+        try (NDManager root = NDManager.newBaseManager(); Checkpoints.Loaded loaded = Checkpoints.load(TestModels.family(variant), root)) {
             CausalLm model = loaded.model();
             int[] tokens = {5, 17, 9, 33, 4, 21, 8, 40, 12, 7};
             float[][] full = TestModels.logits(model, tokens);
@@ -125,7 +120,7 @@ class ModelFamiliesTest {
     @ParameterizedTest
     @ValueSource(strings = {"llama-gqa-untied", "qwen3-qknorm-headdim", "opt-tied"})
     void aLeftPaddedBatchDecodesEachRowAsItWouldAlone(String variant) throws Exception {
-        try (NDManager root = NDManager.newBaseManager(); Checkpoints.Loaded loaded = Checkpoints.load(dir(variant), root)) {
+        try (NDManager root = NDManager.newBaseManager(); Checkpoints.Loaded loaded = Checkpoints.load(TestModels.family(variant), root)) {
             List<int[]> prompts = List.of(new int[] {5, 17, 9, 33, 4, 21}, new int[] {40, 12}, new int[] {7, 8, 9});
             SamplingConfig greedy = SamplingConfig.greedy(6, -1);
             List<Generator.Generation> batch = Generator.generate(loaded.model(), prompts, greedy);
