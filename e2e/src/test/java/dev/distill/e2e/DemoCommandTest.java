@@ -4,7 +4,8 @@ import ai.djl.ndarray.NDManager;
 import dev.distill.core.checkpoint.CheckpointManifest;
 import dev.distill.core.checkpoint.Checkpoints;
 import dev.distill.core.model.CausalLm;
-import dev.distill.core.model.GptConfig;
+import dev.distill.core.model.ModelConfig;
+import dev.distill.core.model.Rope;
 import dev.distill.core.tokenizer.HfTokenizer;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -25,7 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * README's first command, shrunk: `distill demo` with MiniLLM and both baselines through the real broker,
- * registry and the three packaged services, on the bundled data with tiny random models so it runs in
+ * registry and the three packaged services, on the bundled data with tiny random models of two Llama-family
+ * families (a Qwen3 teacher, a Llama student, one tokenizer), as `--teacher DIR --student DIR`, so it runs in
  * CI in about two minutes. What it checks is the machinery (every run ends, every checkpoint is scored,
  * the report and summary are written), not the learning, which needs the shipped models and minutes.
  */
@@ -40,8 +42,11 @@ class DemoCommandTest {
         Path teacher = work.resolve("teacher");
         Path student = work.resolve("student");
         try (HfTokenizer tok = HfTokenizer.load(suite.resolve("tokenizer.json")); NDManager root = NDManager.newBaseManager();
-             CausalLm t = CausalLm.create(new GptConfig(tok.vocabSize(), 64, 32, 1, 2, null, 1e-5, true, 1), root, 1);
-             CausalLm s = CausalLm.create(new GptConfig(tok.vocabSize(), 64, 16, 1, 2, null, 1e-5, true, 1), root, 2)) {
+             // A Qwen3 teacher and a Llama student sharing the suite's tokenizer: the demo with users' families.
+             CausalLm t = CausalLm.create(new ModelConfig("qwen3", tok.vocabSize(), tok.vocabSize(), 64, 32, 1, 2, 1, 16,
+                     64, 1e-6, true, List.of(1), null, new Rope(10000, null), false, false, true), root, 1);
+             CausalLm s = CausalLm.create(new ModelConfig("llama", tok.vocabSize(), tok.vocabSize(), 64, 16, 1, 2, 1, 8,
+                     32, 1e-6, false, List.of(1), null, new Rope(10000, null), false, false, false), root, 2)) {
             Checkpoints.save(t, null, CheckpointManifest.of(0, null, 0, 1L, null, null), teacher);
             Checkpoints.save(s, null, CheckpointManifest.of(0, null, 0, 2L, null, null), student);
         }

@@ -7,6 +7,8 @@ import dev.distill.core.checkpoint.CheckpointManifest;
 import dev.distill.core.checkpoint.Checkpoints;
 import dev.distill.core.model.CausalLm;
 import dev.distill.core.model.GptConfig;
+import dev.distill.core.model.ModelConfig;
+import dev.distill.core.model.Rope;
 import dev.distill.core.tokenizer.HfTokenizer;
 import dev.distill.core.train.AdamW;
 import dev.distill.core.train.LearningRate;
@@ -28,7 +30,8 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -62,9 +65,16 @@ class PlatformEndToEndTest {
     static final int PER_ROUND = 16;
     static final Path ROOT = Path.of(System.getProperty("distill.root", ".."));
 
-    @Test
-    void promptsBecomeRolloutsCheckpointsAndReportsAndATrainerCrashLosesNothing() throws Exception {
-        Path work = Files.createDirectories(Path.of("target", "e2e-" + System.currentTimeMillis()).toAbsolutePath());
+    /**
+     * gpt2: GPT-2 teacher and student. llama-family: a Qwen3 teacher (q/k norms, head_dim != hidden/heads,
+     * grouped-query attention) and a Llama student of another family (one KV head, untied head) that
+     * share one tokenizer.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"gpt2", "llama-family"})
+    void promptsBecomeRolloutsCheckpointsAndReportsAndATrainerCrashLosesNothing(String family) throws Exception {
+        Path work = Files.createDirectories(Path.of("target", "e2e-" + family + "-" + System.currentTimeMillis())
+                .toAbsolutePath());
         try (LocalStack stack = LocalStack.start(LocalStack.Options.defaults().workDir(work.resolve("stack")))) {
             try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.bootstrapServers()))) {
                 admin.createTopics(List.of(new NewTopic("distill.prompts", 2, (short) 1),
@@ -72,7 +82,7 @@ class PlatformEndToEndTest {
                         new NewTopic("distill.evaluations", 1, (short) 1), new NewTopic("distill.dead-letters", 1, (short) 1)))
                         .all().get();
             }
-            Models models = models(work);
+            Models models = models(work, family.equals("gpt2"));
             Map<String, String> common = Map.of("kafka.bootstrap.servers", stack.bootstrapServers());
             Map<String, String> producerProps = new LinkedHashMap<>(common);
             producerProps.putAll(Map.of("distill.producer.run-id", RUN, "distill.producer.teacher-model",
@@ -137,6 +147,13 @@ class PlatformEndToEndTest {
             List<CheckpointEvent> events = events(stack);
             assertEquals(List.of(1L, 2L, 3L), events.stream().map(CheckpointEvent::getVersion).toList(),
                     "each version published once, despite the crash");
+            String studentType = family.equals("gpt2") ? "gpt2" : "llama";
+            for (CheckpointEvent e : events) {
+                assertEquals(studentType, e.getModelConfig().getModelType(), e.toString());
+                Path dir = Path.of(URI.create(e.getUri()));
+                assertTrue(Files.readString(dir.resolve("config.json")).contains("\"model_type\" : \"" + studentType + "\""),
+                        "v" + e.getVersion() + " is written back in the student's own layout");
+            }
             // Every committed rollout record lies in exactly one checkpoint's lineage. (Offsets are not
             // contiguous: transaction markers and aborted records of a killed producer take offsets too.)
             Map<String, Integer> owners = new HashMap<>();
@@ -221,20 +238,26 @@ class PlatformEndToEndTest {
     record Models(Path teacher, Path student, Path heldOut) {}
 
     /** A teacher that has learnt the task, an untrained smaller student, and a held-out set. */
-    static Models models(Path work) throws Exception {
+    static Models models(Path work, boolean gpt2) throws Exception {
         Path tokFile = work.resolve("tokenizer.json");
         Files.writeString(tokFile, CountingTask.tokenizerJson());
         try (HfTokenizer tok = HfTokenizer.load(tokFile); NDManager root = NDManager.newBaseManager()) {
             int vocab = tok.vocabSize();
             int eos = tok.eosId().orElseThrow();
             Path teacher = work.resolve("teacher");
-            try (CausalLm t = CausalLm.create(new GptConfig(vocab, 64, 48, 2, 4, null, 1e-5, true, eos), root, 1);
+            ModelConfig teacherConfig = gpt2 ? new GptConfig(vocab, 64, 48, 2, 4, null, 1e-5, true, eos).toModelConfig()
+                    : new ModelConfig("qwen3", vocab, vocab, 64, 48, 2, 4, 2, 16, 96, 1e-6, true, List.of(eos), null,
+                    new Rope(10000, null), false, false, true);
+            ModelConfig studentConfig = gpt2 ? new GptConfig(vocab, 64, 16, 1, 2, null, 1e-5, true, eos).toModelConfig()
+                    : new ModelConfig("llama", vocab, vocab, 64, 16, 1, 2, 1, 8, 32, 1e-6, false, List.of(eos), null,
+                    new Rope(10000, null), false, false, false);
+            try (CausalLm t = CausalLm.create(teacherConfig, root, 1);
                  LmTrainer lm = new LmTrainer(t, AdamW.Settings.gpt(), new LearningRate(3e-3, 30, 400, 0.1))) {
                 lm.train(step -> CountingTask.batch(tok, new SplittableRandom(step), 16), 400, l -> { }, null);
                 lm.save(teacher, 400, 1L);
             }
             Path student = work.resolve("student");
-            try (CausalLm s = CausalLm.create(new GptConfig(vocab, 64, 16, 1, 2, null, 1e-5, true, eos), root, 2)) {
+            try (CausalLm s = CausalLm.create(studentConfig, root, 2)) {
                 Checkpoints.save(s, null, CheckpointManifest.of(0, null, 0, 2L, null, null), student);
             }
             Files.copy(tokFile, teacher.resolve("tokenizer.json"));
