@@ -30,6 +30,14 @@ public interface EvaluatorConfig {
     /** Directory holding the tokenizer.json of the run's models (default: each checkpoint's own, else GPT-2). */
     Optional<String> tokenizerDir();
 
+    /**
+     * The prompt format, as the run's producer has it (distill.producer.prompt-template and
+     * prompt-template-with-input): set both or neither. Default: the instruction and a newline.
+     */
+    Optional<String> promptTemplate();
+
+    Optional<String> promptTemplateWithInput();
+
     /** Teacher checkpoint, to report the reverse KL from each student to it (optional). */
     Optional<String> teacherModel();
 

@@ -160,7 +160,8 @@ final class EvaluatorLoop implements Runnable {
             Tokenizer tok = Tokenizers.forCheckpoint(s.tokenizerDir() != null ? s.tokenizerDir() : dir, vocab);
             long t0 = System.nanoTime();
             Evaluation.Result res = Evaluation.run(student.model(), tok, items,
-                    new Evaluation.Protocol(s.maxNewTokens(), s.seeds(), s.batchSize(), s.exAccErrSteps()),
+                    new Evaluation.Protocol(s.maxNewTokens(), s.seeds(), s.batchSize(), s.exAccErrSteps(),
+                            s.promptTemplate()),
                     teacher == null ? null : teacher.model());
             if (tok instanceof AutoCloseable closeable) {
                 try {

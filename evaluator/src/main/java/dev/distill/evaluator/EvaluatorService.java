@@ -8,6 +8,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import dev.distill.core.data.PromptTemplate;
+
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -40,12 +42,19 @@ public class EvaluatorService {
             throw new IllegalStateException("distill.evaluator.ex-acc-err-steps must be >= 0, and > 0 only with "
                     + "distill.evaluator.teacher-model (the teacher is ExAccErr's oracle)");
         }
+        PromptTemplate template;
+        try {
+            template = PromptTemplate.orDefault(config.promptTemplate().orElse(null),
+                    config.promptTemplateWithInput().orElse(null));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("distill.evaluator.prompt-template: " + e.getMessage(), e);
+        }
         EvaluatorSettings s = new EvaluatorSettings(config.runId(), heldOut,
                 config.dataset().orElse(heldOut.getFileName().toString()), config.heldOutLimit(),
                 config.tokenizerDir().map(Path::of).orElse(null), config.teacherModel().map(Path::of).orElse(null),
                 bootstrapServers, config.registryUrl(), config.seeds().stream().mapToLong(Long::longValue).toArray(),
                 config.maxNewTokens(), config.batchSize(), config.exAccErrSteps(), config.topics().checkpoints(), config.topics().evaluations(),
-                config.topics().deadLetters(), Duration.ofMillis(500));
+                config.topics().deadLetters(), Duration.ofMillis(500), template);
         loop = new EvaluatorLoop(s);
         Gauge.builder("distill.evaluator.checkpoints.evaluated", loop.evaluated, Number::doubleValue).register(registry);
         Gauge.builder("distill.evaluator.dead.letters", loop.deadLettered, Number::doubleValue).register(registry);

@@ -1,12 +1,15 @@
 package dev.distill.evaluator;
 
+import dev.distill.core.data.PromptTemplate;
+
 import java.nio.file.Path;
 import java.time.Duration;
 
 /** Everything the evaluator loop needs, as a plain value (from {@link EvaluatorConfig}, or directly in tests). */
 record EvaluatorSettings(String runId, Path heldOut, String dataset, int heldOutLimit, Path tokenizerDir, Path teacher,
                          String bootstrapServers, String registryUrl, long[] seeds, int maxNewTokens, int batchSize, int exAccErrSteps,
-                         String checkpointsTopic, String evaluationsTopic, String deadLettersTopic, Duration pollTimeout) {
+                         String checkpointsTopic, String evaluationsTopic, String deadLettersTopic, Duration pollTimeout,
+                         PromptTemplate promptTemplate) {
 
     String groupId() {
         return "distill-evaluator-" + runId;

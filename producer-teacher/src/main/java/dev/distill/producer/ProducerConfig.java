@@ -51,6 +51,15 @@ public interface ProducerConfig {
     @WithDefault("0")
     long seed();
 
+    /**
+     * The prompt format for items without input, with {instruction}; set together with
+     * prompt-template-with-input (with {instruction} and {input}). Default: the instruction and a newline.
+     * The evaluator must use the same.
+     */
+    Optional<String> promptTemplate();
+
+    Optional<String> promptTemplateWithInput();
+
     @WithDefault("500ms")
     Duration pollTimeout();
 

@@ -2,7 +2,6 @@ package dev.distill.producer;
 
 import ai.djl.ndarray.NDManager;
 import dev.distill.core.checkpoint.Checkpoints;
-import dev.distill.core.data.PromptTemplate;
 import dev.distill.core.data.Rollout;
 import dev.distill.core.generation.ReferenceRollouts;
 import dev.distill.core.generation.TeacherMixedSampler;
@@ -189,7 +188,7 @@ final class ProducerLoop implements Runnable {
             if (p.getInstruction().isBlank()) {
                 throw new IllegalArgumentException("prompt " + p.getId() + " has an empty instruction");
             }
-            int[] tokens = tokenizer.encode(PromptTemplate.format(p.getInstruction(), p.getContext()));
+            int[] tokens = tokenizer.encode(s.promptTemplate().apply(p.getInstruction(), p.getContext()));
             if (tokens.length > s.maxPromptTokens()) {
                 throw new IllegalArgumentException("prompt " + p.getId() + " is " + tokens.length
                         + " tokens long, over the limit of " + s.maxPromptTokens());

@@ -1,5 +1,7 @@
 package dev.distill.producer;
 
+import dev.distill.core.data.PromptTemplate;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.UUID;
@@ -8,7 +10,7 @@ import java.util.UUID;
 record ProducerSettings(String runId, Path teacher, Path initialStudent, String bootstrapServers, String registryUrl,
                         Mode mode, double alpha, int supportK, int maxNewTokens, int maxPromptTokens, int batchSize,
                         long seed, Duration pollTimeout, String promptsTopic, String rolloutsTopic,
-                        String checkpointsTopic, String deadLettersTopic, String instanceId) {
+                        String checkpointsTopic, String deadLettersTopic, String instanceId, PromptTemplate promptTemplate) {
 
     enum Mode { SAMPLED, TEACHER, REFERENCE }
 
@@ -30,7 +32,8 @@ record ProducerSettings(String runId, Path teacher, Path initialStudent, String 
                 Path.of(c.initialStudent().orElseThrow()), bootstrapServers, c.registryUrl(),
                 Mode.valueOf(c.mode().toUpperCase(java.util.Locale.ROOT)), c.alpha(), c.supportK(), c.maxNewTokens(),
                 c.maxPromptTokens(), c.batchSize(), c.seed(), c.pollTimeout(), c.topics().prompts(), c.topics().rollouts(),
-                c.topics().checkpoints(), c.topics().deadLetters(), UUID.randomUUID().toString());
+                c.topics().checkpoints(), c.topics().deadLetters(), UUID.randomUUID().toString(),
+                PromptTemplate.orDefault(c.promptTemplate().orElse(null), c.promptTemplateWithInput().orElse(null)));
     }
 
     /** What is wrong with a configuration, or null. */
@@ -46,6 +49,11 @@ record ProducerSettings(String runId, Path teacher, Path initialStudent, String 
         }
         if (c.supportK() < 1 || c.maxNewTokens() < 1 || c.maxPromptTokens() < 1) {
             return "support-k, max-new-tokens and max-prompt-tokens must be positive";
+        }
+        try {
+            PromptTemplate.orDefault(c.promptTemplate().orElse(null), c.promptTemplateWithInput().orElse(null));
+        } catch (IllegalArgumentException e) {
+            return "distill.producer.prompt-template: " + e.getMessage();
         }
         if (c.enabled() && (c.teacherModel().isEmpty() || c.initialStudent().isEmpty())) {
             return "distill.producer.teacher-model and initial-student are required";

@@ -16,6 +16,8 @@ class ProducerConfigReadinessTest {
             @Override public String runId() { return "run"; }
             @Override public Optional<String> teacherModel() { return Optional.ofNullable(model); }
             @Override public Optional<String> initialStudent() { return Optional.of("student"); }
+            @Override public Optional<String> promptTemplate() { return Optional.empty(); }
+            @Override public Optional<String> promptTemplateWithInput() { return Optional.empty(); }
             @Override public String registryUrl() { return "http://registry"; }
             @Override public String mode() { return mode; }
             @Override public double alpha() { return 0.2; }

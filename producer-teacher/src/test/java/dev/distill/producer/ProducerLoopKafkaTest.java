@@ -131,9 +131,52 @@ class ProducerLoopKafkaTest {
     }
 
     static ProducerSettings settings(String run, Topics t, ProducerSettings.Mode mode) {
-        return new ProducerSettings(run, teacherDir, studentDir, stack.bootstrapServers(), stack.registryUrl(),
+        return settings(run, t, mode, teacherDir, PromptTemplate.DEFAULT);
+    }
+
+    static ProducerSettings settings(String run, Topics t, ProducerSettings.Mode mode, Path teacher, PromptTemplate template) {
+        return new ProducerSettings(run, teacher, studentDir, stack.bootstrapServers(), stack.registryUrl(),
                 mode, 0.2, 4, 8, 12, 4, 7, Duration.ofMillis(200), t.prompts(), t.rollouts(),
-                t.checkpoints(), t.deadLetters(), java.util.UUID.randomUUID().toString());
+                t.checkpoints(), t.deadLetters(), java.util.UUID.randomUUID().toString(), template);
+    }
+
+    @Test
+    void encodesPromptsWithTheConfiguredTemplate() throws Exception {
+        String run = "template";
+        Topics t = topics(run);
+        PromptTemplate template = new PromptTemplate("the {instruction} of", "the {instruction} of {input} a");
+        publish(t.prompts(), List.of(prompt(run, "p0", "colour sky"), prompt(run, "p1", "word sea")));
+        ProducerStats stats = new ProducerStats();
+        ProducerLoop loop = new ProducerLoop(settings(run, t, ProducerSettings.Mode.SAMPLED, teacherDir, template), stats);
+        Thread th = start(loop);
+        await(() -> stats.rolloutsPublished.get() >= 2 || stats.failure.get() != null, "2 rollouts");
+        loop.stop();
+        th.join(30_000);
+        assertEquals(null, stats.failure.get());
+        List<Rollout> rollouts = readAll(t.rollouts());
+        assertEquals(2, rollouts.size());
+        for (Rollout r : rollouts) {
+            String instruction = r.getPromptId().equals("p0") ? "colour sky" : "word sea";
+            assertEquals(Arrays.stream(tokenizer.encode("the " + instruction + " of")).boxed().toList(), r.getPromptTokens());
+        }
+    }
+
+    @Test
+    void refusesToStartWhenTeacherAndStudentDoNotShareATokenizer() throws Exception {
+        String run = "tokenizers";
+        Topics t = topics(run);
+        Path otherTeacher = save("teacher-other-tokenizer", new GptConfig(tokenizer.vocabSize(), 64, 32, 1, 4, null, 1e-5,
+                true, tokenizer.eosId().orElseThrow()), 4, 0);
+        Files.writeString(otherTeacher.resolve("tokenizer.json"), tokenizerJson().replace("\"colour\"", "\"color\""));
+        ProducerStats stats = new ProducerStats();
+        ProducerLoop loop = new ProducerLoop(settings(run, t, ProducerSettings.Mode.SAMPLED, otherTeacher,
+                PromptTemplate.DEFAULT), stats);
+        Thread th = start(loop);
+        await(() -> stats.failure.get() != null, "a start-up failure");
+        loop.stop();
+        th.join(30_000);
+        String failure = String.valueOf(stats.failure.get());
+        assertTrue(failure.contains("do not share a tokenizer") && failure.contains("'color' vs 'colour'"), failure);
     }
 
     static Map<String, Object> producerProps(boolean avro) {
@@ -239,7 +282,7 @@ class ProducerLoopKafkaTest {
         CheckpointManifest m = Checkpoints.readManifest(studentV1Dir).orElseThrow();
         CheckpointEvent event = CheckpointEvent.newBuilder().setRunId(run).setVersion(1).setStep(10)
                 .setUri(studentV1Dir.toAbsolutePath().toUri().toString()).setSha256(m.weightsSha256()).setSizeBytes(1)
-                .setModelConfig(new ModelConfig(22, 64, 16, 1, 2)).setParentVersion(0L).setLineage(List.of())
+                .setModelConfig(new ModelConfig(22, 64, 16, 1, 2, "gpt2", null)).setParentVersion(0L).setLineage(List.of())
                 .setConfigHash("x").setSeed(3).setTrainMetrics(Map.of()).setCreatedAt(Instant.now()).build();
         try (KafkaProducer<String, Object> p = new KafkaProducer<>(producerProps(true))) {
             p.send(new ProducerRecord<>(t.checkpoints(), run, event));

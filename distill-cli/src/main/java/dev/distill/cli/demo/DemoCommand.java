@@ -5,6 +5,7 @@ import dev.distill.cli.PlatformTopics;
 import dev.distill.core.checkpoint.Checkpoints;
 import dev.distill.core.data.HeldOutItem;
 import dev.distill.core.data.InstructionJsonl;
+import dev.distill.core.data.PromptTemplate;
 import dev.distill.core.data.TaskItem;
 import dev.distill.core.metrics.Evaluation;
 import dev.distill.core.tokenizer.SharedVocabulary;
@@ -72,6 +73,12 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--run-timeout-minutes", defaultValue = "30") int runTimeoutMinutes;
 
+    @Option(names = "--prompt-template", description = "prompt format of items without input, with {instruction} "
+            + "(default: the instruction and a newline); set with --prompt-template-with-input")
+    String promptTemplate;
+    @Option(names = "--prompt-template-with-input", description = "prompt format with {instruction} and {input}")
+    String promptTemplateWithInput;
+
     private static final int MAX_NEW_TOKENS = 16;
     private static final long[] EVAL_SEEDS = {10, 20, 30};
     private static final int EVAL_BATCH = 32;
@@ -103,7 +110,8 @@ public final class DemoCommand implements Callable<Integer> {
 
         progress.println(String.format(Locale.ROOT, "distill demo -> %s%nteacher %s, SFT student %s; %,d training prompts, "
                 + "%d test items", outDir, teacherDir, studentDir, train.size(), items.size()));
-        Evaluation.Protocol protocol = new Evaluation.Protocol(MAX_NEW_TOKENS, EVAL_SEEDS, EVAL_BATCH, 0);
+        PromptTemplate template = PromptTemplate.orDefault(promptTemplate, promptTemplateWithInput);
+        Evaluation.Protocol protocol = new Evaluation.Protocol(MAX_NEW_TOKENS, EVAL_SEEDS, EVAL_BATCH, 0, template);
         Path cache = home.resolve("runs/demo-cache");
         progress.update("ref", "[1/3] scoring the teacher and the SFT student " + Progress.bar(0, 2));
         ModelScore teacherScore = ReferenceScores.score("teacher", teacherDir, null, items, protocol, cache);
@@ -118,7 +126,7 @@ public final class DemoCommand implements Callable<Integer> {
                 plans.add(new RunPlan(objective, seed, rounds, perRound, epochs, miniBatch, learningRate, alpha, 32,
                         MAX_NEW_TOKENS, teacherDir, studentDir, noPretrain ? null : dataDir.resolve("corpus.txt.gz"),
                         heldOut, heldOutItems, joined(EVAL_SEEDS), EVAL_BATCH,
-                        outDir.resolve("demo-" + objective + "-s" + seed)));
+                        outDir.resolve("demo-" + objective + "-s" + seed), template));
             }
         }
         List<RunSeries> runs = new ArrayList<>();

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.distill.core.checkpoint.Checkpoints;
 import dev.distill.core.data.HeldOutItem;
+import dev.distill.core.data.PromptTemplate;
 import dev.distill.core.metrics.Evaluation;
 import dev.distill.core.tokenizer.Tokenizer;
 import dev.distill.core.tokenizer.Tokenizers;
@@ -60,6 +61,9 @@ final class ReferenceScores {
         k.append(t == null ? "-" : t.manifest().map(x -> x.weightsSha256()).orElse(t.dir().toString())).append('\n');
         k.append(p.maxNewTokens()).append(' ').append(Arrays.toString(p.seeds())).append(' ').append(p.batchSize())
                 .append(' ').append(p.exAccErrSteps()).append('\n');
+        if (!p.template().equals(PromptTemplate.DEFAULT)) {
+            k.append(p.template()).append('\n');   // the default leaves the key, and so the cached scores, unchanged
+        }
         items.forEach(i -> k.append(i).append('\n'));
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")

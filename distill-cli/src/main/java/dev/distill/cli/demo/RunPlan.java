@@ -1,5 +1,7 @@
 package dev.distill.cli.demo;
 
+import dev.distill.core.data.PromptTemplate;
+
 import java.nio.file.Path;
 
 /**
@@ -10,7 +12,8 @@ import java.nio.file.Path;
  */
 record RunPlan(String objective, long seed, int rounds, int rolloutsPerRound, int epochs, int miniBatch,
                double learningRate, double alpha, int supportK, int maxNewTokens, Path teacher, Path student,
-               Path pretrainCorpus, Path heldOut, int heldOutItems, String evalSeeds, int evalBatch, Path workDir) {
+               Path pretrainCorpus, Path heldOut, int heldOutItems, String evalSeeds, int evalBatch, Path workDir,
+               PromptTemplate promptTemplate) {
 
     String runId() {
         return "demo-" + objective + "-s" + seed;

@@ -1,6 +1,7 @@
 package dev.distill.cli.demo;
 
 import dev.distill.cli.ServiceLauncher;
+import dev.distill.core.data.PromptTemplate;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -37,6 +38,10 @@ final class RunServices implements AutoCloseable {
             producer.put("distill.producer.max-new-tokens", String.valueOf(p.maxNewTokens()));
             producer.put("distill.producer.seed", String.valueOf(p.seed()));
             producer.put("distill.producer.poll-timeout", "200ms");
+            if (!p.promptTemplate().equals(PromptTemplate.DEFAULT)) {
+                producer.put("distill.producer.prompt-template", p.promptTemplate().plain());
+                producer.put("distill.producer.prompt-template-with-input", p.promptTemplate().withInput());
+            }
             s.add("producer-teacher", producer, p, bootstrap, registryUrl, "distill.producer.registry-url");
 
             Map<String, String> trainer = new LinkedHashMap<>();
@@ -67,6 +72,10 @@ final class RunServices implements AutoCloseable {
             evaluator.put("distill.evaluator.max-new-tokens", String.valueOf(p.maxNewTokens()));
             evaluator.put("distill.evaluator.batch-size", String.valueOf(p.evalBatch()));
             evaluator.put("kafka-streams.state.dir", p.workDir().resolve("evaluator-streams").toString());
+            if (!p.promptTemplate().equals(PromptTemplate.DEFAULT)) {
+                evaluator.put("distill.evaluator.prompt-template", p.promptTemplate().plain());
+                evaluator.put("distill.evaluator.prompt-template-with-input", p.promptTemplate().withInput());
+            }
             s.add("evaluator", evaluator, p, bootstrap, registryUrl, "distill.evaluator.registry-url");
             return s;
         } catch (IOException | RuntimeException e) {

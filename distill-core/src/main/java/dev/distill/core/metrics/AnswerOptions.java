@@ -18,11 +18,12 @@ public final class AnswerOptions {
     private AnswerOptions() {}
 
     /** Probabilities over {@code item.options()}, summing to 1. */
-    public static double[] probabilities(CausalLm model, Tokenizer tokenizer, HeldOutItem item, int eos) {
+    public static double[] probabilities(CausalLm model, Tokenizer tokenizer, PromptTemplate template, HeldOutItem item,
+                                         int eos) {
         if (!item.isMultipleChoice()) {
             throw new IllegalArgumentException("item " + item.id() + " has no answer options");
         }
-        int[] prompt = tokenizer.encode(PromptTemplate.format(item.instruction(), item.context()));
+        int[] prompt = tokenizer.encode(template.apply(item.instruction(), item.context()));
         List<int[]> seqs = new ArrayList<>();
         for (String option : item.options()) {
             int[] ans = tokenizer.encode(option);
@@ -61,12 +62,13 @@ public final class AnswerOptions {
     }
 
     /** Answer-option calibration over the multiple-choice items among {@code items}; null when there are none. */
-    public static Calibration.Result calibration(CausalLm model, Tokenizer tokenizer, List<HeldOutItem> items, int eos) {
+    public static Calibration.Result calibration(CausalLm model, Tokenizer tokenizer, PromptTemplate template,
+                                                 List<HeldOutItem> items, int eos) {
         List<double[]> probs = new ArrayList<>();
         List<Integer> answers = new ArrayList<>();
         for (HeldOutItem it : items) {
             if (it.isMultipleChoice()) {
-                probs.add(probabilities(model, tokenizer, it, eos));
+                probs.add(probabilities(model, tokenizer, template, it, eos));
                 answers.add(it.answer());
             }
         }

@@ -29,14 +29,19 @@ public final class Evaluation {
      * How to evaluate.
      *
      * @param exAccErrSteps response length l at which to measure exposure bias against the teacher (0 = off)
+     * @param template      how items become prompts (the one the run's producer used)
      */
-    public record Protocol(int maxNewTokens, long[] seeds, int batchSize, int exAccErrSteps) {
+    public record Protocol(int maxNewTokens, long[] seeds, int batchSize, int exAccErrSteps, PromptTemplate template) {
         public Protocol {
-            if (seeds.length == 0 || maxNewTokens < 1 || batchSize < 1 || exAccErrSteps < 0) {
-                throw new IllegalArgumentException("evaluation needs a seed, max new tokens >= 1, batch size >= 1 and "
-                        + "ExAccErr steps >= 0");
+            if (seeds.length == 0 || maxNewTokens < 1 || batchSize < 1 || exAccErrSteps < 0 || template == null) {
+                throw new IllegalArgumentException("evaluation needs a seed, max new tokens >= 1, batch size >= 1, "
+                        + "ExAccErr steps >= 0 and a prompt template");
             }
             seeds = seeds.clone();
+        }
+
+        public Protocol(int maxNewTokens, long[] seeds, int batchSize, int exAccErrSteps) {
+            this(maxNewTokens, seeds, batchSize, exAccErrSteps, PromptTemplate.DEFAULT);
         }
     }
 
@@ -53,7 +58,7 @@ public final class Evaluation {
         int eos = model.config().eosTokenId() != null ? model.config().eosTokenId() : tokenizer.eosId().orElse(-1);
         List<int[]> prompts = new ArrayList<>();
         for (HeldOutItem it : items) {
-            prompts.add(tokenizer.encode(PromptTemplate.format(it.instruction(), it.context())));
+            prompts.add(tokenizer.encode(protocol.template().apply(it.instruction(), it.context())));
         }
         double[] perSeed = new double[seeds.length];
         double exact = 0;
@@ -92,7 +97,7 @@ public final class Evaluation {
                 : ExposureBias.measure(model, teacher, prompts, protocol.exAccErrSteps(), eos, seeds[0]);
         return new Result(items.size(), seeds.clone(), mean, std, exact / (items.size() * seeds.length),
                 TextStats.meanLength(texts), TextStats.distinct4(texts), tokenCalibration(model, tokenizer, items, prompts, eos),
-                AnswerOptions.calibration(model, tokenizer, items, eos), rkl, bias);
+                AnswerOptions.calibration(model, tokenizer, protocol.template(), items, eos), rkl, bias);
     }
 
     /** Token ECE teacher-forced on each item's first reference (and its end-of-text). */

@@ -3,6 +3,7 @@ package dev.distill.core.metrics;
 import ai.djl.ndarray.NDManager;
 import dev.distill.core.TestModels;
 import dev.distill.core.data.HeldOutItem;
+import dev.distill.core.data.PromptTemplate;
 import dev.distill.core.generation.Scorer;
 import dev.distill.core.model.CausalLm;
 import dev.distill.core.tokenizer.Tokenizer;
@@ -68,7 +69,7 @@ class AnswerOptionsTest {
     @Test
     void optionProbabilitiesAreTheRenormalisedLikelihoodsOfOptionAndEndOfText() {
         HeldOutItem it = item(List.of("w4", "w5 w6", "w4 w7"), 1);
-        double[] p = AnswerOptions.probabilities(model, WORDS, it, 31);
+        double[] p = AnswerOptions.probabilities(model, WORDS, PromptTemplate.DEFAULT, it, 31);
         int[] prompt = WORDS.encode("w1 w2 w3\n");
         double[] logLik = new double[3];
         int[][] seqs = {{1, 2, 3, 4, 31}, {1, 2, 3, 5, 6, 31}, {1, 2, 3, 4, 7, 31}};
@@ -87,7 +88,7 @@ class AnswerOptionsTest {
 
     @Test
     void identicalOptionsGetEqualBelief() {
-        double[] p = AnswerOptions.probabilities(model, WORDS, item(List.of("w9 w8", "w9 w8"), 0), 31);
+        double[] p = AnswerOptions.probabilities(model, WORDS, PromptTemplate.DEFAULT, item(List.of("w9 w8", "w9 w8"), 0), 31);
         assertEquals(0.5, p[0], 1e-12);
         assertEquals(0.5, p[1], 1e-12);
     }
@@ -95,11 +96,11 @@ class AnswerOptionsTest {
     @Test
     void calibrationCoversOnlyMultipleChoiceItems() {
         HeldOutItem open = new HeldOutItem("open", "w1", null, List.of("w2"));
-        assertNull(AnswerOptions.calibration(model, WORDS, List.of(open), 31));
-        Calibration.Result r = AnswerOptions.calibration(model, WORDS,
+        assertNull(AnswerOptions.calibration(model, WORDS, PromptTemplate.DEFAULT, List.of(open), 31));
+        Calibration.Result r = AnswerOptions.calibration(model, WORDS, PromptTemplate.DEFAULT,
                 List.of(open, item(List.of("w4", "w5"), 0), item(List.of("w6", "w7", "w8"), 2)), 31);
         assertNotNull(r);
         assertEquals(2, r.count());
-        assertThrows(IllegalArgumentException.class, () -> AnswerOptions.probabilities(model, WORDS, open, 31));
+        assertThrows(IllegalArgumentException.class, () -> AnswerOptions.probabilities(model, WORDS, PromptTemplate.DEFAULT, open, 31));
     }
 }
