@@ -12,6 +12,8 @@ import dev.distill.core.tokenizer.HfTokenizer;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -123,7 +125,7 @@ public final class Checkpoints {
             }
         }
         ModelConfig config = readConfig(dir);
-        CausalLm model = CausalLm.create(config, manager, 0);
+        CausalLm model = CausalLm.forLoading(config, manager);
         try (WeightFiles files = WeightFiles.open(dir)) {
             copyInto(model, files, dir);
         } catch (IOException | RuntimeException e) {
@@ -257,16 +259,28 @@ public final class Checkpoints {
         }
         for (Map.Entry<String, NDArray> e : params.entrySet()) {
             String fileName = fileNameOf.get(e.getKey());
-            float[] data = files.read(fileName);
-            for (float v : data) {
-                if (!Float.isFinite(v)) {
-                    throw new IOException(where + ": tensor " + fileName + " contains NaN or infinite values");
-                }
-            }
             if (gpt2 && CONV1D.matcher(e.getKey()).matches()) {
-                data = new Tensor(files.entries().get(fileName).shape(), data).transpose2d().data();
+                float[] data = new Tensor(files.entries().get(fileName).shape(), files.read(fileName)).transpose2d().data();
+                requireFinite(FloatBuffer.wrap(data), where, fileName);
+                e.getValue().set(FloatBuffer.wrap(data));
+                continue;
             }
-            e.getValue().set(FloatBuffer.wrap(data));
+            // Straight from the memory map into the buffer the engine adopts: one tensor at a time and
+            // never on the Java heap, so a model loads in about its own size.
+            ByteBuffer direct = ByteBuffer.allocateDirect(Math.toIntExact(e.getValue().size() * Float.BYTES))
+                    .order(ByteOrder.nativeOrder());
+            FloatBuffer values = direct.asFloatBuffer();
+            files.readInto(fileName, values);
+            requireFinite(values, where, fileName);
+            e.getValue().set(direct);
+        }
+    }
+
+    private static void requireFinite(FloatBuffer values, Path where, String tensor) throws IOException {
+        for (int i = values.position(); i < values.limit(); i++) {
+            if (!Float.isFinite(values.get(i))) {
+                throw new IOException(where + ": tensor " + tensor + " contains NaN or infinite values");
+            }
         }
     }
 

@@ -9,6 +9,8 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
 import java.nio.ShortBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -149,32 +151,47 @@ public final class SafeTensors {
             throw corrupt(file, "tensor " + e.name() + " has " + n + " elements, more than one Java array can hold");
         }
         float[] data = new float[(int) n];
+        FloatBuffer out = FloatBuffer.wrap(data);
+        dataInto(file, ch, e, out);
+        return data;
+    }
+
+    /**
+     * One tensor's values as float32 into {@code out} (e.g. a direct buffer the engine takes over), read
+     * through a memory map of the tensor's own bytes: nothing passes through the Java heap.
+     */
+    public static void dataInto(Path file, FileChannel ch, Entry e, FloatBuffer out) throws IOException {
+        long n = e.elements();
+        if (n > Integer.MAX_VALUE || out.remaining() != n) {
+            throw corrupt(file, "tensor " + e.name() + " has " + n + " elements; the destination holds " + out.remaining());
+        }
         if (n == 0) {
-            return data;
+            return;
         }
         MappedByteBuffer buf = ch.map(FileChannel.MapMode.READ_ONLY, e.begin(), e.end() - e.begin());
         buf.order(ByteOrder.LITTLE_ENDIAN);
         switch (e.dtype()) {
-            case "F32" -> buf.asFloatBuffer().get(data);
+            case "F32" -> out.put(buf.asFloatBuffer());
             case "F64" -> {
-                for (int i = 0; i < data.length; i++) {
-                    data[i] = (float) buf.getDouble();
+                DoubleBuffer db = buf.asDoubleBuffer();
+                while (db.hasRemaining()) {
+                    out.put((float) db.get());
                 }
             }
             case "BF16" -> {
                 ShortBuffer sb = buf.asShortBuffer();
-                for (int i = 0; i < data.length; i++) {
-                    data[i] = Float.intBitsToFloat((sb.get(i) & 0xffff) << 16);
+                while (sb.hasRemaining()) {
+                    out.put(Float.intBitsToFloat((sb.get() & 0xffff) << 16));
                 }
             }
             default -> {
                 ShortBuffer sb = buf.asShortBuffer();
-                for (int i = 0; i < data.length; i++) {
-                    data[i] = halfToFloat(sb.get(i));
+                while (sb.hasRemaining()) {
+                    out.put(halfToFloat(sb.get()));
                 }
             }
         }
-        return data;
+        out.flip();
     }
 
     /** Writes float32 tensors, names sorted, with Hugging Face's {"format": "pt"} metadata. */

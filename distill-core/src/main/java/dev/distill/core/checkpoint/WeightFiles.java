@@ -106,6 +106,15 @@ public final class WeightFiles implements AutoCloseable {
         return SafeTensors.data(file, channels.get(file), entries.get(name));
     }
 
+    /** The tensor's values as float32 into {@code out}, without passing through the Java heap. */
+    public void readInto(String name, java.nio.FloatBuffer out) throws IOException {
+        Path file = fileOf.get(name);
+        if (file == null) {
+            throw new IOException("no tensor " + name);
+        }
+        SafeTensors.dataInto(file, channels.get(file), entries.get(name), out);
+    }
+
     public Path fileOf(String name) {
         return fileOf.get(name);
     }

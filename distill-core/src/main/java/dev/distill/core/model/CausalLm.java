@@ -57,6 +57,11 @@ public final class CausalLm implements AutoCloseable {
         return new CausalLm(config, new Parameters(parent, seed));
     }
 
+    /** A model whose weights are about to be loaded: natively allocated zeros, no initialisation drawn. */
+    public static CausalLm forLoading(ModelConfig config, NDManager parent) {
+        return new CausalLm(config, Parameters.forLoading(parent));
+    }
+
     public static CausalLm create(GptConfig config, NDManager parent, long seed) {
         return create(config.toModelConfig(), parent, seed);
     }

@@ -32,8 +32,24 @@ public final class Parameters implements AutoCloseable {
         this.init = new SplittableRandom(seed);
     }
 
+    private Parameters(NDManager parent) {
+        this.manager = parent.newSubManager();
+        this.init = null;
+    }
+
+    /**
+     * Weights that a checkpoint is about to overwrite: zeros allocated natively, so loading a large
+     * model does not first draw (and leave on the Java heap) a random initialisation as large as itself.
+     */
+    public static Parameters forLoading(NDManager parent) {
+        return new Parameters(parent);
+    }
+
     /** Normal(0, std) initialisation, drawn in Java so it is identical on every engine and thread count. */
     public NDArray normal(String name, Shape shape, double std) {
+        if (init == null) {
+            return add(name, manager.zeros(shape, DataType.FLOAT32));
+        }
         float[] values = new float[Math.toIntExact(shape.size())];
         for (int i = 0; i < values.length; i++) {
             values[i] = (float) (gaussian() * std);
