@@ -13,8 +13,11 @@ public final class Generator {
 
     public enum StopReason { EOS, MAX_NEW_TOKENS }
 
-    /** The generated tokens of one prompt (EOS excluded) and why decoding stopped. */
-    public record Generation(int[] prompt, int[] tokens, StopReason stop) {}
+    /**
+     * The generated tokens of one prompt (the end id excluded), why decoding stopped and, on EOS, which
+     * end id ended it (models may have several), else -1.
+     */
+    public record Generation(int[] prompt, int[] tokens, StopReason stop, int endId) {}
 
     public static List<Generation> generate(CausalLm model, List<int[]> prompts, SamplingConfig cfg) {
         int b = prompts.size();
@@ -34,6 +37,8 @@ public final class Generator {
             out.add(new ArrayList<>());
         }
         StopReason[] stop = new StopReason[b];
+        int[] endId = new int[b];
+        Arrays.fill(endId, -1);
         boolean[] live = new boolean[b];
         Arrays.fill(live, true);
         int remaining = b;
@@ -50,6 +55,7 @@ public final class Generator {
                     history[r][length[r]++] = tok;
                     if (tok == cfg.eosId() || model.config().isEos(tok)) { // any of the model's end ids (Llama 3 has several)
                         stop[r] = StopReason.EOS;
+                        endId[r] = tok;
                         live[r] = false;
                         remaining--;
                         continue;
@@ -65,7 +71,7 @@ public final class Generator {
         List<Generation> result = new ArrayList<>(b);
         for (int r = 0; r < b; r++) {
             int[] toks = out.get(r).stream().mapToInt(Integer::intValue).toArray();
-            result.add(new Generation(prompts.get(r), toks, stop[r] == null ? StopReason.MAX_NEW_TOKENS : stop[r]));
+            result.add(new Generation(prompts.get(r), toks, stop[r] == null ? StopReason.MAX_NEW_TOKENS : stop[r], endId[r]));
         }
         return result;
     }

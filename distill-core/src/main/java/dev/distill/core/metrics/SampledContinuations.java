@@ -43,7 +43,7 @@ final class SampledContinuations {
             System.arraycopy(g.prompt(), 0, s, 0, g.prompt().length);
             System.arraycopy(g.tokens(), 0, s, g.prompt().length, g.tokens().length);
             if (extra == 1) {
-                s[s.length - 1] = sampling.eosId();
+                s[s.length - 1] = g.endId();
             }
             if (s.length > g.prompt().length) {
                 seqs.add(s);

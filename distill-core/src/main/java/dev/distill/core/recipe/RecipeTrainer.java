@@ -71,7 +71,7 @@ public final class RecipeTrainer {
                 Checkpoints.Loaded loaded = Checkpoints.load(resume.get(), root);
                 model = loaded.model();
                 resumedFrom = loaded.manifest().orElseThrow();
-                if (!hash.equals(resumedFrom.configHash()) || !config.equals(model.config())) {
+                if (!hash.equals(resumedFrom.configHash()) || !config.toModelConfig().equals(model.config())) {
                     model.close();
                     throw new IOException(resume.get() + " was trained under a different recipe (recipe SHA-256 "
                             + resumedFrom.configHash() + ", this one " + hash + "); resume with the recipe and --steps that "

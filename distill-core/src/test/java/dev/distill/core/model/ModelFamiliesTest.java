@@ -75,6 +75,7 @@ class ModelFamiliesTest {
             assertArrayEquals(expectedTokens, tokens, variant + ": greedy ids");
             assertEquals(endsWithEos ? Generator.StopReason.EOS : Generator.StopReason.MAX_NEW_TOKENS,
                     gen.get(0).stop(), variant + ": stops at any of the end ids");
+            assertEquals(endsWithEos ? expected[expected.length - 1] : -1, gen.get(0).endId(), variant + ": the end id met");
         }
     }
 
