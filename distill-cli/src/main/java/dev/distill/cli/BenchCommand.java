@@ -7,6 +7,7 @@ import dev.distill.core.generation.Generator;
 import dev.distill.core.generation.SamplingConfig;
 import dev.distill.core.model.CausalLm;
 import dev.distill.core.model.GptConfig;
+import dev.distill.core.model.ModelConfig;
 import dev.distill.core.model.NoGrad;
 import dev.distill.core.data.Rollout;
 import dev.distill.core.objective.Objective;
@@ -19,6 +20,7 @@ import dev.distill.core.train.TokenBatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 import java.io.IOException;
@@ -26,17 +28,29 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 
 /**
  * Model-core throughput on this machine, with the same models, batch and steps as
- * {@code shared/bench/torch_gpt_peer.py} so the two tables can be compared line by line.
+ * {@code shared/bench/torch_gpt_peer.py} so the two tables can be compared line by line. With
+ * {@code --shape}: what {@code bench/llama_peer.py} measures, on a real Llama-family shape (see
+ * {@link ShapeBench}).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Measures training and KV-cache generation tokens/s, fp32 matmul GFLOP/s and memory over a soak.")
+        description = "Measures training and KV-cache generation tokens/s, fp32 matmul GFLOP/s and memory over a soak; "
+                + "with --shape, load, generation, scoring, soak and trainer-step numbers of a real model shape as JSON lines.")
 final class BenchCommand implements Callable<Integer> {
+    /** The MiniLLM trainer step's settings, shared by the GPT-2 table and --shape. */
+    static final int TRAINER_BATCH = 8;
+    static final int TRAINER_PROMPT = 16;
+    static final int TRAINER_RESPONSE = 112;
+    static final int TRAINER_K = 32;
+    static final int TRAINER_WARMUP_STEPS = 2;
+
     @Spec
     CommandSpec spec;
 
@@ -49,11 +63,41 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--large-vocab", description = "also run the GPT-2-vocabulary model (V=50257)")
     boolean largeVocab;
 
+    @Option(names = "--shape", paramLabel = "SHAPE", description = "smollm2-135m, qwen2.5-0.5b or tiny: instead of the "
+            + "GPT-2 table, measure what bench/llama_peer.py measures on a random model of that shape (JSON lines)")
+    String shape;
+
+    @Option(names = "--iters", defaultValue = "3", description = "with --shape: timed repeats of each measurement "
+            + "after one warm-up (default ${DEFAULT-VALUE})")
+    int iters;
+
+    @Option(names = "--soak", defaultValue = "50", description = "with --shape: scoring iterations of the memory soak "
+            + "(default ${DEFAULT-VALUE})")
+    int soak;
+
+    @Option(names = "--only", split = ",", paramLabel = "PART", description = "with --shape: comma list of load, gen, "
+            + "score, mem, train (default: all; train runs for smollm2-135m only unless named here)")
+    List<String> only;
+
+    @Option(names = "--large", description = "with --shape: the load part loads the shape with an untied lm_head "
+            + "(qwen2.5-0.5b: one model.safetensors of 2.5 GB, past 2 GB)")
+    boolean large;
+
     record Spec1(String name, GptConfig cfg, int steps) {}
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() throws IOException, InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
+        if (shape != null) {
+            ShapeBench.Settings settings = shapeSettings();
+            new ShapeBench(settings, new BenchJson(out, settings.shape().id())).run();
+            return 0;
+        }
+        for (String o : List.of("--iters", "--soak", "--only", "--large")) {
+            if (spec.commandLine().getParseResult().hasMatchedOption(o)) {
+                throw new ParameterException(spec.commandLine(), o + " applies to --shape runs only");
+            }
+        }
         List<Spec1> specs = new ArrayList<>();
         specs.add(new Spec1("gpt-1M  V1024 C128 H4 L4", GptConfig.of(1024, 256, 128, 4, 4), 20));
         specs.add(new Spec1("gpt-10M V2048 C384 H6 L5", GptConfig.of(2048, 256, 384, 5, 6), 8));
@@ -76,8 +120,9 @@ final class BenchCommand implements Callable<Integer> {
         out.printf("%-26s %11s %17s %12s%n", "model", "params", "response_tok/s", "ms/step");
         for (Spec1 s : specs) {
             int steps = Math.max(2, (int) Math.round(s.steps() * scale));
-            double[] r = trainerTokensPerSecond(s.cfg(), steps);
-            out.printf("%-26s %,11d %17.0f %12.1f%n", s.name(), s.cfg().parameterCount(), r[0], r[1]);
+            TrainerRate r = trainerTokensPerSecond(s.cfg().toModelConfig(), steps);
+            out.printf("%-26s %,11d %17.0f %12.1f%n", s.name(), s.cfg().parameterCount(), r.responseTokensPerSecond(),
+                    r.msPerStep());
             out.flush();
         }
         out.printf("%nbytes per response token on distill.rollouts (V=50257, 64-token responses, Avro + 5-byte header)%n");
@@ -91,6 +136,30 @@ final class BenchCommand implements Callable<Integer> {
                 soak.warm() + soakSteps, soak.rssEnd() / 1024.0, soak.arraysWarm(), soak.arraysEnd());
         out.flush();
         return 0;
+    }
+
+    /** --shape and its options, checked, with errors that name the offending value. */
+    private ShapeBench.Settings shapeSettings() {
+        BenchShape s;
+        try {
+            s = BenchShape.of(shape);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--shape: " + e.getMessage());
+        }
+        Set<String> parts = new LinkedHashSet<>(only == null ? ShapeBench.PARTS : only);
+        for (String p : parts) {
+            if (!ShapeBench.PARTS.contains(p)) {
+                throw new ParameterException(spec.commandLine(), "--only: unknown part '" + p + "'; expected a comma list of "
+                        + String.join(", ", ShapeBench.PARTS));
+            }
+        }
+        if (iters < 1 || soak < 1) {
+            throw new ParameterException(spec.commandLine(), "--iters and --soak must be >= 1, got " + iters + " and " + soak);
+        }
+        if (large && !parts.contains("load")) {
+            throw new ParameterException(spec.commandLine(), "--large changes only the load part, which --only leaves out");
+        }
+        return new ShapeBench.Settings(s, parts, only != null && only.contains("train"), iters, soak, large);
     }
 
     static TokenBatch randomBatch(int vocab, int b, int t, long seed) {
@@ -114,22 +183,32 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    /** Response tokens/s and ms per optimiser step through StudentTrainer on synthetic, valid rollouts. */
-    static double[] trainerTokensPerSecond(GptConfig cfg, int steps) throws IOException {
-        int b = 8;
-        List<Rollout> rollouts = SyntheticRollouts.make(cfg.vocabSize(), b * (steps + 2), 16, 112, 32, 0);
+    /** The trainer step's speed: tokens/s and ms over the timed steps, and the last step's loss. */
+    record TrainerRate(double responseTokensPerSecond, double msPerStep, int steps, double lastLoss) {}
+
+    /**
+     * Response tokens/s and ms per optimiser step through StudentTrainer on synthetic, valid rollouts:
+     * a warm-up round of {@link #TRAINER_WARMUP_STEPS} steps (allocates the AdamW state), then {@code steps}.
+     */
+    static TrainerRate trainerTokensPerSecond(ModelConfig cfg, int steps) throws IOException {
+        int b = TRAINER_BATCH;
+        int warm = TRAINER_WARMUP_STEPS;
+        List<Rollout> rollouts = SyntheticRollouts.make(cfg.vocabSize(), b * (steps + warm), TRAINER_PROMPT,
+                TRAINER_RESPONSE, TRAINER_K, 0);
         StudentTrainer.Config tc = new StudentTrainer.Config(ObjectiveConfig.defaults(Objective.MINILLM), 1, b,
                 AdamW.Settings.gpt(), LearningRate.constant(1e-4), 2, 0);
         Path tmp = Files.createTempDirectory("distill-bench");
         try (NDManager root = NDManager.newBaseManager();
              CausalLm model = CausalLm.create(cfg, root, 0);
              StudentTrainer trainer = new StudentTrainer(model, 0, tc)) {
-            trainer.trainRound(rollouts.subList(0, 2 * b), List.of(), tmp, l -> { });
+            trainer.trainRound(rollouts.subList(0, warm * b), List.of(), tmp, l -> { });
             // Step time only: the checkpoint written at the end of a round is not part of the step.
-            StudentTrainer.Round round = trainer.trainRound(rollouts.subList(2 * b, rollouts.size()), List.of(), tmp, l -> { });
-            long tokens = round.steps().stream().mapToLong(StudentTrainer.StepLog::tokens).sum();
-            double stepSecs = round.steps().stream().mapToDouble(StudentTrainer.StepLog::seconds).sum();
-            return new double[] {tokens / stepSecs, 1000 * stepSecs / round.steps().size()};
+            StudentTrainer.Round round = trainer.trainRound(rollouts.subList(warm * b, rollouts.size()), List.of(), tmp, l -> { });
+            List<StudentTrainer.StepLog> logs = round.steps();
+            long tokens = logs.stream().mapToLong(StudentTrainer.StepLog::tokens).sum();
+            double stepSecs = logs.stream().mapToDouble(StudentTrainer.StepLog::seconds).sum();
+            return new TrainerRate(tokens / stepSecs, 1000 * stepSecs / logs.size(), logs.size(),
+                    logs.get(logs.size() - 1).loss());
         } finally {
             try (var walk = Files.walk(tmp)) {
                 walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

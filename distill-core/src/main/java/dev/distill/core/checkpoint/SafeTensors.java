@@ -169,8 +169,16 @@ public final class SafeTensors {
             return;
         }
         MappedByteBuffer buf = ch.map(FileChannel.MapMode.READ_ONLY, e.begin(), e.end() - e.begin());
-        buf.order(ByteOrder.LITTLE_ENDIAN);
-        switch (e.dtype()) {
+        try {
+            copy(buf.order(ByteOrder.LITTLE_ENDIAN), e.dtype(), out);
+        } finally {
+            Unmapper.unmap(buf);
+        }
+        out.flip();
+    }
+
+    private static void copy(ByteBuffer buf, String dtype, FloatBuffer out) {
+        switch (dtype) {
             case "F32" -> out.put(buf.asFloatBuffer());
             case "F64" -> {
                 DoubleBuffer db = buf.asDoubleBuffer();
@@ -191,7 +199,6 @@ public final class SafeTensors {
                 }
             }
         }
-        out.flip();
     }
 
     /** Writes float32 tensors, names sorted, with Hugging Face's {"format": "pt"} metadata. */

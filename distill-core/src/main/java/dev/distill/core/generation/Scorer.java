@@ -69,8 +69,9 @@ public final class Scorer {
         long[] topIndices = null;
         float[] dist = null;
         try (NoGrad ignored = new NoGrad(); NDManager step = model.newStep()) {
-            NDArray input = step.create(ids, new Shape(b, longest));                         // (B, T)
-            NDArray logp = model.forward(input).get(":, :-1, :").logSoftmax(-1);              // (B, T-1, V)
+            // The last position predicts nothing here: leave it out of the pass rather than slice it off.
+            NDArray input = step.create(ids, new Shape(b, longest)).get(":, :-1");           // (B, T-1)
+            NDArray logp = model.forward(input).logSoftmax(-1);                               // (B, T-1, V)
             NDArray targets = step.create(next, new Shape(b, tp, 1));                        // (B, T-1, 1)
             picked = logp.gather(targets, 2).toFloatArray();                                  // (B, T-1, 1)
             if (topK > 0) {
