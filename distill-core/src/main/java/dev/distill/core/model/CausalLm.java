@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.core.Embedding;
 import ai.djl.nn.core.Linear;
+import ai.djl.pytorch.jni.JniUtils;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -110,8 +111,11 @@ public final class CausalLm implements AutoCloseable {
             angles = rotary.at(positions);                                                          // (B, 1, T, hd)
         }
         List<KeyValue> present = new ArrayList<>(blocks.size());
+        boolean inference = !JniUtils.isGradMode();
         for (int i = 0; i < blocks.size(); i++) {
-            Attention.Output o = blocks.get(i).forward(x, angles, mask, past == null ? null : past.get(i));
+            KeyValue layerPast = past == null ? null : past.get(i);
+            Attention.Output o = inference ? inLayerScope(blocks.get(i), x, angles, mask, layerPast)
+                    : blocks.get(i).forward(x, angles, mask, layerPast);
             x = o.y();                                                                              // (B, T, C)
             present.add(o.present());
         }
@@ -123,6 +127,24 @@ public final class CausalLm implements AutoCloseable {
                 : head.get(new NDIndex("0:" + config.vocabSize() + ", :"));                        // (V, C) padding dropped
         NDArray logits = Linear.linear(x, w).singletonOrThrow();                                    // (B, T, V)
         return new Output(logits, present);
+    }
+
+    /**
+     * One block whose intermediates die with it: DJL frees an array only when its manager closes, so
+     * without this a forward pass would hold every layer's activations until the step ends (PyTorch
+     * eager frees them as soon as they are unused). Only without autograd, which needs them.
+     */
+    private static Attention.Output inLayerScope(Block block, NDArray x, Rotary.Angles angles, NDArray mask,
+                                                 KeyValue past) {
+        NDManager outer = x.getManager();
+        try (NDManager layer = outer.newSubManager()) {
+            layer.tempAttachAll(x);
+            Attention.Output o = block.forward(x, angles, mask, past);
+            o.y().attach(outer);
+            o.present().keys().attach(outer);
+            o.present().values().attach(outer);
+            return o;
+        }
     }
 
     /** Full causal forward from position 0: (B, T) ids to (B, T, V) logits. */
