@@ -15,6 +15,24 @@ import java.util.SplittableRandom;
 public final class TestModels {
     private TestModels() {}
 
+    /** log softmax of one row of logits, in double precision (the tests' reference). */
+    public static double[] logSoftmax(float[] x) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (float v : x) {
+            max = Math.max(max, v);
+        }
+        double z = 0;
+        for (float v : x) {
+            z += Math.exp(v - max);
+        }
+        double lse = max + Math.log(z);
+        double[] out = new double[x.length];
+        for (int i = 0; i < x.length; i++) {
+            out[i] = x[i] - lse;
+        }
+        return out;
+    }
+
     /** A tiny Hugging Face checkpoint of src/test/resources/families (see make_families.py there). */
     public static java.nio.file.Path family(String variant) {
         try {

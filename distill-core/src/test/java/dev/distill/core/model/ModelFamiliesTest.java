@@ -56,7 +56,7 @@ class ModelFamiliesTest {
             float[][] logits = TestModels.logits(model, ids);
             JsonNode lp = ref.path("token_logprobs");
             for (int t = 1; t < ids.length; t++) {
-                assertEquals(lp.get(t - 1).asDouble(), logSoftmax(logits[t - 1])[ids[t]], 1e-4,
+                assertEquals(lp.get(t - 1).asDouble(), TestModels.logSoftmax(logits[t - 1])[ids[t]], 1e-4,
                         variant + ": log p(ids[" + t + "])");
             }
             JsonNode last = ref.path("last_logits");
@@ -130,22 +130,5 @@ class ModelFamiliesTest {
                 assertArrayEquals(alone, batch.get(r).tokens(), variant + " row " + r);
             }
         }
-    }
-
-    static double[] logSoftmax(float[] logits) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (float x : logits) {
-            max = Math.max(max, x);
-        }
-        double sum = 0;
-        for (float x : logits) {
-            sum += Math.exp(x - max);
-        }
-        double lse = max + Math.log(sum);
-        double[] out = new double[logits.length];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = logits[i] - lse;
-        }
-        return out;
     }
 }

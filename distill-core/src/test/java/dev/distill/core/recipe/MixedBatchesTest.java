@@ -78,7 +78,7 @@ class MixedBatchesTest {
                 int[] seq = ex.sequence(0);
                 float[][] logits = TestModels.logits(model, seq);
                 for (int i = ex.lossStart(); i < seq.length; i++) {
-                    sum -= logSoftmax(logits[i - 1])[seq[i]];
+                    sum -= TestModels.logSoftmax(logits[i - 1])[seq[i]];
                     count++;
                 }
             }
@@ -146,19 +146,4 @@ class MixedBatchesTest {
                 && (ids.length == seq.length || ids[seq.length] == 0);
     }
 
-    private static double[] logSoftmax(float[] x) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (float v : x) {
-            max = Math.max(max, v);
-        }
-        double z = 0;
-        for (float v : x) {
-            z += Math.exp(v - max);
-        }
-        double[] out = new double[x.length];
-        for (int i = 0; i < x.length; i++) {
-            out[i] = x[i] - max - Math.log(z);
-        }
-        return out;
-    }
 }
