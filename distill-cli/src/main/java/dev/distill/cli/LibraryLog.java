@@ -20,6 +20,7 @@ import java.util.logging.SimpleFormatter;
 public final class LibraryLog {
     private static final String FORMAT = "%1$tF %1$tT.%1$tL %4$-7s [%3$s] %5$s%6$s%n";
     private static Path file;
+    private static boolean verbose;
 
     private LibraryLog() {}
 
@@ -48,6 +49,7 @@ public final class LibraryLog {
             root.addHandler(console);
         }
         file = logFile;
+        LibraryLog.verbose = verbose;
     }
 
     /** Moves library logging to {@code logFile}, keeping the verbosity (the demo's run directory). */
@@ -64,11 +66,6 @@ public final class LibraryLog {
 
     /** Whether library lines are also shown on standard error ({@code --verbose}). */
     public static synchronized boolean verbose() {
-        for (Handler h : LogManager.getLogManager().getLogger("").getHandlers()) {
-            if (h instanceof ConsoleHandler) {
-                return true;
-            }
-        }
-        return false;
+        return verbose;
     }
 }

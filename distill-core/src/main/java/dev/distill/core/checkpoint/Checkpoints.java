@@ -9,6 +9,7 @@ import dev.distill.core.model.Family;
 import dev.distill.core.model.HfConfigs;
 import dev.distill.core.model.ModelConfig;
 import dev.distill.core.tokenizer.HfTokenizer;
+import dev.distill.core.tokenizer.Tokenizers;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -44,11 +45,10 @@ import java.util.stream.Stream;
  */
 public final class Checkpoints {
     public static final String WEIGHTS = "model.safetensors";
-    public static final String CONFIG = "config.json";
+    public static final String CONFIG = HfConfigs.CONFIG;
     public static final String MANIFEST = "checkpoint.json";
     public static final String OPTIMIZER = "optimizer.safetensors";
 
-    public static final String TOKENIZER = "tokenizer.json";
     /** Hugging Face GPT-2 uses Conv1D, whose weight is (in, out); ours is Linear's (out, in). */
     private static final Pattern CONV1D = Pattern.compile("h\\.\\d+\\.(attn\\.c_attn|attn\\.c_proj|mlp\\.c_fc|mlp\\.c_proj)\\.weight");
     /** Non-parameter buffers older files carry: GPT-2's causal mask, Llama's rotary frequencies. */
@@ -141,13 +141,13 @@ public final class Checkpoints {
      */
     public static ModelConfig readConfig(Path dir) throws IOException {
         ModelConfig config = HfConfigs.read(dir);
-        Path tokenizer = dir.resolve(TOKENIZER);
+        Path tokenizer = dir.resolve(Tokenizers.FILE);
         if (!Files.isRegularFile(tokenizer)) {
             return config;
         }
         int tokens = HfTokenizer.vocabularySize(tokenizer);
         if (tokens > config.embeddingRows()) {
-            throw new IOException("checkpoint " + dir + ": " + TOKENIZER + " produces ids up to " + (tokens - 1)
+            throw new IOException("checkpoint " + dir + ": " + Tokenizers.FILE + " produces ids up to " + (tokens - 1)
                     + " but the model's embedding has only " + config.embeddingRows() + " rows");
         }
         try {

@@ -115,10 +115,6 @@ public final class WeightFiles implements AutoCloseable {
         SafeTensors.dataInto(file, channels.get(file), entries.get(name), out);
     }
 
-    public Path fileOf(String name) {
-        return fileOf.get(name);
-    }
-
     @Override
     public void close() throws IOException {
         IOException first = null;

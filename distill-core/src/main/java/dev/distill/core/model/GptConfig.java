@@ -90,15 +90,10 @@ public record GptConfig(
     }
 
     /**
-     * Reads a Hugging Face style config.json. Hugging Face's GPT-2 omits tie_word_embeddings (it
-     * defaults to true) and may set fields this implementation does not support; those fail here
-     * rather than producing a silently different model.
+     * GPT-2's fields of a parsed config.json (model_type gpt2 or absent). Hugging Face's GPT-2 omits
+     * tie_word_embeddings (it defaults to true) and may set fields this code does not compute; those
+     * fail here rather than producing a silently different model.
      */
-    public static GptConfig read(Path file) throws IOException {
-        return fromJson(HfConfigs.readJson(file), file);
-    }
-
-    /** GPT-2's fields of a parsed config.json (model_type gpt2 or absent). */
     static GptConfig fromJson(JsonNode node, Path file) throws IOException {
         String type = node.path("model_type").asText("gpt2");
         if (!type.equals("gpt2")) {

@@ -11,8 +11,8 @@ import java.util.Map;
 /**
  * config.json of the Llama family as transformers writes it: {@code llama} (Llama 2/3, TinyLlama,
  * SmolLM2), {@code mistral}, {@code qwen2} (Qwen2/2.5) and {@code qwen3}. Anything that would change the
- * computation and is not implemented (other activations, MLP biases, other rope scalings) is refused,
- * never ignored; a sliding window shorter than max_position_embeddings caps the context in use.
+ * computation beyond what this code computes (other activations, MLP biases, other rope scalings) is
+ * refused, never ignored; a sliding window shorter than max_position_embeddings caps the context in use.
  */
 final class LlamaConfigJson {
     private static final Map<String, String> ARCHITECTURES = Map.of("llama", "LlamaForCausalLM",
@@ -40,7 +40,7 @@ final class LlamaConfigJson {
         JsonNode window = n.path("sliding_window");
         if (window.isIntegralNumber() && n.path("use_sliding_window").asBoolean(true) && window.asInt() < positions) {
             // Sliding-window attention equals full attention on sequences no longer than the window, and
-            // sliding windows are not implemented: the context in use is the window, and a longer
+            // this code computes full attention only: the context in use is the window, and a longer
             // sequence is refused by the context check.
             positions = window.asInt();
         }
