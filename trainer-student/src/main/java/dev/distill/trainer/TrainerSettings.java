@@ -73,8 +73,7 @@ record TrainerSettings(String runId, Path checkpointRoot, Path initialCheckpoint
         ObjectiveConfig d = ObjectiveConfig.defaults(objective);
         // The trainer holds no teacher, so L_pt is the paper's plain language-modelling loss (no teacher mix);
         // the weight is part of the config hash, so replay refuses a different one.
-        ObjectiveConfig o = pretrain == null ? d : new ObjectiveConfig(d.objective(), d.gamma(), d.rewardScale(),
-                d.rewardClip(), d.clipRange(), d.gkdBeta(), d.skewAlpha(), pretrain.coef(), 0);
+        ObjectiveConfig o = pretrain == null ? d : d.withPretrain(pretrain.coef(), 0);
         return new StudentTrainer.Config(o, epochs, miniBatchSize, AdamW.Settings.gpt(),
                 LearningRate.constant(learningRate), maxStaleness, seed);
     }

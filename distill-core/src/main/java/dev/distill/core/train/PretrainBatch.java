@@ -1,5 +1,9 @@
 package dev.distill.core.train;
 
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.distill.core.objective.TeacherSupport;
+
 import java.util.Objects;
 
 /**
@@ -27,5 +31,28 @@ public record PretrainBatch(TokenBatch tokens, int[][] supportIds, float[][] sup
 
     public boolean hasTeacherScores() {
         return supportIds != null;
+    }
+
+    /** The teacher's scores as tensors on {@code m}: ids padded to the widest support, (B, T-1, K). */
+    public TeacherSupport teacherSupport(NDManager m) {
+        int b = tokens.rows();
+        int tp = tokens.length() - 1;
+        int k = 1;
+        for (int[] s : supportIds) {
+            k = Math.max(k, s.length);
+        }
+        long[] ids = new long[b * tp * k];
+        float[] valid = new float[b * tp * k];
+        float[] lp = new float[b * tp * k];
+        for (int i = 0; i < b * tp; i++) {
+            for (int j = 0; j < supportIds[i].length; j++) {
+                ids[i * k + j] = supportIds[i][j];
+                valid[i * k + j] = 1f;
+                lp[i * k + j] = supportLogp[i][j];
+            }
+        }
+        Shape shape = new Shape(b, tp, k);
+        return new TeacherSupport(m.create(ids, shape), m.create(valid, shape), m.create(lp, shape),
+                m.create(tailLogMass, new Shape(b, tp)));
     }
 }

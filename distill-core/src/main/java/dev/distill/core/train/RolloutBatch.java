@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import dev.distill.core.data.Rollout;
 import dev.distill.core.model.AttentionMask;
 import dev.distill.core.objective.ObjectiveLoss;
+import dev.distill.core.objective.TeacherSupport;
 
 import java.util.List;
 
@@ -78,8 +79,8 @@ record RolloutBatch(NDArray ids, NDArray positions, NDArray attentionMask, int p
         ObjectiveLoss.Inputs in = new ObjectiveLoss.Inputs(
                 m.create(y, new Shape(b, t)), m.create(mask, new Shape(b, t)),
                 m.create(logp, new Shape(b, t)), m.create(logq, new Shape(b, t)), m.create(alpha, new Shape(b, 1)),
-                m.create(sIds, new Shape(b, t, k)), m.create(sValid, new Shape(b, t, k)),
-                m.create(sLogp, new Shape(b, t, k)), m.create(tail, new Shape(b, t)));
+                new TeacherSupport(m.create(sIds, new Shape(b, t, k)), m.create(sValid, new Shape(b, t, k)),
+                        m.create(sLogp, new Shape(b, t, k)), m.create(tail, new Shape(b, t))));
         return new RolloutBatch(m.create(ids, new Shape(b, l)), m.create(pos, new Shape(b, l)),
                 AttentionMask.causalPadded(m, valid, l), p, t, in, tokens);
     }

@@ -14,8 +14,6 @@ import dev.distill.core.data.Rollout;
 import dev.distill.core.model.CausalLm;
 import dev.distill.core.objective.ObjectiveConfig;
 import dev.distill.core.objective.ObjectiveLoss;
-import dev.distill.core.objective.PretrainLoss;
-import dev.distill.core.objective.SupportBuckets;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -118,14 +116,9 @@ public final class StudentTrainer implements AutoCloseable {
                         tokens = rb.tokens();
                         NDArray logits = student.forward(rb.ids(), rb.positions(), rb.attentionMask(), null, false).logits(); // forward
                         ObjectiveLoss.Terms terms = ObjectiveLoss.compute(cfg.objective(), rb.inputs(),
-                                rb.responseLogits(logits));                                                  // loss
+                                rb.responseLogits(logits), pt == null ? null : pretrainInputs(scope, pt));     // loss
                         NDArray total = terms.total();
                         terms.parts().forEach((k, v) -> parts.put(k, (double) v.getFloat()));
-                        if (pt != null && cfg.objective().ptCoef() > 0) {
-                            NDArray ptLoss = pretrainLoss(scope, pt);
-                            parts.put("pt", (double) ptLoss.getFloat());
-                            total = total.add(ptLoss.mul(scope.create((float) cfg.objective().ptCoef())));
-                        }
                         loss = total.getFloat();
                         if (!Double.isFinite(loss)) {
                             throw new NonFiniteException("loss is " + loss + " at step " + step + " on rollouts "
@@ -143,7 +136,11 @@ public final class StudentTrainer implements AutoCloseable {
         return checkpoint(rollouts, fresh, stale, pretrain.size(), checkpoints, steps);                       // checkpoint
     }
 
-    private NDArray pretrainLoss(NDManager m, PretrainBatch pt) {
+    /** The pre-training batch as the loss takes it; the student's forward pass over it is part of the step. */
+    private ObjectiveLoss.Pretrain pretrainInputs(NDManager m, PretrainBatch pt) {
+        if (cfg.objective().ptCoef() == 0) {
+            return null;
+        }
         TokenBatch tb = pt.tokens();
         int b = tb.rows();
         int tp = tb.length() - 1;
@@ -151,33 +148,7 @@ public final class StudentTrainer implements AutoCloseable {
                 .get(":, :-1, :");                                                                 // (B, T-1, V)
         NDArray targets = m.create(tb.targets(), new Shape(b, tp));                                // (B, T-1)
         NDArray mask = m.create(tb.mask(), new Shape(b, tp));                                      // (B, T-1)
-        NDArray ce = PretrainLoss.crossEntropy(logits, targets, mask);                            // ()
-        double kd = cfg.objective().kdRatio();
-        if (kd == 0) {
-            return ce;
-        }
-        if (!pt.hasTeacherScores()) {
-            throw new IllegalArgumentException("the pre-training term mixes in the teacher (kd ratio " + kd
-                    + ") but the pre-training batch has no teacher scores");
-        }
-        int k = 1;
-        for (int[] s : pt.supportIds()) {
-            k = Math.max(k, s.length);
-        }
-        long[] ids = new long[b * tp * k];
-        float[] valid = new float[b * tp * k];
-        float[] lp = new float[b * tp * k];
-        for (int i = 0; i < b * tp; i++) {
-            for (int j = 0; j < pt.supportIds()[i].length; j++) {
-                ids[i * k + j] = pt.supportIds()[i][j];
-                valid[i * k + j] = 1f;
-                lp[i * k + j] = pt.supportLogp()[i][j];
-            }
-        }
-        SupportBuckets buckets = SupportBuckets.of(logits, m.create(ids, new Shape(b, tp, k)),
-                m.create(valid, new Shape(b, tp, k)), m.create(lp, new Shape(b, tp, k)),
-                m.create(pt.tailLogMass(), new Shape(b, tp)));
-        return PretrainLoss.mixed(ce, buckets.teacherCrossEntropy(), mask, kd);                   // ()
+        return new ObjectiveLoss.Pretrain(logits, targets, mask, pt.hasTeacherScores() ? pt.teacherSupport(m) : null);
     }
 
     private List<Rollout> shuffled(List<Rollout> rollouts, int epoch) {

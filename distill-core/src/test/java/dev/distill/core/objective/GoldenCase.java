@@ -95,4 +95,48 @@ final class GoldenCase {
             assertEquals(w, got[i], rel * Math.abs(w) + 1e-9, name + "." + key + "[" + i + "]");
         }
     }
+
+    /** The case's support set (its {@code support_mask}) in the rollout's representation, scored by the teacher. */
+    TeacherSupport support(NDManager m, NDArray teacherLogProbs) {
+        JsonNode mask = expected("support_mask");
+        int k = 0;
+        for (int i = 0; i < b; i++) {
+            for (int j = 0; j < t; j++) {
+                int n = 0;
+                for (int x = 0; x < v; x++) {
+                    n += mask.get(i).get(j).get(x).asInt();
+                }
+                k = Math.max(k, n);
+            }
+        }
+        long[] ids = new long[b * t * k];
+        double[] valid = new double[b * t * k];
+        for (int i = 0; i < b; i++) {
+            for (int j = 0; j < t; j++) {
+                int n = 0;
+                for (int x = 0; x < v; x++) {
+                    if (mask.get(i).get(j).get(x).asInt() == 1) {
+                        ids[(i * t + j) * k + n] = x;
+                        valid[(i * t + j) * k + n] = 1;
+                        n++;
+                    }
+                }
+            }
+        }
+        return supportOf(m, m.create(ids, new Shape(b, t, k)), m.create(valid, new Shape(b, t, k)), teacherLogProbs);
+    }
+
+    /** The whole vocabulary as the support: the bucketed divergences are then exact. */
+    static TeacherSupport exactSupport(NDManager m, NDArray teacherLogProbs) {
+        Shape s = teacherLogProbs.getShape();
+        NDArray ids = m.arange(0, (int) s.get(2), 1, DataType.INT64).broadcast(s);            // (B, T, V)
+        return supportOf(m, ids, m.ones(s, DataType.FLOAT64), teacherLogProbs);
+    }
+
+    private static TeacherSupport supportOf(NDManager m, NDArray ids, NDArray valid, NDArray teacherLogProbs) {
+        NDArray lp = teacherLogProbs.gather(ids, -1).mul(valid);                              // (B, T, K)
+        NDArray tail = m.create(1.0).sub(lp.exp().mul(valid).sum(new int[] {-1}))
+                .maximum(m.create(1e-30)).log();                                              // (B, T)
+        return new TeacherSupport(ids, valid, lp, tail);
+    }
 }

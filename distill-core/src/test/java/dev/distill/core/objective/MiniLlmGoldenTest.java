@@ -52,7 +52,7 @@ class MiniLlmGoldenTest {
             c.assertClose("advantages", adv);
 
             NDArray teacherLogProbs = teacher.logSoftmax(-1);                                  // (B, T, V)
-            Support support = Support.fromMask(m, c.expected("support_mask"), teacherLogProbs);
+            TeacherSupport support = c.support(m, teacherLogProbs);
 
             student.setRequiresGradient(true);
             ptStudent.setRequiresGradient(true);
@@ -66,8 +66,7 @@ class MiniLlmGoldenTest {
                 c.assertClose("kl_per_position", klPos);
                 NDArray reg = Divergences.tokenMean(klPos, mask);
                 c.assertClose("reg_loss", reg);
-                NDArray klSupport = SupportBuckets.of(student, support.ids, support.valid,
-                        support.teacherLogProbs, support.teacherTailLogMass).reverseKl();
+                NDArray klSupport = support.buckets(student).reverseKl();
                 c.assertClose("kl_support_per_position", klSupport);
                 c.assertClose("reg_loss_topk", Divergences.tokenMean(klSupport, mask));
 
@@ -92,44 +91,6 @@ class MiniLlmGoldenTest {
             }
             c.assertClose("skew_fkl_0.1", Divergences.tokenMean(Divergences.skewForwardKl(student, teacherLogProbs, 0.1), mask));
             c.assertClose("skew_rkl_0.1", Divergences.tokenMean(Divergences.skewReverseKl(student, teacherLogProbs, 0.1), mask));
-        }
-    }
-
-    /** A support set in the rollout's representation: ids padded to K, validity, teacher scores, tail. */
-    record Support(NDArray ids, NDArray valid, NDArray teacherLogProbs, NDArray teacherTailLogMass) {
-        static Support fromMask(NDManager m, com.fasterxml.jackson.databind.JsonNode mask, NDArray teacherLogProbs) {
-            int b = mask.size(), t = mask.get(0).size(), v = mask.get(0).get(0).size();
-            int k = 0;
-            for (int i = 0; i < b; i++) {
-                for (int j = 0; j < t; j++) {
-                    int n = 0;
-                    for (int x = 0; x < v; x++) {
-                        n += mask.get(i).get(j).get(x).asInt();
-                    }
-                    k = Math.max(k, n);
-                }
-            }
-            long[] ids = new long[b * t * k];
-            double[] valid = new double[b * t * k];
-            for (int i = 0; i < b; i++) {
-                for (int j = 0; j < t; j++) {
-                    int n = 0;
-                    for (int x = 0; x < v; x++) {
-                        if (mask.get(i).get(j).get(x).asInt() == 1) {
-                            ids[(i * t + j) * k + n] = x;
-                            valid[(i * t + j) * k + n] = 1;
-                            n++;
-                        }
-                    }
-                }
-            }
-            return of(m, m.create(ids, new Shape(b, t, k)), m.create(valid, new Shape(b, t, k)), teacherLogProbs);
-        }
-
-        private static Support of(NDManager m, NDArray ids, NDArray valid, NDArray teacherLogProbs) {
-            NDArray lp = teacherLogProbs.gather(ids, -1).mul(valid);                          // (B, T, K)
-            NDArray tail = m.create(1.0).sub(lp.exp().mul(valid).sum(new int[] {-1})).maximum(m.create(1e-30)).log();
-            return new Support(ids, valid, lp, tail);
         }
     }
 }
