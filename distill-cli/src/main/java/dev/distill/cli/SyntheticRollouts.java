@@ -40,7 +40,7 @@ final class SyntheticRollouts {
                 tail[t] = (float) Math.log(0.5);
             }
             out.add(new Rollout("synthetic-" + i, "p" + i, "bench", Rollout.Kind.SAMPLED, prompt, response, 0,
-                    "synthetic", 0.2, seed, lp, lq, ids, sLp, tail, null));
+                    "synthetic", 0.2, seed, lp, lq, ids, sLp, tail, null, null));
         }
         return out;
     }

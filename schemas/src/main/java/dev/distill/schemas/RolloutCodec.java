@@ -39,6 +39,7 @@ public final class RolloutCodec {
                 .setAlpha(r.alpha())
                 .setSeed(r.seed())
                 .setTokens(tokens)
+                .setSupportKlGap(r.supportKlGap())
                 .setCreatedAt(createdAt)
                 .build();
     }
@@ -67,6 +68,6 @@ public final class RolloutCodec {
         return new Rollout(r.getRolloutId(), r.getPromptId(), r.getRunId(), Rollout.Kind.valueOf(r.getKind().name()),
                 r.getPromptTokens().stream().mapToInt(Integer::intValue).toArray(),
                 r.getResponseTokens().stream().mapToInt(Integer::intValue).toArray(), r.getBehaviourVersion(),
-                r.getTeacherModel(), r.getAlpha(), r.getSeed(), logp, logq, ids, sLogp, tail, source);
+                r.getTeacherModel(), r.getAlpha(), r.getSeed(), logp, logq, ids, sLogp, tail, r.getSupportKlGap(), source);
     }
 }

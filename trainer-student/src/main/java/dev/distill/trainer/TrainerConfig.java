@@ -74,6 +74,28 @@ public interface TrainerConfig {
     @WithDefault("64")
     int pretrainWindowTokens();
 
+    /**
+     * The teacher's share in L_pt = (1 - share) CE + share teacher cross-entropy: 0.5 as in the reference
+     * code, which needs {@link #pretrainTeacherScores()}; 0 = plain language modelling.
+     */
+    @WithDefault("0.5")
+    double pretrainTeacherShare();
+
+    /** The teacher's scores of the corpus's windows, written by {@code distill score-corpus}. */
+    Optional<String> pretrainTeacherScores();
+
+    /** The KD baseline's teacher share: (1 - kd) CE + kd teacher cross-entropy (the reference code's 0.5). */
+    @WithDefault("0.5")
+    double kdRatio();
+
+    /** MiniLLM: divide returns by the tokens remaining (false = the paper's ablation). */
+    @WithDefault("true")
+    boolean lengthNormalise();
+
+    /** MiniLLM: add the single-step reverse-KL regulariser (false = the paper's ablation). */
+    @WithDefault("true")
+    boolean singleStepRegulariser();
+
     /** Instead of training: replay the round that produced this version, report whether the hash matches, exit. */
     Optional<Long> replayVersion();
 

@@ -216,6 +216,9 @@ final class TrainerLoop implements Runnable {
                 .forEach(e -> metrics.merge(e.getKey(), e.getValue() / result.steps().size(), Double::sum));
         metrics.put("loss", result.steps().stream().mapToDouble(StudentTrainer.StepLog::loss).average().orElse(Double.NaN));
         metrics.put("grad_norm", result.steps().stream().mapToDouble(StudentTrainer.StepLog::gradNorm).average().orElse(Double.NaN));
+        if (!Double.isNaN(result.supportKlGap())) {
+            metrics.put("support_gap", result.supportKlGap());
+        }
         metrics.put("rollouts", (double) result.used().size());
         metrics.put("dropped_stale", (double) result.droppedStale().size());
         metrics.put("dead_lettered", (double) deadLettered);

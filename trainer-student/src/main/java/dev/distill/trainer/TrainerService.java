@@ -1,6 +1,7 @@
 package dev.distill.trainer;
 
 import dev.distill.core.objective.Objective;
+import dev.distill.core.objective.ObjectiveConfig;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -48,12 +49,19 @@ public class TrainerService {
         }
         TrainerSettings settings = new TrainerSettings(config.runId(), Path.of(config.checkpointDir()), Path.of(initial),
                 bootstrapServers, config.registryUrl(), config.topics().rollouts(), config.topics().checkpoints(),
-                config.topics().deadLetters(), objective, config.epochs(), config.miniBatch(), config.rolloutsPerRound(),
+                config.topics().deadLetters(), ObjectiveConfig.defaults(objective).withKdRatio(config.kdRatio())
+                        .withAblations(config.lengthNormalise(), config.singleStepRegulariser()), config.epochs(), config.miniBatch(), config.rolloutsPerRound(),
                 config.learningRate(), config.maxStaleness(), config.seed(), config.maxRounds(), config.pollTimeout(),
                 config.pretrainCorpus().map(f -> new TrainerSettings.Pretrain(Path.of(f), config.pretrainCoef(),
-                        config.pretrainWindowTokens())).orElse(null));
+                        config.pretrainWindowTokens(), config.pretrainTeacherShare(),
+                        config.pretrainTeacherScores().map(Path::of).orElse(null))).orElse(null));
         if (settings.pretrain() != null && !java.nio.file.Files.isRegularFile(settings.pretrain().corpus())) {
             throw new IllegalStateException("distill.trainer.pretrain-corpus " + settings.pretrain().corpus()
+                    + " is not a readable file");
+        }
+        if (settings.pretrain() != null && settings.pretrain().teacherScores() != null
+                && !java.nio.file.Files.isRegularFile(settings.pretrain().teacherScores())) {
+            throw new IllegalStateException("distill.trainer.pretrain-teacher-scores " + settings.pretrain().teacherScores()
                     + " is not a readable file");
         }
         if (config.replayVersion().isPresent()) {

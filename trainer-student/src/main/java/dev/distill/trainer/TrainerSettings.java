@@ -1,10 +1,10 @@
 package dev.distill.trainer;
 
-import dev.distill.core.objective.Objective;
 import dev.distill.core.objective.ObjectiveConfig;
 import dev.distill.core.train.AdamW;
 import dev.distill.core.train.LearningRate;
 import dev.distill.core.train.PretrainBatch;
+import dev.distill.core.train.CorpusTeacherScores;
 import dev.distill.core.train.PretrainCorpus;
 import dev.distill.core.train.StudentTrainer;
 import dev.distill.core.data.TextCorpus;
@@ -24,16 +24,33 @@ import java.time.Duration;
  */
 record TrainerSettings(String runId, Path checkpointRoot, Path initialCheckpoint, String bootstrapServers,
                        String registryUrl, String rolloutsTopic, String checkpointsTopic, String deadLettersTopic,
-                       Objective objective, int epochs, int miniBatchSize, int rolloutsPerRound, double learningRate,
+                       ObjectiveConfig objective, int epochs, int miniBatchSize, int rolloutsPerRound, double learningRate,
                        int maxStaleness, long seed, int maxRounds, Duration pollTimeout, Pretrain pretrain) {
 
-    /** MiniLLM's L_pt term: a text corpus (one document per line), its weight and window length; null = no term. */
-    record Pretrain(Path corpus, double coef, int windowTokens) {
+    /**
+     * MiniLLM's L_pt term: a text corpus (one document per line), its weight and window length, and the
+     * teacher's share with the teacher's offline scores of the corpus (needed when the share is > 0); null = no term.
+     */
+    record Pretrain(Path corpus, double coef, int windowTokens, double teacherShare, Path teacherScores) {
         Pretrain {
             if (!(coef > 0) || windowTokens < 2) {
                 throw new IllegalArgumentException("pre-training weight must be > 0 and windows >= 2 tokens, got "
                         + coef + " and " + windowTokens);
             }
+            if (!(teacherShare >= 0 && teacherShare <= 1)) {
+                throw new IllegalArgumentException("the teacher's share in L_pt must be in [0, 1], got " + teacherShare);
+            }
+            if (teacherShare > 0 && teacherScores == null) {
+                throw new IllegalArgumentException("L_pt with the teacher's share " + teacherShare + " needs the teacher's "
+                        + "scores of the corpus: write them with 'distill score-corpus' and set "
+                        + "distill.trainer.pretrain-teacher-scores, or set distill.trainer.pretrain-teacher-share=0 "
+                        + "for plain language modelling");
+            }
+        }
+
+        /** Plain language modelling on {@code corpus}, no teacher share. */
+        static Pretrain plain(Path corpus, double coef, int windowTokens) {
+            return new Pretrain(corpus, coef, windowTokens, 0, null);
         }
     }
 
@@ -43,8 +60,10 @@ record TrainerSettings(String runId, Path checkpointRoot, Path initialCheckpoint
             return null;
         }
         Tokenizer tok = Tokenizers.forCheckpoint(initialCheckpoint, model.vocabSize());
-        return PretrainCorpus.load(pretrain.corpus(), TextCorpus.Separator.LINE, tok, model.eosTokenId(),
+        PretrainCorpus corpus = PretrainCorpus.load(pretrain.corpus(), TextCorpus.Separator.LINE, tok, model.eosTokenId(),
                 Math.min(pretrain.windowTokens(), model.nPositions()));
+        return pretrain.teacherShare() == 0 ? corpus
+                : corpus.withTeacherScores(CorpusTeacherScores.read(pretrain.teacherScores()));
     }
 
     /** One batch per optimiser step of the round that trains {@code parentVersion + 1}; empty without a corpus. */
@@ -70,10 +89,8 @@ record TrainerSettings(String runId, Path checkpointRoot, Path initialCheckpoint
     }
 
     StudentTrainer.Config trainerConfig() {
-        ObjectiveConfig d = ObjectiveConfig.defaults(objective);
-        // The trainer holds no teacher, so L_pt is the paper's plain language-modelling loss (no teacher mix);
-        // the weight is part of the config hash, so replay refuses a different one.
-        ObjectiveConfig o = pretrain == null ? d : d.withPretrain(pretrain.coef(), 0);
+        // The weight and the teacher's share are part of the config hash, so replay refuses other ones.
+        ObjectiveConfig o = pretrain == null ? objective : objective.withPretrain(pretrain.coef(), pretrain.teacherShare());
         return new StudentTrainer.Config(o, epochs, miniBatchSize, AdamW.Settings.gpt(),
                 LearningRate.constant(learningRate), maxStaleness, seed);
     }

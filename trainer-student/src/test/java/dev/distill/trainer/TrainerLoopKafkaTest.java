@@ -8,6 +8,8 @@ import dev.distill.core.generation.TeacherMixedSampler;
 import dev.distill.core.model.CausalLm;
 import dev.distill.core.model.GptConfig;
 import dev.distill.core.objective.Objective;
+import dev.distill.core.objective.ObjectiveConfig;
+import dev.distill.core.train.CorpusTeacherScores;
 import dev.distill.localstack.LocalStack;
 import dev.distill.localstack.TopicReader;
 import dev.distill.schemas.ClientConfigs;
@@ -99,12 +101,16 @@ class TrainerLoopKafkaTest {
 
     static TrainerSettings settings(String runId, int maxRounds) throws Exception {
         return new TrainerSettings(runId, work.resolve("checkpoints"), initDir, stack.bootstrapServers(),
-                stack.registryUrl(), rolloutsTopic(runId), CHECKPOINTS, DEAD_LETTERS, Objective.MINILLM, 2, 4, 8, 1e-3, 2, 7,
+                stack.registryUrl(), rolloutsTopic(runId), CHECKPOINTS, DEAD_LETTERS, ObjectiveConfig.defaults(Objective.MINILLM), 2, 4, 8, 1e-3, 2, 7,
                 maxRounds, Duration.ofMillis(200), null);
     }
 
     /** The same settings with MiniLLM's L_pt term on {@code corpus}, from a copy of the initial checkpoint with a tokenizer. */
     static TrainerSettings withPretrain(TrainerSettings s, Path corpus) throws Exception {
+        return withPretrain(s, TrainerSettings.Pretrain.plain(corpus, 1.0, 8));
+    }
+
+    static TrainerSettings withPretrain(TrainerSettings s, TrainerSettings.Pretrain pretrain) throws Exception {
         Path init = work.resolve("student-init-with-tokenizer");
         if (!Files.isDirectory(init)) {
             Files.createDirectories(init);
@@ -127,7 +133,7 @@ class TrainerLoopKafkaTest {
         return new TrainerSettings(s.runId(), s.checkpointRoot(), init, s.bootstrapServers(), s.registryUrl(),
                 s.rolloutsTopic(), s.checkpointsTopic(), s.deadLettersTopic(), s.objective(), s.epochs(), s.miniBatchSize(),
                 s.rolloutsPerRound(), s.learningRate(), s.maxStaleness(), s.seed(), s.maxRounds(), s.pollTimeout(),
-                new TrainerSettings.Pretrain(corpus, 1.0, 8));
+                pretrain);
     }
 
     static List<Rollout> rollouts(String runId, int n, long seed) {
@@ -257,23 +263,37 @@ class TrainerLoopKafkaTest {
     }
 
     @Test
-    void trainsThePretrainingTermOnTheCorpusAndReplaysIt() throws Exception {
+    void trainsThePretrainingTermWithTheTeachersShareAndReplaysIt() throws Exception {
         String run = "pretrain";
         Path corpus = work.resolve("corpus.txt");
         Files.writeString(corpus, "w1 w2 w3 w4 w5 w6 w7 w8 w9 w10 w11 w12\nw3 w5 w7 w9\n\nw20 w19 w18 w17 w16 w15\n");
+        // The teacher's offline scores of the corpus, on the windows the trainer cuts (distill score-corpus).
+        TrainerSettings plain = withPretrain(settings(run, 2), corpus);
+        Path scores = work.resolve("corpus-teacher-scores.bin.gz");
+        CorpusTeacherScores.compute(teacher, "random-teacher", plain.loadPretrain(studentInit.config()), 4, 8, n -> { })
+                .write(scores);
+        TrainerSettings withTeacher = withPretrain(settings(run, 2), new TrainerSettings.Pretrain(corpus, 1.0, 8, 0.5, scores));
         publish(rolloutsTopic(run), rollouts(run, 16, 3));
         TrainerStats stats = new TrainerStats();
-        run(new TrainerLoop(withPretrain(settings(run, 2), corpus), stats), stats);
+        run(new TrainerLoop(withTeacher, stats), stats);
         assertEquals("STOPPED", stats.state.get(), String.valueOf(stats.failure.get()));
         List<CheckpointEvent> events = events(run);
         assertEquals(List.of(1L, 2L), events.stream().map(CheckpointEvent::getVersion).toList());
         for (CheckpointEvent e : events) {
             Double pt = e.getTrainMetrics().get("pt");
+            Double distil = e.getTrainMetrics().get("pt_distil");
             assertTrue(pt != null && pt > 0 && Double.isFinite(pt), "L_pt in " + e.getTrainMetrics());
+            assertTrue(distil != null && distil > 0 && Double.isFinite(distil), "the teacher's half in " + e.getTrainMetrics());
+            Double gap = e.getTrainMetrics().get("support_gap");
+            assertTrue(gap != null && gap >= 0 && Double.isFinite(gap), "the support-set gap in " + e.getTrainMetrics());
         }
 
-        Replay.Result replay = Replay.run(withPretrain(settings(run, 2), corpus), 2, work.resolve("replay-pretrain"));
+        Replay.Result replay = Replay.run(withTeacher, 2, work.resolve("replay-pretrain"));
         assertTrue(replay.matches(), replay.describe());
+        // Plain language modelling is another objective: replay refuses it.
+        Replay.Result asPlain = Replay.run(plain, 2, work.resolve("replay-pretrain-plain"));
+        assertTrue(!asPlain.matches() && asPlain.problem() != null && asPlain.problem().contains("configuration differs"),
+                asPlain.describe());
         // Without the corpus the objective differs (no L_pt): replay must refuse rather than report a mismatch.
         Replay.Result without = Replay.run(settings(run, 2), 2, work.resolve("replay-pretrain-without"));
         assertTrue(!without.matches() && without.problem() != null && without.problem().contains("configuration differs"),

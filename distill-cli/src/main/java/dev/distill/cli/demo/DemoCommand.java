@@ -64,6 +64,11 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--no-pretrain", description = "train without the L_pt term on the bundled corpus")
     boolean noPretrain;
 
+    @Option(names = "--pt-teacher-share", defaultValue = "0.5",
+            description = "the teacher's share in L_pt = (1 - share) CE + share teacher cross-entropy on the corpus "
+                    + "(the reference code's 0.5; 0 = plain language modelling) (default: ${DEFAULT-VALUE})")
+    double ptTeacherShare;
+
     @Option(names = "--out", description = "run directory (default runs/demo-<time> under the project root)")
     Path out;
 
@@ -120,11 +125,17 @@ public final class DemoCommand implements Callable<Integer> {
         progress.println(String.format(Locale.ROOT, "[1/3] held-out Rouge-L: teacher %.2f, SFT student %.2f",
                 teacherScore.rougeL(), sftScore.rougeL()));
 
+        Path corpus = dataDir.resolve("corpus.txt.gz");
+        Path corpusScores = null;
+        if (!noPretrain && ptTeacherShare > 0) {
+            progress.update("corpus", "[1/3] scoring the L_pt corpus with the teacher...");
+            corpusScores = CorpusScores.cached(teacherDir, studentDir, corpus, cache);
+        }
         List<RunPlan> plans = new ArrayList<>();
         for (String objective : baselines ? List.of("minillm", "kd", "seqkd") : List.of("minillm")) {
             for (long seed : seeds) {
                 plans.add(new RunPlan(objective, seed, rounds, perRound, epochs, miniBatch, learningRate, alpha, 32,
-                        MAX_NEW_TOKENS, teacherDir, studentDir, noPretrain ? null : dataDir.resolve("corpus.txt.gz"),
+                        MAX_NEW_TOKENS, teacherDir, studentDir, noPretrain ? null : corpus, ptTeacherShare, corpusScores,
                         heldOut, heldOutItems, joined(EVAL_SEEDS), EVAL_BATCH,
                         outDir.resolve("demo-" + objective + "-s" + seed), template));
             }
@@ -143,7 +154,8 @@ public final class DemoCommand implements Callable<Integer> {
         List<String> notes = List.of(
                 String.format(Locale.ROOT, "%d rounds of %d rollouts per run, %d epochs, mini-batch %d, learning rate %.1e, "
                         + "teacher mix alpha %.2f, L_pt %s", rounds, perRound, epochs, miniBatch, learningRate, alpha,
-                        noPretrain ? "off" : "on the bundled corpus"),
+                        noPretrain ? "off" : String.format(Locale.ROOT, "on the bundled corpus with the teacher's share %.2f",
+                                ptTeacherShare)),
                 String.format(Locale.ROOT, "scores: first %d items of %s, sampling at temperature 1 with seeds %s, "
                         + "at most %d new tokens", items.size(), heldOut, joined(EVAL_SEEDS), MAX_NEW_TOKENS),
                 "total time " + DemoRun.clock((System.nanoTime() - start) / 1e9));

@@ -16,7 +16,7 @@ import java.util.Map;
  * the last checkpoint; then stops the services.
  */
 final class DemoRun {
-    private static final List<String> LOSS_TERMS = List.of("pg", "reg", "pt", "ce", "fkl", "reward");
+    private static final List<String> LOSS_TERMS = List.of("pg", "reg", "pt", "ce", "distil", "reward", "support_gap");
 
     private DemoRun() {}
 

@@ -9,10 +9,11 @@ import java.nio.file.Path;
  *
  * @param objective  the trainer's objective: minillm, or the kd / seqkd baselines
  * @param rounds     checkpoints to train; the run ends when the last one is evaluated
+ * @param pretrainTeacherScores the teacher's scores of the L_pt corpus, or null when its share is 0
  */
 record RunPlan(String objective, long seed, int rounds, int rolloutsPerRound, int epochs, int miniBatch,
                double learningRate, double alpha, int supportK, int maxNewTokens, Path teacher, Path student,
-               Path pretrainCorpus, Path heldOut, int heldOutItems, String evalSeeds, int evalBatch, Path workDir,
+               Path pretrainCorpus, double pretrainTeacherShare, Path pretrainTeacherScores, Path heldOut, int heldOutItems, String evalSeeds, int evalBatch, Path workDir,
                PromptTemplate promptTemplate) {
 
     String runId() {

@@ -58,6 +58,11 @@ final class RunServices implements AutoCloseable {
             trainer.put("distill.trainer.poll-timeout", "200ms");
             if (p.pretrainCorpus() != null) {
                 trainer.put("distill.trainer.pretrain-corpus", p.pretrainCorpus().toString());
+                trainer.put("distill.trainer.pretrain-window-tokens", String.valueOf(CorpusScores.WINDOW_TOKENS));
+                trainer.put("distill.trainer.pretrain-teacher-share", String.valueOf(p.pretrainTeacherShare()));
+                if (p.pretrainTeacherScores() != null) {
+                    trainer.put("distill.trainer.pretrain-teacher-scores", p.pretrainTeacherScores().toString());
+                }
             }
             s.add("trainer-student", trainer, p, bootstrap, registryUrl, "distill.trainer.registry-url");
 

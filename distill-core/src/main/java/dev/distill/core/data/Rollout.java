@@ -8,12 +8,15 @@ import java.util.Arrays;
  * log-probabilities on the support set S_t (teacher top-k union behaviour top-k) with the teacher's
  * log tail mass log(1 - sum_{S_t} p).
  *
- * @param source where the rollout was read from (topic-partition-offset), or null in process
+ * @param supportKlGap the mean over the response of KL(q_old || p) over the whole vocabulary minus its support-set
+ *                     form, as the sampler measured it with the behaviour student; null when not measured
+ * @param source       where the rollout was read from (topic-partition-offset), or null in process
  */
 public record Rollout(String rolloutId, String promptId, String runId, Kind kind, int[] promptTokens,
                       int[] responseTokens, long behaviourVersion, String teacherModel, double alpha, long seed,
                       float[] teacherLogProbs, float[] behaviourLogProbs, int[][] supportIds,
-                      float[][] supportTeacherLogProbs, float[] teacherTailLogMass, String source) {
+                      float[][] supportTeacherLogProbs, float[] teacherTailLogMass, Double supportKlGap,
+                      String source) {
 
     /** SAMPLED: teacher-mixed samples (MiniLLM); TEACHER: teacher samples (SeqKD); REFERENCE: dataset response. */
     public enum Kind { SAMPLED, TEACHER, REFERENCE }
@@ -41,6 +44,9 @@ public record Rollout(String rolloutId, String promptId, String runId, Kind kind
         if (teacherLogProbs.length != n || behaviourLogProbs.length != n || supportIds.length != n
                 || supportTeacherLogProbs.length != n || teacherTailLogMass.length != n) {
             throw invalid("per-token arrays do not all have the response length " + n);
+        }
+        if (supportKlGap != null && !(Double.isFinite(supportKlGap) && supportKlGap > -1e-4)) {
+            throw invalid("support-set KL gap " + supportKlGap + " is not a finite non-negative number");
         }
         if (!(alpha >= 0 && alpha <= 1)) {
             throw invalid("alpha " + alpha + " is outside [0, 1]");

@@ -64,7 +64,7 @@ public final class ReferenceRollouts {
             }
             String id = runId + "/" + it.promptId() + "/v" + behaviourVersion + "/ref";
             out.add(new Rollout(id, it.promptId(), runId, Rollout.Kind.REFERENCE, it.promptTokens().clone(),
-                    it.responseTokens().clone(), behaviourVersion, teacherName, 0.0, it.seed(), lp, lq, ids, sLp, tail, null));
+                    it.responseTokens().clone(), behaviourVersion, teacherName, 0.0, it.seed(), lp, lq, ids, sLp, tail, null, null));
         }
         return out;
     }

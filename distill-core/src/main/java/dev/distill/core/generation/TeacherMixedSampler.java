@@ -2,6 +2,7 @@ package dev.distill.core.generation;
 
 import dev.distill.core.data.Rollout;
 import dev.distill.core.model.CausalLm;
+import dev.distill.core.objective.SupportGap;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -134,6 +135,7 @@ public final class TeacherMixedSampler {
         final List<int[]> supportIds = new ArrayList<>();
         final List<float[]> supportLogp = new ArrayList<>();
         final List<Float> tail = new ArrayList<>();
+        double gapSum;
 
         Row(SplittableRandom rng) {
             this.rng = rng;
@@ -161,6 +163,7 @@ public final class TeacherMixedSampler {
             supportLogp.add(sLp);
             // Clamped so a support that holds all the mass gives a finite log tail (validated downstream).
             tail.add((float) Math.log(Math.max(1 - mass, 1e-30)));
+            gapSum += SupportGap.at(lq, lp, sIds);
         }
 
         Rollout toRollout(String id, Prompt p, String runId, Rollout.Kind kind, long version, Config cfg) {
@@ -176,7 +179,7 @@ public final class TeacherMixedSampler {
             return new Rollout(id, p.promptId(), runId, kind, p.tokens().clone(),
                     ids.stream().mapToInt(Integer::intValue).toArray(), version, cfg.teacherName(), cfg.alpha(),
                     p.seed(), lpArr, lqArr, supportIds.toArray(new int[0][]), supportLogp.toArray(new float[0][]),
-                    tailArr, null);
+                    tailArr, gapSum / n, null);
         }
     }
 }

@@ -50,9 +50,14 @@ public final class StudentTrainer implements AutoCloseable {
     public record StepLog(long step, double loss, Map<String, Double> parts, double gradNorm, double lr, long tokens,
                           double seconds) {}
 
-    /** The outcome of a round: the checkpoint written, and what was used and dropped. */
+    /**
+     * The outcome of a round: the checkpoint written, and what was used and dropped.
+     *
+     * @param supportKlGap token-weighted mean of the used rollouts' support-set gap (what the regulariser's
+     *                     support set misses of the exact single-step KL), NaN when none measured it
+     */
     public record Round(long version, Path dir, CheckpointManifest manifest, List<String> used, List<String> droppedStale,
-                        List<StepLog> steps) {}
+                        List<StepLog> steps, double supportKlGap) {}
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -186,10 +191,22 @@ public final class StudentTrainer implements AutoCloseable {
             CheckpointManifest m = Checkpoints.save(student, optimizer.state(),
                     CheckpointManifest.of(next, version, optimizer.steps(), cfg.seed(), configHash(), lineage), dir);
             version = next;
-            return new Round(next, dir, m, used.stream().map(Rollout::rolloutId).toList(), stale, steps);
+            return new Round(next, dir, m, used.stream().map(Rollout::rolloutId).toList(), stale, steps, supportKlGap(used));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write checkpoint " + dir, e);
         }
+    }
+
+    private static double supportKlGap(List<Rollout> used) {
+        double sum = 0;
+        long tokens = 0;
+        for (Rollout r : used) {
+            if (r.supportKlGap() != null) {
+                sum += r.supportKlGap() * r.length();
+                tokens += r.length();
+            }
+        }
+        return tokens == 0 ? Double.NaN : sum / tokens;
     }
 
     /** SHA-256 of the trainer and model configuration, so replay can refuse a different setup. */

@@ -1,0 +1,176 @@
+package dev.distill.cli;
+
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.distill.core.checkpoint.Checkpoints;
+import dev.distill.core.data.HeldOutItem;
+import dev.distill.core.data.InstructionJsonl;
+import dev.distill.core.data.PromptTemplate;
+import dev.distill.core.data.TextCorpus;
+import dev.distill.core.experiment.Arm;
+import dev.distill.core.experiment.ArmRun;
+import dev.distill.core.experiment.ExperimentReport;
+import dev.distill.core.experiment.ItemScores;
+import dev.distill.core.experiment.TestScores;
+import dev.distill.core.model.ModelConfig;
+import dev.distill.core.tokenizer.SharedVocabulary;
+import dev.distill.core.tokenizer.Tokenizer;
+import dev.distill.core.tokenizer.Tokenizers;
+import dev.distill.core.train.CorpusTeacherScores;
+import dev.distill.core.train.PretrainCorpus;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+@Command(name = "experiment", mixinStandardHelpOptions = true,
+        description = {"The paper's comparison, reproducible: MiniLLM against SFT trained on, KD, SeqKD and GKD, and "
+                + "MiniLLM's ablations, each from the same SFT student on the same budget, several training seeds; the "
+                + "checkpoint of each run chosen on the validation split; every test item scored under the paper's "
+                + "protocol and greedy; paired bootstrap intervals; report in --out/report.md.",
+                "Runs in process with the platform's own samplers and trainer (the demo shows the same through Kafka). "
+                        + "Resumable: finished runs and scores are kept in --out and skipped when run again."})
+final class ExperimentCommand implements Callable<Integer> {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--teacher", description = "default: models/teacher") Path teacher;
+    @Option(names = "--student", description = "the SFT student every arm starts from; default: models/student-sft") Path student;
+    @Option(names = "--data", description = "default: data/suite") Path data;
+    @Option(names = "--out", description = "default: runs/experiment") Path out;
+    @Option(names = "--arms", split = ",", description = "default: all of ${COMPLETION-CANDIDATES}")
+    List<String> arms;
+    @Option(names = "--seeds", split = ",", defaultValue = "1,2,3", description = "training seeds (default: ${DEFAULT-VALUE})")
+    long[] seeds;
+    @Option(names = "--rounds", defaultValue = "60") int rounds;
+    @Option(names = "--rollouts-per-round", defaultValue = "64") int perRound;
+    @Option(names = "--epochs", defaultValue = "2") int epochs;
+    @Option(names = "--mini-batch", defaultValue = "16") int miniBatch;
+    @Option(names = "--learning-rate", defaultValue = "1e-4") double learningRate;
+    @Option(names = "--eval-every", defaultValue = "10", description = "rounds between validation scores (default: ${DEFAULT-VALUE})")
+    int evalEvery;
+    @Option(names = "--pt-teacher-share", defaultValue = "0.5") double ptTeacherShare;
+    @Option(names = "--max-new-tokens", defaultValue = "16") int maxNewTokens;
+    @Option(names = "--test-seeds", split = ",", defaultValue = "10,20,30,40,50",
+            description = "sampling seeds of the paper's protocol (default: ${DEFAULT-VALUE})")
+    long[] testSeeds;
+    @Option(names = "--validation-items", defaultValue = "500") int validationItems;
+    @Option(names = "--test-items", defaultValue = "500") int testItems;
+    @Option(names = "--jobs", defaultValue = "2", description = "runs trained at once, one engine thread each (default: ${DEFAULT-VALUE})")
+    int jobs;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter o = spec.commandLine().getOut();
+        Path home = Path.of("").toAbsolutePath();
+        Path teacherDir = orDefault(teacher, home.resolve("models/teacher"));
+        Path studentDir = orDefault(student, home.resolve("models/student-sft"));
+        Path dataDir = orDefault(data, home.resolve("data/suite"));
+        Path outDir = orDefault(out, home.resolve("runs/experiment"));
+        List<Arm> chosen = arms == null ? Arm.ALL : arms.stream().map(Arm::named).toList();
+        Files.createDirectories(outDir);
+        ModelConfig sc = Checkpoints.readConfig(studentDir);
+        SharedVocabulary.require(teacherDir, Checkpoints.readConfig(teacherDir).vocabSize(), studentDir, sc.vocabSize());
+        Tokenizer tok = Tokenizers.forCheckpoint(studentDir, sc.vocabSize());
+        PromptTemplate template = PromptTemplate.DEFAULT;
+        List<HeldOutItem> train = InstructionJsonl.readItems(dataDir.resolve("train.jsonl.gz"));
+        List<HeldOutItem> validation = head(HeldOutItem.readJsonl(dataDir.resolve("validation.jsonl.gz")), validationItems);
+        List<HeldOutItem> test = head(HeldOutItem.readJsonl(dataDir.resolve("test.jsonl.gz")), testItems);
+        ArmRun.Budget budget = new ArmRun.Budget(rounds, perRound, epochs, miniBatch, learningRate, maxNewTokens, 32,
+                evalEvery, ptTeacherShare);
+        JSON.writeValue(outDir.resolve("budget.json").toFile(), budget);
+
+        Path corpusFile = dataDir.resolve("corpus.txt.gz");
+        Path scoresFile = outDir.resolve("corpus-teacher-scores.bin.gz");
+        if (!Files.isRegularFile(scoresFile)) {
+            o.println("scoring the L_pt corpus with the teacher -> " + scoresFile);
+            o.flush();
+            ScoreCorpusCommand.score(teacherDir, studentDir, corpusFile, 64, 32, (d, t) -> { }).write(scoresFile);
+        }
+        PretrainCorpus corpus = PretrainCorpus.load(corpusFile, TextCorpus.Separator.LINE, tok, sc.eosTokenId(),
+                Math.min(64, sc.nPositions())).withTeacherScores(CorpusTeacherScores.read(scoresFile));
+
+        ItemScores.Decoding paper = ItemScores.Decoding.paper(testSeeds, maxNewTokens);
+        ItemScores.Decoding greedy = ItemScores.Decoding.greedy(maxNewTokens);
+        try (NDManager root = NDManager.newBaseManager(); Checkpoints.Loaded t = Checkpoints.load(teacherDir, root)) {
+            ArmRun.Data d = new ArmRun.Data(t.model(), studentDir, tok, template, train, validation, corpus);
+            // Reference rows: the teacher and the SFT student the arms start from, on the same items.
+            TestScores.cached(outDir.resolve("test/teacher.json"), "teacher", teacherDir, null, tok, template, test,
+                    paper, greedy, JSON);
+            TestScores.cached(outDir.resolve("test/sft-init.json"), "sft-init", studentDir, t.model(), tok, template, test,
+                    paper, greedy, JSON);
+            ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, jobs));
+            try {
+                List<Future<?>> work = new ArrayList<>();
+                for (long seed : seeds) {
+                    for (Arm arm : chosen) {
+                        work.add(pool.submit(() -> {
+                            runAndScore(arm, seed, d, budget, outDir, t.model(), tok, template, test, paper, greedy, o);
+                            return null;
+                        }));
+                    }
+                }
+                for (Future<?> f : work) {
+                    f.get();
+                }
+            } finally {
+                pool.shutdown();
+            }
+        }
+        Path report = ExperimentReport.write(outDir, chosen, seeds, test, JSON);
+        o.println("report: " + report);
+        o.flush();
+        return 0;
+    }
+
+    private static void runAndScore(Arm arm, long seed, ArmRun.Data d, ArmRun.Budget budget, Path outDir,
+                                    dev.distill.core.model.CausalLm teacherModel, Tokenizer tok, PromptTemplate template,
+                                    List<HeldOutItem> test, ItemScores.Decoding paper, ItemScores.Decoding greedy,
+                                    PrintWriter o) throws IOException {
+        String id = arm.name() + "-s" + seed;
+        Path runDir = outDir.resolve("runs").resolve(id);
+        Path resultFile = runDir.resolve("result.json");
+        ArmRun.Result result;
+        if (Files.isRegularFile(resultFile)) {
+            result = JSON.readValue(resultFile.toFile(), ArmRun.Result.class);
+        } else {
+            ArmRun.deleteTree(runDir);
+            result = ArmRun.run(arm, seed, d, budget, runDir, line -> say(o, line));
+            JSON.writeValue(resultFile.toFile(), result);
+            say(o, String.format(Locale.ROOT, "%s trained in %.0f s; chosen on validation: v%d", id, result.seconds(),
+                    result.chosenVersion()));
+        }
+        TestScores s = TestScores.cached(outDir.resolve("test").resolve(id + ".json"), id, result.chosenDir(), teacherModel,
+                tok, template, test, paper, greedy, JSON);
+        say(o, String.format(Locale.ROOT, "%s test Rouge-L: paper %.2f, greedy %.2f", id, s.paperMean(), s.greedyMean()));
+    }
+
+    private static synchronized void say(PrintWriter o, String line) {
+        o.println(line);
+        o.flush();
+    }
+
+    private static List<HeldOutItem> head(List<HeldOutItem> items, int n) {
+        return items.subList(0, Math.min(n, items.size()));
+    }
+
+    private static Path orDefault(Path given, Path fallback) {
+        return given != null ? given.toAbsolutePath().normalize() : fallback;
+    }
+}

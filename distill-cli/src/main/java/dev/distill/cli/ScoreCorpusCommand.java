@@ -1,0 +1,89 @@
+package dev.distill.cli;
+
+import ai.djl.ndarray.NDManager;
+import dev.distill.core.checkpoint.Checkpoints;
+import dev.distill.core.data.TextCorpus;
+import dev.distill.core.model.ModelConfig;
+import dev.distill.core.tokenizer.SharedVocabulary;
+import dev.distill.core.tokenizer.Tokenizers;
+import dev.distill.core.train.CorpusTeacherScores;
+import dev.distill.core.train.PretrainCorpus;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+@Command(name = "score-corpus", mixinStandardHelpOptions = true,
+        description = {"The teacher's scores (top-k next tokens, their log-probabilities, the tail mass) on every "
+                + "window of an L_pt corpus, for the trainer's distill.trainer.pretrain-teacher-scores: with them, "
+                + "L_pt = (1 - share) CE + share teacher cross-entropy as in the reference code.",
+                "The windows are cut exactly as the trainer cuts them: the student's tokenizer and end-of-text, "
+                        + "min(--window-tokens, the student's context) tokens."})
+public final class ScoreCorpusCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--teacher", required = true, description = "the teacher's model directory") Path teacher;
+
+    @Option(names = "--student", required = true,
+            description = "the trainer's initial checkpoint (its tokenizer, end-of-text and context cut the windows)")
+    Path student;
+
+    @Option(names = "--corpus", required = true, description = "the corpus: UTF-8 text, one document per line, plain or .gz")
+    Path corpus;
+
+    @Option(names = "--window-tokens", defaultValue = "64", description = "as distill.trainer.pretrain-window-tokens (default: ${DEFAULT-VALUE})")
+    int windowTokens;
+
+    @Option(names = "--top-k", defaultValue = "32", description = "teacher ids kept per position (default: ${DEFAULT-VALUE})")
+    int topK;
+
+    @Option(names = "--out", required = true, description = "the scores file to write") Path out;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter o = spec.commandLine().getOut();
+        CorpusTeacherScores scores = score(teacher, student, corpus, windowTokens, topK,
+                (done, total) -> o.printf("\rscored %,d / %,d windows", done, total).flush());
+        scores.write(out);
+        o.printf("%nwrote %s: %,d windows, top-%d, corpus sha256 %s, teacher weights sha256 %s%n", out,
+                scores.windows(), topK, scores.corpusSha256(), scores.teacherSha256());
+        o.flush();
+        return 0;
+    }
+
+    /** Progress as (windows scored, windows in all). */
+    public interface Progress {
+        void at(int done, int total);
+    }
+
+    /** Scores {@code corpus} with {@code teacherDir} on the windows a trainer starting from {@code studentDir} cuts. */
+    public static CorpusTeacherScores score(Path teacherDir, Path studentDir, Path corpus, int windowTokens, int topK,
+                                            Progress progress) throws IOException {
+        ModelConfig s = Checkpoints.readConfig(studentDir);
+        SharedVocabulary.require(teacherDir, Checkpoints.readConfig(teacherDir).vocabSize(), studentDir, s.vocabSize());
+        PretrainCorpus windows = PretrainCorpus.load(corpus, TextCorpus.Separator.LINE,
+                Tokenizers.forCheckpoint(studentDir, s.vocabSize()), s.eosTokenId(), Math.min(windowTokens, s.nPositions()));
+        try (NDManager root = NDManager.newBaseManager(); Checkpoints.Loaded t = Checkpoints.load(teacherDir, root)) {
+            if (t.model().config().nPositions() < Math.min(windowTokens, s.nPositions())) {
+                throw new IllegalArgumentException("the teacher's context of " + t.model().config().nPositions()
+                        + " positions is shorter than the windows of " + Math.min(windowTokens, s.nPositions()) + " tokens");
+            }
+            return CorpusTeacherScores.compute(t.model(), weightsSha256(t), windows, topK, 32,
+                    done -> progress.at(done, windows.windows()));
+        }
+    }
+
+    private static String weightsSha256(Checkpoints.Loaded t) throws IOException {
+        if (t.manifest().isPresent()) {
+            return t.manifest().get().weightsSha256();
+        }
+        Path single = t.dir().resolve(Checkpoints.WEIGHTS);
+        return java.nio.file.Files.isRegularFile(single) ? Checkpoints.sha256(single) : "sharded, not hashed";
+    }
+}
