@@ -89,8 +89,10 @@ record TrainerSettings(String runId, Path checkpointRoot, Path initialCheckpoint
     }
 
     StudentTrainer.Config trainerConfig() {
-        // The weight and the teacher's share are part of the config hash, so replay refuses other ones.
-        ObjectiveConfig o = pretrain == null ? objective : objective.withPretrain(pretrain.coef(), pretrain.teacherShare());
+        // The weight and the teacher's share are part of the config hash, so replay refuses other ones; without a
+        // corpus both are 0, or a run without L_pt would hash like one with it.
+        ObjectiveConfig o = pretrain == null ? objective.withPretrain(0, 0)
+                : objective.withPretrain(pretrain.coef(), pretrain.teacherShare());
         return new StudentTrainer.Config(o, epochs, miniBatchSize, AdamW.Settings.gpt(),
                 LearningRate.constant(learningRate), maxStaleness, seed);
     }
