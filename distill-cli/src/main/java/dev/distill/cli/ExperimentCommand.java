@@ -72,8 +72,11 @@ final class ExperimentCommand implements Callable<Integer> {
     long[] testSeeds;
     @Option(names = "--validation-items", defaultValue = "500") int validationItems;
     @Option(names = "--test-items", defaultValue = "500") int testItems;
-    @Option(names = "--jobs", defaultValue = "2", description = "runs trained at once, one engine thread each (default: ${DEFAULT-VALUE})")
+    @Option(names = "--jobs", defaultValue = "2",
+            description = "runs trained at once, each in its own JVM with one engine thread (default: ${DEFAULT-VALUE})")
     int jobs;
+    /** A child of --jobs: trains and scores the one arm and seed it is given, prints a JSON line, no report. */
+    @Option(names = "--single", hidden = true) boolean single;
 
     @Override
     public Integer call() throws Exception {
@@ -94,7 +97,9 @@ final class ExperimentCommand implements Callable<Integer> {
         List<HeldOutItem> test = head(HeldOutItem.readJsonl(dataDir.resolve("test.jsonl.gz")), testItems);
         ArmRun.Budget budget = new ArmRun.Budget(rounds, perRound, epochs, miniBatch, learningRate, maxNewTokens, 32,
                 evalEvery, ptTeacherShare);
-        JSON.writeValue(outDir.resolve("budget.json").toFile(), budget);
+        if (!single) {
+            JSON.writeValue(outDir.resolve("budget.json").toFile(), budget);
+        }
 
         Path corpusFile = dataDir.resolve("corpus.txt.gz");
         Path scoresFile = outDir.resolve("corpus-teacher-scores.bin.gz");
@@ -108,29 +113,55 @@ final class ExperimentCommand implements Callable<Integer> {
 
         ItemScores.Decoding paper = ItemScores.Decoding.paper(testSeeds, maxNewTokens);
         ItemScores.Decoding greedy = ItemScores.Decoding.greedy(maxNewTokens);
+        List<String> pending = new ArrayList<>();
         try (NDManager root = NDManager.newBaseManager(); Checkpoints.Loaded t = Checkpoints.load(teacherDir, root)) {
             ArmRun.Data d = new ArmRun.Data(t.model(), studentDir, tok, template, train, validation, corpus);
+            if (single) {
+                if (chosen.size() != 1 || seeds.length != 1) {
+                    throw new IllegalArgumentException("--single runs exactly one arm and one seed");
+                }
+                TestScores s = runAndScore(chosen.get(0), seeds[0], d, budget, outDir, t.model(), tok, template, test,
+                        paper, greedy, o);
+                o.println(JSON.copy().disable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(
+                        java.util.Map.of("run", s.name(), "paper", s.paperMean(), "greedy", s.greedyMean())));
+                o.flush();
+                return 0;
+            }
             // Reference rows: the teacher and the SFT student the arms start from, on the same items.
             TestScores.cached(outDir.resolve("test/teacher.json"), "teacher", teacherDir, null, tok, template, test,
                     paper, greedy, JSON);
             TestScores.cached(outDir.resolve("test/sft-init.json"), "sft-init", studentDir, t.model(), tok, template, test,
                     paper, greedy, JSON);
-            ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, jobs));
+            for (long seed : seeds) {
+                for (Arm arm : chosen) {
+                    if (jobs <= 1) {
+                        runAndScore(arm, seed, d, budget, outDir, t.model(), tok, template, test, paper, greedy, o);
+                    } else if (!Files.isRegularFile(outDir.resolve("test").resolve(arm.name() + "-s" + seed + ".json"))) {
+                        pending.add(arm.name() + ":" + seed);
+                    }
+                }
+            }
+        }
+        if (!pending.isEmpty()) {
+            // DJL allows one gradient collector per JVM, so parallel runs are parallel processes.
+            ExecutorService pool = Executors.newFixedThreadPool(jobs);
             try {
                 List<Future<?>> work = new ArrayList<>();
-                for (long seed : seeds) {
-                    for (Arm arm : chosen) {
-                        work.add(pool.submit(() -> {
-                            runAndScore(arm, seed, d, budget, outDir, t.model(), tok, template, test, paper, greedy, o);
-                            return null;
-                        }));
-                    }
+                for (String run : pending) {
+                    String[] as = run.split(":");
+                    work.add(pool.submit(() -> {
+                        com.fasterxml.jackson.databind.JsonNode r = ChildJvm.run(Distill.class,
+                                childArgs(teacherDir, studentDir, dataDir, outDir, as[0], as[1]));
+                        say(o, String.format(Locale.ROOT, "%s test Rouge-L: paper %.2f, greedy %.2f", r.path("run").asText(),
+                                r.path("paper").asDouble(), r.path("greedy").asDouble()));
+                        return null;
+                    }));
                 }
                 for (Future<?> f : work) {
                     f.get();
                 }
             } finally {
-                pool.shutdown();
+                pool.shutdownNow();
             }
         }
         Path report = ExperimentReport.write(outDir, chosen, seeds, test, JSON);
@@ -139,7 +170,19 @@ final class ExperimentCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static void runAndScore(Arm arm, long seed, ArmRun.Data d, ArmRun.Budget budget, Path outDir,
+    private String[] childArgs(Path teacherDir, Path studentDir, Path dataDir, Path outDir, String arm, String seed) {
+        return new String[] {"experiment", "--single", "--teacher", teacherDir.toString(), "--student", studentDir.toString(),
+                "--data", dataDir.toString(), "--out", outDir.toString(), "--arms", arm, "--seeds", seed,
+                "--rounds", String.valueOf(rounds), "--rollouts-per-round", String.valueOf(perRound),
+                "--epochs", String.valueOf(epochs), "--mini-batch", String.valueOf(miniBatch),
+                "--learning-rate", String.valueOf(learningRate), "--eval-every", String.valueOf(evalEvery),
+                "--pt-teacher-share", String.valueOf(ptTeacherShare), "--max-new-tokens", String.valueOf(maxNewTokens),
+                "--test-seeds", String.join(",", Arrays.stream(testSeeds).mapToObj(Long::toString).toList()),
+                "--validation-items", String.valueOf(validationItems), "--test-items", String.valueOf(testItems),
+                "--jobs", "1"};
+    }
+
+    private static TestScores runAndScore(Arm arm, long seed, ArmRun.Data d, ArmRun.Budget budget, Path outDir,
                                     dev.distill.core.model.CausalLm teacherModel, Tokenizer tok, PromptTemplate template,
                                     List<HeldOutItem> test, ItemScores.Decoding paper, ItemScores.Decoding greedy,
                                     PrintWriter o) throws IOException {
@@ -159,6 +202,7 @@ final class ExperimentCommand implements Callable<Integer> {
         TestScores s = TestScores.cached(outDir.resolve("test").resolve(id + ".json"), id, result.chosenDir(), teacherModel,
                 tok, template, test, paper, greedy, JSON);
         say(o, String.format(Locale.ROOT, "%s test Rouge-L: paper %.2f, greedy %.2f", id, s.paperMean(), s.greedyMean()));
+        return s;
     }
 
     private static synchronized void say(PrintWriter o, String line) {
