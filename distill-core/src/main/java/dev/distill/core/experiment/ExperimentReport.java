@@ -89,6 +89,15 @@ public final class ExperimentReport {
         for (Map.Entry<String, List<TestScores>> e : byArm.entrySet()) {
             md.append(bucketRow(e.getKey(), perRun(e.getValue(), TestScores::paper), test));
         }
+        md.append("\n## ExAccErr against the teacher (%, the paper's exposure-bias measure) by generation steps l\n\n| model |");
+        for (int l : TestScores.EX_ACC_ERR_STEPS) {
+            md.append(" l = ").append(l).append(" |");
+        }
+        md.append("\n|---|").append("---|".repeat(TestScores.EX_ACC_ERR_STEPS.length)).append('\n');
+        md.append(exAccErrRow("SFT student (start)", List.of(init)));
+        for (Map.Entry<String, List<TestScores>> e : byArm.entrySet()) {
+            md.append(exAccErrRow(e.getKey(), e.getValue()));
+        }
         Path report = outDir.resolve("report.md");
         Files.writeString(report, md.toString());
         Map<String, Object> all = new LinkedHashMap<>();
@@ -122,6 +131,16 @@ public final class ExperimentReport {
         }
         double var = java.util.Arrays.stream(v).map(x -> (x - m) * (x - m)).sum() / (v.length - 1);
         return String.format(Locale.ROOT, "%.2f ± %.2f", m, Math.sqrt(var));
+    }
+
+    private static String exAccErrRow(String name, List<TestScores> runs) {
+        StringBuilder b = new StringBuilder("| " + name + " |");
+        for (int i = 0; i < TestScores.EX_ACC_ERR_STEPS.length; i++) {
+            int k = i;
+            double[] v = runs.stream().filter(r -> r.exAccErr() != null).mapToDouble(r -> r.exAccErr()[k]).toArray();
+            b.append(v.length == 0 ? " - |" : String.format(Locale.ROOT, " %.1f |", java.util.Arrays.stream(v).average().orElse(0)));
+        }
+        return b.append('\n').toString();
     }
 
     private static int words(HeldOutItem it) {
