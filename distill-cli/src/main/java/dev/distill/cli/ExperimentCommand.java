@@ -75,6 +75,10 @@ final class ExperimentCommand implements Callable<Integer> {
     @Option(names = "--jobs", defaultValue = "2",
             description = "runs trained at once, each in its own JVM with one engine thread (default: ${DEFAULT-VALUE})")
     int jobs;
+    @Option(names = "--ship", description = "after the report, copy the chosen student of the first seed of minillm, sft, "
+            + "kd and seqkd to DIR/<arm>/ (checkpoint, tokenizer, RUN.json with the run's lineage) and the report to "
+            + "DIR/REPORT.md")
+    Path ship;
     /** A child of --jobs: trains and scores the one arm and seed it is given, prints a JSON line, no report. */
     @Option(names = "--single", hidden = true) boolean single;
 
@@ -166,8 +170,45 @@ final class ExperimentCommand implements Callable<Integer> {
         }
         Path report = ExperimentReport.write(outDir, chosen, seeds, test, JSON);
         o.println("report: " + report);
+        if (ship != null) {
+            shipStudents(outDir, studentDir, chosen, seeds[0], report);
+            o.println("shipped to " + ship);
+        }
         o.flush();
         return 0;
+    }
+
+    private void shipStudents(Path outDir, Path studentDir, List<Arm> chosen, long seed, Path report) throws IOException {
+        for (Arm arm : List.of(Arm.MINILLM, Arm.SFT, Arm.KD, Arm.SEQKD)) {
+            if (!chosen.contains(arm)) {
+                continue;
+            }
+            String id = arm.name() + "-s" + seed;
+            Path resultFile = outDir.resolve("runs").resolve(id).resolve("result.json");
+            ArmRun.Result result = JSON.readValue(resultFile.toFile(), ArmRun.Result.class);
+            Path target = ship.resolve(arm.name());
+            ArmRun.deleteTree(target);
+            Files.createDirectories(target);
+            try (java.util.stream.Stream<Path> files = Files.list(result.chosenDir())) {
+                for (Path f : files.toList()) {
+                    Files.copy(f, target.resolve(f.getFileName()));
+                }
+            }
+            Files.copy(studentDir.resolve("tokenizer.json"), target.resolve("tokenizer.json"));
+            java.util.Map<String, Object> run = new java.util.LinkedHashMap<>();
+            run.put("arm", arm.name());
+            run.put("description", arm.description());
+            run.put("seed", seed);
+            run.put("initial_student", Path.of("").toAbsolutePath().relativize(studentDir).toString());
+            run.put("budget", JSON.readTree(outDir.resolve("budget.json").toFile()));
+            run.put("chosen_version", result.chosenVersion());
+            run.put("validation", result.validation());
+            run.put("test", JSON.readTree(outDir.resolve("test").resolve(id + ".json").toFile()).path("paperMean"));
+            run.put("test_greedy", JSON.readTree(outDir.resolve("test").resolve(id + ".json").toFile()).path("greedyMean"));
+            run.put("command", "./distill experiment (see REPORT.md)");
+            JSON.writeValue(target.resolve("RUN.json").toFile(), run);
+        }
+        Files.copy(report, ship.resolve("REPORT.md"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
 
     private String[] childArgs(Path teacherDir, Path studentDir, Path dataDir, Path outDir, String arm, String seed) {

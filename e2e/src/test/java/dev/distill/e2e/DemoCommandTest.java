@@ -86,7 +86,7 @@ class DemoCommandTest {
             assertFalse(libraryLog.contains(race), race + " in the demo's producer:\n" + libraryLog);
         }
 
-        for (String run : List.of("demo-minillm-s1", "demo-kd-s1", "demo-seqkd-s1")) {
+        for (String run : List.of("demo-minillm-s1", "demo-sft-s1", "demo-kd-s1", "demo-seqkd-s1")) {
             assertTrue(log.contains("run " + run + " done"), run + " did not finish:\n" + log);
             for (String v : List.of("v1", "v2")) {
                 assertTrue(Files.isRegularFile(out.resolve(run).resolve("checkpoints").resolve(run).resolve(v)
@@ -103,7 +103,7 @@ class DemoCommandTest {
         assertTrue(m.find(), log);
         Path report = Path.of(m.group(1));
         String html = Files.readString(report);
-        for (String row : List.of("teacher", "SFT student", "minillm", "kd", "seqkd")) {
+        for (String row : List.of("teacher", "SFT student", "minillm", "sft", "kd", "seqkd")) {
             assertTrue(html.contains(row), row + " missing from the report");
             assertTrue(log.contains(row), row + " missing from the summary:\n" + log);
         }

@@ -49,7 +49,8 @@ public final class DemoCommand implements Callable<Integer> {
             description = "one run per seed (default ${DEFAULT-VALUE}); e.g. 1,2,3 for a mean and spread")
     long[] seeds;
 
-    @Option(names = "--baselines", description = "also run the kd and seqkd baselines with the same budget")
+    @Option(names = "--baselines", description = "also run the kd and seqkd baselines with the same budget "
+            + "(MiniLLM and SFT trained on with the same budget always run)")
     boolean baselines;
 
     @Option(names = "--held-out-items", defaultValue = "200",
@@ -132,7 +133,7 @@ public final class DemoCommand implements Callable<Integer> {
             corpusScores = CorpusScores.cached(teacherDir, studentDir, corpus, cache);
         }
         List<RunPlan> plans = new ArrayList<>();
-        for (String objective : baselines ? List.of("minillm", "kd", "seqkd") : List.of("minillm")) {
+        for (String objective : baselines ? List.of("minillm", "sft", "kd", "seqkd") : List.of("minillm", "sft")) {
             for (long seed : seeds) {
                 plans.add(new RunPlan(objective, seed, rounds, perRound, epochs, miniBatch, learningRate, alpha, 32,
                         MAX_NEW_TOKENS, teacherDir, studentDir, noPretrain ? null : corpus, ptTeacherShare, corpusScores,

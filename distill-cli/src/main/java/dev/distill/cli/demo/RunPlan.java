@@ -7,7 +7,7 @@ import java.nio.file.Path;
 /**
  * One distillation run of the demo and everything its three services are told.
  *
- * @param objective  the trainer's objective: minillm, or the kd / seqkd baselines
+ * @param objective  the trainer's objective: minillm, or the sft / kd / seqkd baselines
  * @param rounds     checkpoints to train; the run ends when the last one is evaluated
  * @param pretrainTeacherScores the teacher's scores of the L_pt corpus, or null when its share is 0
  */
@@ -25,8 +25,8 @@ record RunPlan(String objective, long seed, int rounds, int rolloutsPerRound, in
         return switch (objective) {
             case "minillm" -> "sampled";     // teacher-mixed sampling from the student
             case "seqkd" -> "teacher";       // sequences sampled from the teacher
-            case "kd" -> "reference";        // the data's references, scored by the teacher token by token
-            default -> throw new IllegalArgumentException("the demo runs minillm, kd or seqkd, not " + objective);
+            case "kd", "sft" -> "reference"; // the data's references (kd: scored by the teacher token by token)
+            default -> throw new IllegalArgumentException("the demo runs minillm, sft, kd or seqkd, not " + objective);
         };
     }
 }
