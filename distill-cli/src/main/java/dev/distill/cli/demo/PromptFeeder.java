@@ -1,5 +1,6 @@
 package dev.distill.cli.demo;
 
+import dev.distill.core.data.Shuffle;
 import dev.distill.core.data.HeldOutItem;
 import dev.distill.core.data.TaskItem;
 import dev.distill.schemas.ClientConfigs;
@@ -69,15 +70,7 @@ final class PromptFeeder implements AutoCloseable {
     }
 
     private static List<TaskItem> shuffled(List<TaskItem> items, long seed) {
-        List<TaskItem> out = new ArrayList<>(items);
-        SplittableRandom rng = new SplittableRandom(seed);
-        for (int i = out.size() - 1; i > 0; i--) {
-            int j = rng.nextInt(i + 1);
-            TaskItem t = out.get(i);
-            out.set(i, out.get(j));
-            out.set(j, t);
-        }
-        return out;
+        return Shuffle.of(items, new SplittableRandom(seed));
     }
 
     @Override

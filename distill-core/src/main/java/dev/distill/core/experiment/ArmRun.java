@@ -1,5 +1,6 @@
 package dev.distill.core.experiment;
 
+import dev.distill.core.data.Shuffle;
 import ai.djl.ndarray.NDManager;
 import dev.distill.core.checkpoint.Checkpoints;
 import dev.distill.core.data.HeldOutItem;
@@ -132,15 +133,7 @@ public final class ArmRun {
     }
 
     private static List<HeldOutItem> shuffled(List<HeldOutItem> items, long seed) {
-        List<HeldOutItem> out = new ArrayList<>(items);
-        SplittableRandom rng = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + 17);
-        for (int i = out.size() - 1; i > 0; i--) {
-            int j = rng.nextInt(i + 1);
-            HeldOutItem t = out.get(i);
-            out.set(i, out.get(j));
-            out.set(j, t);
-        }
-        return out;
+        return Shuffle.of(items, new SplittableRandom(seed * 0x9E3779B97F4A7C15L + 17));
     }
 
     public static void deleteTree(Path dir) {

@@ -1,5 +1,6 @@
 package dev.distill.core.train;
 
+import dev.distill.core.data.Shuffle;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -157,15 +158,7 @@ public final class StudentTrainer implements AutoCloseable {
     }
 
     private List<Rollout> shuffled(List<Rollout> rollouts, int epoch) {
-        List<Rollout> out = new ArrayList<>(rollouts);
-        SplittableRandom rng = new SplittableRandom(cfg.seed() * 1_000_003L + version * 1009L + epoch);
-        for (int i = out.size() - 1; i > 0; i--) {
-            int j = rng.nextInt(i + 1);
-            Rollout tmp = out.get(i);
-            out.set(i, out.get(j));
-            out.set(j, tmp);
-        }
-        return out;
+        return Shuffle.of(rollouts, new SplittableRandom(cfg.seed() * 1_000_003L + version * 1009L + epoch));
     }
 
     private Round checkpoint(List<Rollout> all, List<Rollout> used, List<String> stale, int pretrainBatches, Path root,
