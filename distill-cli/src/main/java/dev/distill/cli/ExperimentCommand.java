@@ -102,6 +102,7 @@ final class ExperimentCommand implements Callable<Integer> {
         ArmRun.Budget budget = new ArmRun.Budget(rounds, perRound, epochs, miniBatch, learningRate, maxNewTokens, 32,
                 evalEvery, ptTeacherShare);
         if (!single) {
+            requireSameSettings(outDir, budget, teacherDir, studentDir, dataDir);
             JSON.writeValue(outDir.resolve("budget.json").toFile(), budget);
         }
 
@@ -112,8 +113,14 @@ final class ExperimentCommand implements Callable<Integer> {
             o.flush();
             ScoreCorpusCommand.score(teacherDir, studentDir, corpusFile, 64, 32, (d, t) -> { }).write(scoresFile);
         }
+        CorpusTeacherScores corpusScores = CorpusTeacherScores.read(scoresFile);
+        String teacherSha = Checkpoints.readManifest(teacherDir).map(m -> m.weightsSha256()).orElse(null);
+        if (teacherSha != null && !teacherSha.equals(corpusScores.teacherSha256())) {
+            throw new IllegalStateException(scoresFile + " holds another teacher's scores (weights " + corpusScores.teacherSha256()
+                    + ", the teacher is " + teacherSha + "); use another --out");
+        }
         PretrainCorpus corpus = PretrainCorpus.load(corpusFile, TextCorpus.Separator.LINE, tok, sc.eosTokenId(),
-                Math.min(64, sc.nPositions())).withTeacherScores(CorpusTeacherScores.read(scoresFile));
+                Math.min(64, sc.nPositions())).withTeacherScores(corpusScores);
 
         ItemScores.Decoding paper = ItemScores.Decoding.paper(testSeeds, maxNewTokens);
         ItemScores.Decoding greedy = ItemScores.Decoding.greedy(maxNewTokens);
@@ -149,6 +156,7 @@ final class ExperimentCommand implements Callable<Integer> {
         if (!pending.isEmpty()) {
             // DJL allows one gradient collector per JVM, so parallel runs are parallel processes.
             ExecutorService pool = Executors.newFixedThreadPool(jobs);
+            List<String> failed = new ArrayList<>();
             try {
                 List<Future<?>> work = new ArrayList<>();
                 for (String run : pending) {
@@ -161,11 +169,22 @@ final class ExperimentCommand implements Callable<Integer> {
                         return null;
                     }));
                 }
-                for (Future<?> f : work) {
-                    f.get();
+                // Every run is waited for: one failure must not lose the others' results or leave children behind.
+                for (int i = 0; i < work.size(); i++) {
+                    try {
+                        work.get(i).get();
+                    } catch (java.util.concurrent.ExecutionException e) {
+                        failed.add(pending.get(i) + ": " + e.getCause().getMessage());
+                        say(o, "run " + pending.get(i) + " failed: " + e.getCause().getMessage());
+                    }
                 }
             } finally {
-                pool.shutdownNow();
+                pool.shutdown();
+            }
+            if (!failed.isEmpty()) {
+                Path partial = ExperimentReport.write(outDir, chosen, seeds, test, JSON);
+                throw new IllegalStateException(failed.size() + " run(s) failed (" + String.join("; ", failed)
+                        + "); the report of the finished ones is " + partial + ". Run the same command again to resume.");
             }
         }
         Path report = ExperimentReport.write(outDir, chosen, seeds, test, JSON);
@@ -211,6 +230,32 @@ final class ExperimentCommand implements Callable<Integer> {
         Files.copy(report, ship.resolve("REPORT.md"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
 
+    /** Results in {@code outDir} are reused only under the settings that made them. */
+    private void requireSameSettings(Path outDir, ArmRun.Budget budget, Path teacherDir, Path studentDir, Path dataDir)
+            throws IOException {
+        java.util.Map<String, Object> key = new java.util.LinkedHashMap<>();
+        key.put("budget", budget);
+        key.put("teacher", Checkpoints.readManifest(teacherDir).map(m -> m.weightsSha256()).orElse(teacherDir.toString()));
+        key.put("student", Checkpoints.readManifest(studentDir).map(m -> m.weightsSha256()).orElse(studentDir.toString()));
+        for (String f : List.of("train.jsonl.gz", "validation.jsonl.gz", "test.jsonl.gz", "corpus.txt.gz")) {
+            key.put(f, Checkpoints.sha256(dataDir.resolve(f)));
+        }
+        key.put("test_seeds", testSeeds);
+        key.put("validation_items", validationItems);
+        key.put("test_items", testItems);
+        Path file = outDir.resolve("settings.json");
+        com.fasterxml.jackson.databind.JsonNode want = JSON.valueToTree(key);
+        if (Files.isRegularFile(file)) {
+            com.fasterxml.jackson.databind.JsonNode have = JSON.readTree(file.toFile());
+            if (!have.equals(want)) {
+                throw new IllegalStateException(outDir + " holds runs made with other settings (" + file + ": " + have
+                        + "; now: " + want + "); use another --out");
+            }
+        } else {
+            JSON.writeValue(file.toFile(), want);
+        }
+    }
+
     private String[] childArgs(Path teacherDir, Path studentDir, Path dataDir, Path outDir, String arm, String seed) {
         return new String[] {"experiment", "--single", "--teacher", teacherDir.toString(), "--student", studentDir.toString(),
                 "--data", dataDir.toString(), "--out", outDir.toString(), "--arms", arm, "--seeds", seed,
@@ -236,7 +281,9 @@ final class ExperimentCommand implements Callable<Integer> {
         } else {
             ArmRun.deleteTree(runDir);
             result = ArmRun.run(arm, seed, d, budget, runDir, line -> say(o, line));
-            JSON.writeValue(resultFile.toFile(), result);
+            Path tmp = resultFile.resolveSibling("result.json.partial");
+            JSON.writeValue(tmp.toFile(), result);
+            Files.move(tmp, resultFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             say(o, String.format(Locale.ROOT, "%s trained in %.0f s; chosen on validation: v%d", id, result.seconds(),
                     result.chosenVersion()));
         }

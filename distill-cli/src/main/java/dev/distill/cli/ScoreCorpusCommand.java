@@ -47,6 +47,9 @@ public final class ScoreCorpusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        if (topK < 1 || windowTokens < 2) {
+            throw new IllegalArgumentException("--top-k must be >= 1 and --window-tokens >= 2");
+        }
         PrintWriter o = spec.commandLine().getOut();
         CorpusTeacherScores scores = score(teacher, student, corpus, windowTokens, topK,
                 (done, total) -> o.printf("\rscored %,d / %,d windows", done, total).flush());

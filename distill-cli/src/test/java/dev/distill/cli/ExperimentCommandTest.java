@@ -56,5 +56,11 @@ class ExperimentCommandTest {
         assertEquals(0, again.code(), again.err());
         assertFalse(again.out().contains("trained in"), "finished runs are not trained again: " + again.out());
         assertEquals(report, Files.readString(out.resolve("report.md")));
+
+        String[] otherBudget = args.clone();
+        otherBudget[java.util.Arrays.asList(args).indexOf("--rounds") + 1] = "4";
+        CliRun refused = CliRun.distill(otherBudget);
+        assertTrue(refused.code() != 0 && refused.err().contains("other settings"),
+                "results of another budget must not be reused: " + refused.err());
     }
 }

@@ -91,7 +91,9 @@ final class TrainerLoop implements Runnable {
                 }
                 pretrain = s.loadPretrain(student.model().config());
                 if (pretrain != null) {
-                    LOG.infof("L_pt on %s: %d windows, sha256 %s", pretrain.file(), pretrain.windows(), pretrain.sha256());
+                    LOG.infof("L_pt on %s: %d windows, sha256 %s; teacher share %.2f%s", pretrain.file(), pretrain.windows(),
+                            pretrain.sha256(), s.pretrain().teacherShare(), s.pretrain().teacherScores() == null ? ""
+                                    : " with the teacher's scores in " + s.pretrain().teacherScores());
                 }
                 stats.version.set(start.version());
                 stats.state.set("RUNNING");

@@ -24,15 +24,15 @@ public record Arm(String name, Objective objective, Source source, double alpha,
     }
 
     public static final Arm MINILLM = new Arm("minillm", Objective.MINILLM, Source.SAMPLED, 0.2, true, true, true,
-            "MiniLLM: reverse KL by policy gradient, teacher mix 0.2, length normalisation, single-step regulariser, L_pt");
+            "MiniLLM: reverse KL by policy gradient, teacher mix 0.2, length normalisation, single-step regulariser, L_pt (teacher share 0.5)");
     public static final Arm SFT = new Arm("sft", Objective.SFT, Source.REFERENCE, 0, true, true, true,
-            "SFT trained on: cross-entropy on the dataset's responses, L_pt");
+            "SFT trained on: cross-entropy on the dataset's responses, the same L_pt as every arm (teacher share 0.5)");
     public static final Arm KD = new Arm("kd", Objective.KD, Source.REFERENCE, 0, true, true, true,
-            "word-level KD: 0.5 CE + 0.5 teacher cross-entropy on the dataset's responses, L_pt");
+            "word-level KD: 0.5 CE + 0.5 teacher cross-entropy on the dataset's responses, the same L_pt");
     public static final Arm SEQKD = new Arm("seqkd", Objective.SEQKD, Source.TEACHER, 1, true, true, true,
-            "SeqKD: cross-entropy on the teacher's samples, L_pt");
+            "SeqKD: cross-entropy on the teacher's samples, the same L_pt");
     public static final Arm GKD = new Arm("gkd", Objective.GKD, Source.SAMPLED, 0, true, true, true,
-            "GKD: generalised JSD (beta 0.5) on the student's own samples, L_pt");
+            "GKD: generalised JSD (beta 0.5) on the student's own samples, the same L_pt");
     public static final Arm NO_LENGTH_NORM = new Arm("minillm-no-length-norm", Objective.MINILLM, Source.SAMPLED, 0.2,
             false, true, true, "MiniLLM without length normalisation");
     public static final Arm NO_TEACHER_MIX = new Arm("minillm-no-teacher-mix", Objective.MINILLM, Source.SAMPLED, 0,

@@ -89,6 +89,18 @@ public final class ExperimentReport {
         for (Map.Entry<String, List<TestScores>> e : byArm.entrySet()) {
             md.append(bucketRow(e.getKey(), perRun(e.getValue(), TestScores::paper), test));
         }
+        md.append("\n## Rouge-L (paper protocol) by task family\n\n| family | items | teacher | SFT student (start) |");
+        byArm.keySet().forEach(a -> md.append(' ').append(a).append(" |"));
+        md.append("\n|---|---|---|---|").append("---|".repeat(byArm.size())).append('\n');
+        for (String family : new java.util.TreeSet<>(test.stream().map(ExperimentReport::family).toList())) {
+            md.append("| ").append(family).append(" | ").append(test.stream().filter(it -> family(it).equals(family)).count())
+                    .append(" |").append(familyCell(List.of(teacher.paper()), test, family))
+                    .append(familyCell(List.of(init.paper()), test, family));
+            for (List<TestScores> runsOfArm : byArm.values()) {
+                md.append(familyCell(perRun(runsOfArm, TestScores::paper), test, family));
+            }
+            md.append('\n');
+        }
         md.append("\n## ExAccErr against the teacher (%, the paper's exposure-bias measure) by generation steps l\n\n| model |");
         for (int l : TestScores.EX_ACC_ERR_STEPS) {
             md.append(" l = ").append(l).append(" |");
@@ -127,7 +139,7 @@ public final class ExperimentReport {
         }
         double m = java.util.Arrays.stream(v).average().orElse(Double.NaN);
         if (v.length == 1) {
-            return String.format(Locale.ROOT, "%.3f", m).replaceAll("(\\.\\d\\d)\\d$", "$1");
+            return String.format(Locale.ROOT, Math.abs(m) < 1 ? "%.3f" : "%.2f", m);
         }
         double var = java.util.Arrays.stream(v).map(x -> (x - m) * (x - m)).sum() / (v.length - 1);
         return String.format(Locale.ROOT, "%.2f ± %.2f", m, Math.sqrt(var));
@@ -141,6 +153,26 @@ public final class ExperimentReport {
             b.append(v.length == 0 ? " - |" : String.format(Locale.ROOT, " %.1f |", java.util.Arrays.stream(v).average().orElse(0)));
         }
         return b.append('\n').toString();
+    }
+
+    /** The task family: the part of the item id before the first '/' (the bundled suite's ids). */
+    private static String family(HeldOutItem it) {
+        int slash = it.id().indexOf('/');
+        return slash < 0 ? "all" : it.id().substring(0, slash);
+    }
+
+    private static String familyCell(List<double[]> runs, List<HeldOutItem> test, String family) {
+        double s = 0;
+        long n = 0;
+        for (double[] run : runs) {
+            for (int i = 0; i < test.size(); i++) {
+                if (family(test.get(i)).equals(family)) {
+                    s += run[i];
+                    n++;
+                }
+            }
+        }
+        return String.format(Locale.ROOT, " %.1f |", s / n);
     }
 
     private static int words(HeldOutItem it) {
