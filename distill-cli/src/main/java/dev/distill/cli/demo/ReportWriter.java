@@ -96,8 +96,10 @@ public final class ReportWriter {
     }
 
     /**
-     * Teacher, SFT student, then per objective (in run order) each run's final and best checkpoint, and for an
-     * objective with two or more scored runs, the mean and sample standard deviation of their final checkpoints.
+     * Teacher, SFT student, then per objective (in run order) each run's final checkpoint, and for an objective
+     * with two or more scored runs, the mean and sample standard deviation of their final checkpoints. No "best"
+     * row: a checkpoint picked by its score on these same test items would overstate it ({@code distill
+     * experiment} picks on the validation split).
      */
     static List<SummaryRow> summaryRows(DemoResults results) {
         List<SummaryRow> rows = new ArrayList<>();
@@ -117,19 +119,13 @@ public final class ReportWriter {
             for (int i : runs) {
                 RunSeries run = results.runs().get(i);
                 Optional<EvalReport> last = last(run);
-                Optional<EvalReport> best = best(run);
                 if (last.isEmpty()) {
                     rows.add(new SummaryRow(SummaryRow.Kind.CHECKPOINT, labels.get(i), "no checkpoint scored",
                             null, null, null, null, null, null, null));
                     continue;
                 }
                 finals.add(last.get());
-                if (best.isPresent() && best.get().getVersion() == last.get().getVersion()) {
-                    rows.add(SummaryRow.checkpoint(labels.get(i), "v" + last.get().getVersion() + " final, best", last.get()));
-                } else {
-                    rows.add(SummaryRow.checkpoint(labels.get(i), "v" + last.get().getVersion() + " final", last.get()));
-                    best.ifPresent(b -> rows.add(SummaryRow.checkpoint(labels.get(i), "v" + b.getVersion() + " best", b)));
-                }
+                rows.add(SummaryRow.checkpoint(labels.get(i), "v" + last.get().getVersion() + " final", last.get()));
             }
             if (finals.size() >= 2) {
                 rows.add(seedMean(objective, finals));
@@ -449,7 +445,8 @@ public final class ReportWriter {
             h.append("</tr>\n");
         }
         h.append("</tbody></table></div>\n");
-        h.append("<p class=\"caption\">Highlighted: the best checkpoint by Rouge-L. Columns after ExAccErr are the "
+        h.append("<p class=\"caption\">Highlighted: the best checkpoint by Rouge-L on these same items (so its score is "
+                + "optimistic; distill experiment chooses checkpoints on the validation split). Columns after ExAccErr are the "
                 + "trainer's metrics of the round that produced the checkpoint.</p>\n");
     }
 
