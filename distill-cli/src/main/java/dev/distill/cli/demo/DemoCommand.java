@@ -39,7 +39,7 @@ public final class DemoCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--rounds", defaultValue = "30", description = "checkpoints per run (default ${DEFAULT-VALUE})")
+    @Option(names = "--rounds", defaultValue = "20", description = "checkpoints per run (default ${DEFAULT-VALUE})")
     int rounds;
 
     @Option(names = "--rollouts-per-round", defaultValue = "64", description = "default ${DEFAULT-VALUE}")
