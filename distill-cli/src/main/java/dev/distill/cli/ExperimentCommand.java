@@ -188,7 +188,10 @@ final class ExperimentCommand implements Callable<Integer> {
             }
         }
         Path report = ExperimentReport.write(outDir, chosen, seeds, test, JSON);
-        o.println("report: " + report);
+        ExperimentFigures.write(outDir, chosen, seeds, test, JSON);
+        Files.writeString(report, Files.readString(report) + "\n## Figures\n\n"
+                + String.join("\n", ExperimentFigures.FILES.stream().map(f -> "![" + f + "](" + f + ")").toList()) + "\n");
+        o.println("report: " + report + " (figures: " + String.join(", ", ExperimentFigures.FILES) + ")");
         if (ship != null) {
             shipStudents(outDir, studentDir, chosen, seeds[0], report);
             o.println("shipped to " + ship);
@@ -228,6 +231,9 @@ final class ExperimentCommand implements Callable<Integer> {
             JSON.writeValue(target.resolve("RUN.json").toFile(), run);
         }
         Files.copy(report, ship.resolve("REPORT.md"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        for (String f : ExperimentFigures.FILES) {
+            Files.copy(report.resolveSibling(f), ship.resolve(f), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
     }
 
     /** Results in {@code outDir} are reused only under the settings that made them. */
@@ -244,7 +250,8 @@ final class ExperimentCommand implements Callable<Integer> {
         key.put("validation_items", validationItems);
         key.put("test_items", testItems);
         Path file = outDir.resolve("settings.json");
-        com.fasterxml.jackson.databind.JsonNode want = JSON.valueToTree(key);
+        // Through text, as the file holds it: valueToTree keeps longs as LongNode where reading gives IntNode.
+        com.fasterxml.jackson.databind.JsonNode want = JSON.readTree(JSON.writeValueAsString(key));
         if (Files.isRegularFile(file)) {
             com.fasterxml.jackson.databind.JsonNode have = JSON.readTree(file.toFile());
             if (!have.equals(want)) {

@@ -49,6 +49,10 @@ class ExperimentCommandTest {
             assertEquals(24, test.path("greedy").size());
         }
         String report = Files.readString(out.resolve("report.md"));
+        for (String png : List.of("validation.png", "length.png", "exaccerr.png")) {
+            assertTrue(report.contains("](" + png + ")"), png + " not in the report");
+            org.junit.jupiter.api.Assertions.assertNotNull(javax.imageio.ImageIO.read(out.resolve(png).toFile()), png);
+        }
         assertTrue(report.contains("| minillm | 2 |") && report.contains("| sft | 2 |"), report);
         assertTrue(report.matches("(?s).*\\| sft \\| [+-]\\d+\\.\\d\\d \\[[+-]\\d+\\.\\d\\d, [+-]\\d+\\.\\d\\d] \\|.*"), report);
 

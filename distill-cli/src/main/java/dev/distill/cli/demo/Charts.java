@@ -41,8 +41,8 @@ public final class Charts {
     /** Run colours in run order (Okabe-Ito, less its yellow, which vanishes on white); cycles past six runs. */
     static final List<Color> PALETTE = List.of(new Color(0x0072B2), new Color(0xD55E00), new Color(0x009E73),
             new Color(0xCC79A7), new Color(0xE69F00), new Color(0x56B4E9));
-    static final Color TEACHER = new Color(0x3A3A3A);
-    static final Color SFT = new Color(0x8C564B);
+    public static final Color TEACHER = new Color(0x3A3A3A);
+    public static final Color SFT = new Color(0x8C564B);
     /** Miscalibration in a reliability diagram: the gap between a bin's accuracy and its mean confidence. */
     static final Color GAP = new Color(220, 38, 38, 90);
 
@@ -95,7 +95,7 @@ public final class Charts {
      * AWT decides once, when first touched (even by loading java.awt.Color), whether it is headless; a demo run over
      * SSH or in CI has no display, and a DISPLAY that points nowhere would fail the report. An explicit setting wins.
      */
-    static void headlessUnlessSet() {
+    public static void headlessUnlessSet() {
         if (System.getProperty("java.awt.headless") == null) {
             System.setProperty("java.awt.headless", "true");
         }

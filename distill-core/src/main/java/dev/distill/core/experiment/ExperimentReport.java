@@ -21,7 +21,8 @@ import java.util.function.Function;
 public final class ExperimentReport {
     private ExperimentReport() {}
 
-    private static final int[][] LENGTH_BUCKETS = {{1, 1}, {2, 4}, {5, 6}, {7, Integer.MAX_VALUE}};
+    /** Reference-answer lengths in words, inclusive ranges. */
+    public static final int[][] LENGTH_BUCKETS = {{1, 1}, {2, 4}, {5, 6}, {7, Integer.MAX_VALUE}};
 
     public static Path write(Path outDir, List<Arm> arms, long[] seeds, List<HeldOutItem> test, ObjectMapper json)
             throws IOException {
@@ -187,19 +188,25 @@ public final class ExperimentReport {
     private static String bucketRow(String name, List<double[]> runs, List<HeldOutItem> test) {
         StringBuilder b = new StringBuilder("| " + name + " |");
         for (int[] bucket : LENGTH_BUCKETS) {
-            double s = 0;
-            long n = 0;
-            for (double[] run : runs) {
-                for (int i = 0; i < test.size(); i++) {
-                    int w = words(test.get(i));
-                    if (w >= bucket[0] && w <= bucket[1]) {
-                        s += run[i];
-                        n++;
-                    }
-                }
-            }
-            b.append(n == 0 ? " - |" : String.format(Locale.ROOT, " %.2f |", s / n));
+            double m = bucketMean(runs, test, bucket);
+            b.append(Double.isNaN(m) ? " - |" : String.format(Locale.ROOT, " %.2f |", m));
         }
         return b.append('\n').toString();
+    }
+
+    /** Mean score over the runs' items whose first reference has a length in {@code bucket}; NaN when none. */
+    public static double bucketMean(List<double[]> runs, List<HeldOutItem> test, int[] bucket) {
+        double s = 0;
+        long n = 0;
+        for (double[] run : runs) {
+            for (int i = 0; i < test.size(); i++) {
+                int w = words(test.get(i));
+                if (w >= bucket[0] && w <= bucket[1]) {
+                    s += run[i];
+                    n++;
+                }
+            }
+        }
+        return n == 0 ? Double.NaN : s / n;
     }
 }

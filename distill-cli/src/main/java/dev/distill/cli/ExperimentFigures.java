@@ -1,0 +1,95 @@
+package dev.distill.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.distill.cli.demo.Charts;
+import dev.distill.cli.demo.Charts.LineStyle;
+import dev.distill.cli.demo.Charts.Plot;
+import dev.distill.cli.demo.Charts.Point;
+import dev.distill.cli.demo.Charts.Reference;
+import dev.distill.cli.demo.Charts.Series;
+import dev.distill.core.data.HeldOutItem;
+import dev.distill.core.experiment.Arm;
+import dev.distill.core.experiment.ArmRun;
+import dev.distill.core.experiment.ExperimentReport;
+import dev.distill.core.experiment.TestScores;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The experiment's figures beside its report: validation score per checkpoint (the selection), Rouge-L by
+ * reference length (the paper's Figure 3) and ExAccErr by generation step (its exposure-bias figure), one line
+ * per arm, mean over the arm's training runs.
+ */
+final class ExperimentFigures {
+    static final List<String> FILES = List.of("validation.png", "length.png", "exaccerr.png");
+
+    private ExperimentFigures() {}
+
+    static void write(Path outDir, List<Arm> arms, long[] seeds, List<HeldOutItem> test, ObjectMapper json) throws IOException {
+        Charts.headlessUnlessSet();
+        List<Series> validation = new ArrayList<>();
+        List<Series> length = new ArrayList<>();
+        List<Series> exAccErr = new ArrayList<>();
+        for (int a = 0; a < arms.size(); a++) {
+            Arm arm = arms.get(a);
+            List<ArmRun.Result> runs = new ArrayList<>();
+            List<TestScores> scores = new ArrayList<>();
+            for (long seed : seeds) {
+                Path r = outDir.resolve("runs").resolve(arm.name() + "-s" + seed).resolve("result.json");
+                Path t = outDir.resolve("test").resolve(arm.name() + "-s" + seed + ".json");
+                if (Files.isRegularFile(r) && Files.isRegularFile(t)) {
+                    runs.add(json.readValue(r.toFile(), ArmRun.Result.class));
+                    scores.add(json.readValue(t.toFile(), TestScores.class));
+                }
+            }
+            if (runs.isEmpty()) {
+                continue;
+            }
+            java.awt.Color color = Charts.runColor(a);
+            LineStyle style = arm.name().startsWith("minillm-") ? LineStyle.DASHED : LineStyle.SOLID;
+            List<Point> val = new ArrayList<>();
+            for (ArmRun.Validation v : runs.get(0).validation()) {
+                double mean = runs.stream().flatMap(r -> r.validation().stream()).filter(x -> x.version() == v.version())
+                        .mapToDouble(ArmRun.Validation::score).average().orElse(Double.NaN);
+                val.add(Point.of(v.version(), mean));
+            }
+            validation.add(new Series(arm.name(), color, style, val));
+            List<double[]> paper = scores.stream().map(TestScores::paper).toList();
+            List<Point> len = new ArrayList<>();
+            for (int b = 0; b < ExperimentReport.LENGTH_BUCKETS.length; b++) {
+                len.add(Point.of(b + 1, ExperimentReport.bucketMean(paper, test, ExperimentReport.LENGTH_BUCKETS[b])));
+            }
+            length.add(new Series(arm.name(), color, style, len));
+            List<Point> ex = new ArrayList<>();
+            for (int i = 0; i < TestScores.EX_ACC_ERR_STEPS.length; i++) {
+                int k = i;
+                ex.add(Point.of(TestScores.EX_ACC_ERR_STEPS[i], scores.stream().filter(s -> s.exAccErr() != null)
+                        .mapToDouble(s -> s.exAccErr()[k]).average().orElse(Double.NaN)));
+            }
+            exAccErr.add(new Series(arm.name(), color, style, ex));
+        }
+        TestScores init = json.readValue(outDir.resolve("test/sft-init.json").toFile(), TestScores.class);
+        TestScores teacher = json.readValue(outDir.resolve("test/teacher.json").toFile(), TestScores.class);
+        Charts.writePng(Charts.lineChart(new Plot("Validation score of each evaluated checkpoint (mean of greedy and "
+                + "one sampled pass, mean over seeds): the best is kept", "checkpoint version", "Rouge-L", validation,
+                List.of())), outDir.resolve(FILES.get(0)));
+        List<Series> withStart = new ArrayList<>(length);
+        List<Point> startLen = new ArrayList<>();
+        List<Point> teacherLen = new ArrayList<>();
+        for (int b = 0; b < ExperimentReport.LENGTH_BUCKETS.length; b++) {
+            startLen.add(Point.of(b + 1, ExperimentReport.bucketMean(List.of(init.paper()), test, ExperimentReport.LENGTH_BUCKETS[b])));
+            teacherLen.add(Point.of(b + 1, ExperimentReport.bucketMean(List.of(teacher.paper()), test, ExperimentReport.LENGTH_BUCKETS[b])));
+        }
+        withStart.add(new Series("SFT student (start)", Charts.SFT, LineStyle.DOTTED, startLen));
+        withStart.add(new Series("teacher", Charts.TEACHER, LineStyle.DOTTED, teacherLen));
+        Charts.writePng(Charts.lineChart(new Plot("Test Rouge-L (paper protocol) by reference length: 1, 2-4, 5-6, 7+ words",
+                "length bucket", "Rouge-L", withStart, List.of())), outDir.resolve(FILES.get(1)));
+        Charts.writePng(Charts.lineChart(new Plot("ExAccErr against the teacher by generation steps l",
+                "l (steps)", "ExAccErr %", exAccErr, List.of(new Reference("0", 0, Charts.TEACHER, LineStyle.DOTTED)))),
+                outDir.resolve(FILES.get(2)));
+    }
+}
