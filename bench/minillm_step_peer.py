@@ -5,38 +5,11 @@ backward, grad-norm clip, AdamW), to compare the DJL numbers against on one mach
 Needs Debian's python3-torch (apt-get install -y python3-torch libopenblas0-pthread); run:
     OMP_WAIT_POLICY=PASSIVE /usr/bin/python3 bench/minillm_step_peer.py 1
 """
-import math, sys, time, torch, torch.nn as nn, torch.nn.functional as F
+import math, sys, time, torch
 
 torch.set_num_threads(int(sys.argv[1]) if len(sys.argv) > 1 else 1)
 from minillm_step import step  # noqa: E402  (the shared step; this file's directory is on sys.path)
-
-
-class Block(nn.Module):
-    def __init__(s, C, H):
-        super().__init__(); s.H = H
-        s.ln1, s.ln2 = nn.LayerNorm(C), nn.LayerNorm(C)
-        s.attn, s.proj = nn.Linear(C, 3 * C), nn.Linear(C, C)
-        s.fc, s.out = nn.Linear(C, 4 * C), nn.Linear(4 * C, C)
-
-    def forward(s, x):
-        B, T, C = x.shape; q, k, v = s.attn(s.ln1(x)).split(C, 2)
-        q, k, v = [t.view(B, T, s.H, C // s.H).transpose(1, 2) for t in (q, k, v)]
-        att = (q @ k.transpose(-2, -1)) / math.sqrt(C // s.H)
-        att = att.masked_fill(torch.ones(T, T).triu(1).bool(), float("-inf"))
-        y = (att.softmax(-1) @ v).transpose(1, 2).reshape(B, T, C)
-        x = x + s.proj(y)
-        return x + s.out(F.gelu(s.fc(s.ln2(x)), approximate="tanh"))
-
-
-class Gpt(nn.Module):
-    def __init__(s, V, C, H, L, P=256):
-        super().__init__(); s.wte, s.wpe = nn.Embedding(V, C), nn.Embedding(P, C)
-        s.h = nn.ModuleList(Block(C, H) for _ in range(L)); s.lnf = nn.LayerNorm(C)
-
-    def forward(s, idx):
-        x = s.wte(idx) + s.wpe(torch.arange(idx.shape[1]))
-        for b in s.h: x = b(x)
-        return s.lnf(x) @ s.wte.weight.T
+from torch_gpt_peer import Gpt  # noqa: E402  (the same GPT-2 model as the generation/training peer)
 
 
 def bench(name, V, C, H, L, steps, B=8, P=16, R=112, K=56):

@@ -14,7 +14,6 @@ import dev.distill.core.experiment.ExperimentReport;
 import dev.distill.core.experiment.TestScores;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,22 +33,11 @@ final class ExperimentFigures {
         List<Series> validation = new ArrayList<>();
         List<Series> length = new ArrayList<>();
         List<Series> exAccErr = new ArrayList<>();
-        for (int a = 0; a < arms.size(); a++) {
-            Arm arm = arms.get(a);
-            List<ArmRun.Result> runs = new ArrayList<>();
-            List<TestScores> scores = new ArrayList<>();
-            for (long seed : seeds) {
-                Path r = outDir.resolve("runs").resolve(arm.name() + "-s" + seed).resolve("result.json");
-                Path t = outDir.resolve("test").resolve(arm.name() + "-s" + seed + ".json");
-                if (Files.isRegularFile(r) && Files.isRegularFile(t)) {
-                    runs.add(json.readValue(r.toFile(), ArmRun.Result.class));
-                    scores.add(json.readValue(t.toFile(), TestScores.class));
-                }
-            }
-            if (runs.isEmpty()) {
-                continue;
-            }
-            java.awt.Color color = Charts.runColor(a);
+        for (ExperimentReport.Finished f : ExperimentReport.finished(outDir, arms, seeds, json)) {
+            Arm arm = f.arm();
+            List<ArmRun.Result> runs = f.runs();
+            List<TestScores> scores = f.scores();
+            java.awt.Color color = Charts.runColor(arms.indexOf(arm));
             LineStyle style = arm.name().startsWith("minillm-") ? LineStyle.DASHED : LineStyle.SOLID;
             List<Point> val = new ArrayList<>();
             for (ArmRun.Validation v : runs.get(0).validation()) {

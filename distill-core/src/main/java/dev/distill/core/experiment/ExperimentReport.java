@@ -28,21 +28,9 @@ public final class ExperimentReport {
             throws IOException {
         Map<String, List<TestScores>> byArm = new LinkedHashMap<>();
         Map<String, List<ArmRun.Result>> runs = new LinkedHashMap<>();
-        for (Arm arm : arms) {
-            List<TestScores> scores = new ArrayList<>();
-            List<ArmRun.Result> results = new ArrayList<>();
-            for (long seed : seeds) {
-                Path t = outDir.resolve("test").resolve(arm.name() + "-s" + seed + ".json");
-                Path r = outDir.resolve("runs").resolve(arm.name() + "-s" + seed).resolve("result.json");
-                if (Files.isRegularFile(t) && Files.isRegularFile(r)) {
-                    scores.add(json.readValue(t.toFile(), TestScores.class));
-                    results.add(json.readValue(r.toFile(), ArmRun.Result.class));
-                }
-            }
-            if (!scores.isEmpty()) {
-                byArm.put(arm.name(), scores);
-                runs.put(arm.name(), results);
-            }
+        for (Finished f : finished(outDir, arms, seeds, json)) {
+            byArm.put(f.arm().name(), f.scores());
+            runs.put(f.arm().name(), f.runs());
         }
         TestScores teacher = json.readValue(outDir.resolve("test/teacher.json").toFile(), TestScores.class);
         TestScores init = json.readValue(outDir.resolve("test/sft-init.json").toFile(), TestScores.class);
@@ -118,6 +106,30 @@ public final class ExperimentReport {
         all.put("arms", byArm.keySet());
         json.writeValue(outDir.resolve("intervals.json").toFile(), all);
         return report;
+    }
+
+    /** The finished runs of one arm (trained and scored on the test items), in seed order. */
+    public record Finished(Arm arm, List<ArmRun.Result> runs, List<TestScores> scores) {}
+
+    /** Every arm with at least one finished run, in the order given. */
+    public static List<Finished> finished(Path outDir, List<Arm> arms, long[] seeds, ObjectMapper json) throws IOException {
+        List<Finished> out = new ArrayList<>();
+        for (Arm arm : arms) {
+            List<TestScores> scores = new ArrayList<>();
+            List<ArmRun.Result> results = new ArrayList<>();
+            for (long seed : seeds) {
+                Path t = outDir.resolve("test").resolve(arm.name() + "-s" + seed + ".json");
+                Path r = outDir.resolve("runs").resolve(arm.name() + "-s" + seed).resolve("result.json");
+                if (Files.isRegularFile(t) && Files.isRegularFile(r)) {
+                    scores.add(json.readValue(t.toFile(), TestScores.class));
+                    results.add(json.readValue(r.toFile(), ArmRun.Result.class));
+                }
+            }
+            if (!scores.isEmpty()) {
+                out.add(new Finished(arm, results, scores));
+            }
+        }
+        return out;
     }
 
     private static List<double[]> perRun(List<TestScores> scores, Function<TestScores, double[]> f) {
