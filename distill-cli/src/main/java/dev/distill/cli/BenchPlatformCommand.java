@@ -16,7 +16,7 @@ import dev.distill.core.train.LearningRate;
 import dev.distill.core.train.StudentTrainer;
 import dev.distill.localstack.LocalStack;
 import dev.distill.localstack.TopicReader;
-import dev.distill.schemas.ClientConfigs;
+import dev.distill.platform.kafka.ClientConfigs;
 import dev.distill.schemas.avro.CheckpointEvent;
 import dev.distill.schemas.avro.Prompt;
 import org.apache.kafka.clients.admin.Admin;

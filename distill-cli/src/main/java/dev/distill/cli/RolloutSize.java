@@ -5,7 +5,7 @@ import dev.distill.core.data.Rollout;
 import dev.distill.core.generation.TeacherMixedSampler;
 import dev.distill.core.model.CausalLm;
 import dev.distill.core.model.GptConfig;
-import dev.distill.schemas.RolloutCodec;
+import dev.distill.platform.codec.RolloutCodec;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificDatumWriter;

@@ -1,11 +1,14 @@
 package dev.distill.evaluator;
 
+import dev.distill.platform.loop.LoopHealth;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
-/** Ready while the loop runs (or is deliberately disabled); DOWN with the reason once it has failed. */
+import java.util.Map;
+
+/** The shared loop's readiness, with the checkpoints scored and the last version. */
 @Readiness
 @ApplicationScoped
 public class EvaluatorLoopReadiness implements HealthCheck {
@@ -17,18 +20,8 @@ public class EvaluatorLoopReadiness implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
-        EvaluatorLoop loop = service.loop();
-        if (loop == null) {
-            return HealthCheckResponse.named("evaluator-loop").withData("state", "DISABLED").up().build();
-        }
-        var r = HealthCheckResponse.named("evaluator-loop")
-                .withData("state", loop.state.get())
-                .withData("evaluated", loop.evaluated.get())
-                .withData("last-version", loop.lastVersion.get())
-                .status(!loop.state.get().equals("FAILED"));
-        if (loop.failure.get() != null) {
-            r.withData("failure", loop.failure.get());
-        }
-        return r.build();
+        EvaluatorStats s = service.stats();
+        return LoopHealth.of("evaluator-loop", s.loop,
+                Map.of("evaluated", s.evaluated.get(), "last-version", s.lastVersion.get()));
     }
 }

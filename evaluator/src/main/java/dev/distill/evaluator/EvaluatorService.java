@@ -1,5 +1,8 @@
 package dev.distill.evaluator;
 
+import dev.distill.platform.loop.LoopMetrics;
+import dev.distill.platform.loop.LoopState;
+import dev.distill.platform.loop.ServiceLoop;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -19,8 +22,8 @@ public class EvaluatorService {
     private final EvaluatorConfig config;
     private final String bootstrapServers;
     private final MeterRegistry registry;
-    private EvaluatorLoop loop;
-    private Thread thread;
+    private final EvaluatorStats stats = new EvaluatorStats();
+    private ServiceLoop loop;
 
     EvaluatorService(EvaluatorConfig config, @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
                      MeterRegistry registry) {
@@ -30,7 +33,11 @@ public class EvaluatorService {
     }
 
     void start(@Observes StartupEvent ignored) {
+        LoopMetrics.register(registry, "distill.evaluator", stats.loop);
+        Gauge.builder("distill.evaluator.checkpoints.evaluated", stats.evaluated, Number::doubleValue).register(registry);
+        Gauge.builder("distill.evaluator.rouge.l", stats.lastRougeL, v -> v.get()).register(registry);
         if (!config.enabled()) {
+            stats.loop.state.set(LoopState.DISABLED);
             return;
         }
         Path heldOut = Path.of(config.heldOut().orElseThrow(() -> new IllegalStateException(
@@ -55,23 +62,17 @@ public class EvaluatorService {
                 bootstrapServers, config.registryUrl(), config.seeds().stream().mapToLong(Long::longValue).toArray(),
                 config.maxNewTokens(), config.batchSize(), config.exAccErrSteps(), config.topics().checkpoints(), config.topics().evaluations(),
                 config.topics().deadLetters(), Duration.ofMillis(500), template);
-        loop = new EvaluatorLoop(s);
-        Gauge.builder("distill.evaluator.checkpoints.evaluated", loop.evaluated, Number::doubleValue).register(registry);
-        Gauge.builder("distill.evaluator.dead.letters", loop.deadLettered, Number::doubleValue).register(registry);
-        Gauge.builder("distill.evaluator.rouge.l", loop.lastRougeL, v -> v.get()).register(registry);
-        Gauge.builder("distill.evaluator.lag", loop.lag, Number::doubleValue).register(registry);
-        thread = new Thread(loop, "evaluator-loop");
-        thread.start();
+        loop = new ServiceLoop(s.loop(), new EvaluatorStep(s, stats), stats.loop);
+        loop.start();
     }
 
     void stop(@Observes ShutdownEvent ignored) throws InterruptedException {
         if (loop != null) {
-            loop.stop();
-            thread.join(60_000);
+            loop.stopAndWait(Duration.ofMinutes(1));
         }
     }
 
-    EvaluatorLoop loop() {
-        return loop;
+    EvaluatorStats stats() {
+        return stats;
     }
 }

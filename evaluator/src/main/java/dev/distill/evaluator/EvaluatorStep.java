@@ -6,23 +6,20 @@ import dev.distill.core.checkpoint.Checkpoints;
 import dev.distill.core.data.HeldOutItem;
 import dev.distill.core.metrics.Calibration;
 import dev.distill.core.metrics.Evaluation;
-import dev.distill.core.tokenizer.Tokenizer;
 import dev.distill.core.tokenizer.SharedVocabulary;
+import dev.distill.core.tokenizer.Tokenizer;
 import dev.distill.core.tokenizer.Tokenizers;
-import dev.distill.schemas.ClientConfigs;
-import dev.distill.schemas.DeadLetters;
-import dev.distill.schemas.WireFormat;
+import dev.distill.platform.kafka.AvroDecoder;
+import dev.distill.platform.kafka.DeadLetters;
+import dev.distill.platform.kafka.Sources;
+import dev.distill.platform.loop.Step;
+import dev.distill.platform.loop.Transactions;
 import dev.distill.schemas.avro.CheckpointEvent;
 import dev.distill.schemas.avro.EvalReport;
 import dev.distill.schemas.avro.ReliabilityBin;
-import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
@@ -30,122 +27,81 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Consume checkpoint events of the run, verify and load each checkpoint, evaluate it on the held-out set
- * and publish an EvalReport; report, dead letter and offset commit go in one transaction, so every
- * checkpoint is scored exactly once. A checkpoint that cannot be verified or loaded is dead-lettered.
+ * The evaluator's step in the shared loop: verify and load each checkpoint of the run, evaluate it on the
+ * held-out set and publish an EvalReport. Report (or dead letter) and offset commit go in one transaction,
+ * so every checkpoint is scored exactly once; one that cannot be verified or loaded is dead-lettered.
  */
-final class EvaluatorLoop implements Runnable {
-    private static final Logger LOG = Logger.getLogger(EvaluatorLoop.class);
+final class EvaluatorStep implements Step {
+    private static final Logger LOG = Logger.getLogger(EvaluatorStep.class);
     private static final String SERVICE = "evaluator";
 
-    final AtomicLong evaluated = new AtomicLong();
-    final AtomicLong deadLettered = new AtomicLong();
-    final AtomicLong lastVersion = new AtomicLong(-1);
-    final AtomicLong lag = new AtomicLong();
-    final AtomicReference<Double> lastRougeL = new AtomicReference<>(Double.NaN);
-    final AtomicReference<String> state = new AtomicReference<>("STARTING");
-    final AtomicReference<String> failure = new AtomicReference<>();
-
     private final EvaluatorSettings s;
-    private volatile boolean running = true;
-    private volatile KafkaConsumer<String, byte[]> consumer;
+    private final EvaluatorStats stats;
+    private final NDManager root = NDManager.newBaseManager();
+    private AvroDecoder<CheckpointEvent> decoder;
+    private List<HeldOutItem> items;
+    private Checkpoints.Loaded teacher;
 
-    EvaluatorLoop(EvaluatorSettings settings) {
+    EvaluatorStep(EvaluatorSettings settings, EvaluatorStats stats) {
         this.s = settings;
+        this.stats = stats;
     }
 
-    void stop() {
-        running = false;
-        KafkaConsumer<String, byte[]> c = consumer;
-        if (c != null) {
-            c.wakeup();
+    @Override
+    public void open(Map<TopicPartition, OffsetAndMetadata> committed) throws IOException {
+        decoder = new AvroDecoder<>(s.registryUrl());
+        List<HeldOutItem> all = HeldOutItem.readJsonl(s.heldOut());
+        items = all.subList(0, Math.min(all.size(), s.heldOutLimit()));
+        teacher = s.teacher() == null ? null : Checkpoints.load(s.teacher(), root);
+    }
+
+    @Override
+    public void process(List<ConsumerRecord<String, byte[]>> records, Transactions tx) {
+        for (ConsumerRecord<String, byte[]> r : records) {
+            handle(r, tx);
         }
     }
 
     @Override
-    public void run() {
-        try (NDManager root = NDManager.newBaseManager();
-             KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(consumerProps());
-             KafkaProducer<String, Object> producer = new KafkaProducer<>(producerProps());
-             AvroKafkaDeserializer<CheckpointEvent> decoder = new AvroKafkaDeserializer<>()) {
-            consumer = c;
-            decoder.configure(new HashMap<>(WireFormat.serdeConfig(s.registryUrl())), false);
-            List<HeldOutItem> items = HeldOutItem.readJsonl(s.heldOut());
-            items = items.subList(0, Math.min(items.size(), s.heldOutLimit()));
-            Checkpoints.Loaded teacher = s.teacher() == null ? null : Checkpoints.load(s.teacher(), root);
-            producer.initTransactions();
-            c.subscribe(List.of(s.checkpointsTopic()));
-            state.set("RUNNING");
-            try {
-                while (running) {
-                    for (ConsumerRecord<String, byte[]> r : c.poll(s.pollTimeout())) {
-                        handle(r, decoder, items, teacher, root, producer, c);
-                    }
-                    lag.set(c.assignment().stream().mapToLong(tp -> c.currentLag(tp).orElse(0)).sum());
-                }
-            } finally {
-                if (teacher != null) {
-                    teacher.close();
-                }
-            }
-            state.set("STOPPED");
-        } catch (WakeupException e) {
-            state.set("STOPPED");
-        } catch (Exception | Error e) {
-            failure.set(e.getMessage());
-            state.set("FAILED");
-            LOG.error("evaluator loop failed; unscored checkpoints will be scored after a restart", e);
-        }
+    public String onFailure() {
+        return "unscored checkpoints will be scored after a restart";
     }
 
-    private void handle(ConsumerRecord<String, byte[]> r, AvroKafkaDeserializer<CheckpointEvent> decoder,
-                        List<HeldOutItem> items, Checkpoints.Loaded teacher, NDManager root,
-                        KafkaProducer<String, Object> producer, KafkaConsumer<String, byte[]> c) {
-        Object out = null;
-        String topic = s.evaluationsTopic();
+    @Override
+    public void close() {
+        if (teacher != null) {
+            teacher.close();
+        }
+        if (decoder != null) {
+            decoder.close();
+        }
+        root.close();
+    }
+
+    private void handle(ConsumerRecord<String, byte[]> r, Transactions tx) {
+        Transactions.Output out = null;
         try {
-            if (r.value() == null || r.value().length < 5 || r.value()[0] != 0) {
-                throw new IllegalArgumentException("value is not in the Confluent wire format");
-            }
-            CheckpointEvent e = decoder.deserialize(r.topic(), r.headers(), r.value());
+            CheckpointEvent e = decoder.decode(r);
             if (e.getRunId().equals(s.runId())) {
-                out = evaluate(e, items, teacher, root);
+                out = new Transactions.Output(s.evaluationsTopic(), r.key(), evaluate(e));
             }
         } catch (IOException | RuntimeException ex) {
-            LOG.warnf("dead-lettering %s-%d@%d: %s", r.topic(), r.partition(), r.offset(), ex.getMessage());
-            out = DeadLetters.of(r.topic(), r.partition(), r.offset(), r.key(), r.value(), ex, SERVICE);
-            topic = s.deadLettersTopic();
+            LOG.warnf("dead-lettering %s: %s", Sources.of(r), ex.getMessage());
+            out = new Transactions.Output(s.deadLettersTopic(), r.key(), DeadLetters.of(r, ex, SERVICE));
         }
-        producer.beginTransaction();
-        try {
-            if (out != null) {
-                producer.send(new ProducerRecord<>(topic, r.key(), out));
-            }
-            producer.sendOffsetsToTransaction(Map.of(new TopicPartition(r.topic(), r.partition()),
-                    new OffsetAndMetadata(r.offset() + 1)), c.groupMetadata());
-            producer.commitTransaction();
-        } catch (RuntimeException ex) {
-            producer.abortTransaction();
-            throw ex;
-        }
-        if (out instanceof EvalReport rep) {
-            evaluated.incrementAndGet();
-            lastVersion.set(rep.getVersion());
-            lastRougeL.set(rep.getRougeL());
-        } else if (out != null) {
-            deadLettered.incrementAndGet();
+        tx.commit(out == null ? List.of() : List.of(out), Transactions.after(List.of(r), null));
+        if (out != null && out.value() instanceof EvalReport rep) {
+            stats.evaluated.incrementAndGet();
+            stats.lastVersion.set(rep.getVersion());
+            stats.lastRougeL.set(rep.getRougeL());
         }
     }
 
-    private EvalReport evaluate(CheckpointEvent e, List<HeldOutItem> items, Checkpoints.Loaded teacher, NDManager root)
-            throws IOException {
+    private EvalReport evaluate(CheckpointEvent e) throws IOException {
         Path dir = CheckpointStores.open(URI.create(e.getUri()));
         try (Checkpoints.Loaded student = Checkpoints.load(dir, root)) {
             String sha = student.manifest().map(m -> m.weightsSha256()).orElse("");
@@ -199,14 +155,5 @@ final class EvaluatorLoop implements Runnable {
                 .setTrainMetrics(e.getTrainMetrics())
                 .setCreatedAt(Instant.now())
                 .build();
-    }
-
-    /** One checkpoint per poll: scoring one can take minutes on CPU. */
-    private Map<String, Object> consumerProps() {
-        return ClientConfigs.bytesConsumer(s.bootstrapServers(), s.groupId(), 1, 1_800_000);
-    }
-
-    private Map<String, Object> producerProps() {
-        return ClientConfigs.transactionalProducer(s.bootstrapServers(), s.registryUrl(), s.transactionalId());
     }
 }

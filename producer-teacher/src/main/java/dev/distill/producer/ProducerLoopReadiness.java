@@ -1,11 +1,14 @@
 package dev.distill.producer;
 
+import dev.distill.platform.loop.LoopHealth;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
-/** Ready while the loop runs (or is deliberately disabled); DOWN with the reason once it has failed. */
+import java.util.Map;
+
+/** The shared loop's readiness, with the student version sampled with and the rollouts published. */
 @Readiness
 @ApplicationScoped
 public class ProducerLoopReadiness implements HealthCheck {
@@ -18,15 +21,7 @@ public class ProducerLoopReadiness implements HealthCheck {
     @Override
     public HealthCheckResponse call() {
         ProducerStats s = service.stats();
-        String state = s.state.get();
-        var r = HealthCheckResponse.named("producer-loop")
-                .withData("state", state)
-                .withData("student-version", s.studentVersion.get())
-                .withData("rollouts", s.rolloutsPublished.get())
-                .status(!state.equals("FAILED"));
-        if (s.failure.get() != null) {
-            r.withData("failure", s.failure.get());
-        }
-        return r.build();
+        return LoopHealth.of("producer-loop", s.loop,
+                Map.of("student-version", s.studentVersion.get(), "rollouts", s.rolloutsPublished.get()));
     }
 }

@@ -1,5 +1,8 @@
 package dev.distill.producer;
 
+import dev.distill.platform.loop.LoopMetrics;
+import dev.distill.platform.loop.LoopState;
+import dev.distill.platform.loop.ServiceLoop;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -9,6 +12,7 @@ import jakarta.enterprise.event.Observes;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
+import java.time.Duration;
 import java.util.function.Supplier;
 
 /** Runs the producer loop on its own thread for the life of the application. */
@@ -20,8 +24,7 @@ public class ProducerService {
     private final String bootstrapServers;
     private final MeterRegistry registry;
     private final ProducerStats stats = new ProducerStats();
-    private ProducerLoop loop;
-    private Thread thread;
+    private ServiceLoop loop;
 
     ProducerService(ProducerConfig config, @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
                     MeterRegistry registry) {
@@ -33,23 +36,22 @@ public class ProducerService {
     void start(@Observes StartupEvent ignored) {
         registerMetrics();
         if (!config.enabled()) {
-            stats.state.set("DISABLED");
+            stats.loop.state.set(LoopState.DISABLED);
             return;
         }
         String problem = ProducerSettings.problem(config);
         if (problem != null) {
             throw new IllegalStateException(problem);
         }
-        loop = new ProducerLoop(ProducerSettings.of(config, bootstrapServers), stats);
-        thread = new Thread(loop, "producer-loop");
-        thread.start();
+        ProducerSettings settings = ProducerSettings.of(config, bootstrapServers);
+        loop = new ServiceLoop(settings.loop(), new ProducerStep(settings, stats), stats.loop);
+        loop.start();
     }
 
     void stop(@Observes ShutdownEvent ignored) throws InterruptedException {
         if (loop != null) {
             LOG.info("stopping the producer loop; an uncommitted batch is re-sampled by whoever takes the partition");
-            loop.stop();
-            thread.join(60_000);
+            loop.stopAndWait(Duration.ofMinutes(1));
         }
     }
 
@@ -58,14 +60,13 @@ public class ProducerService {
     }
 
     private void registerMetrics() {
-        gauge("distill.producer.prompts.consumed", () -> stats.promptsConsumed.get());
+        LoopMetrics.register(registry, "distill.producer", stats.loop);
+        gauge("distill.producer.prompts.consumed", () -> stats.loop.consumed.get());
         gauge("distill.producer.rollouts.published", () -> stats.rolloutsPublished.get());
         gauge("distill.producer.response.tokens", () -> stats.responseTokens.get());
-        gauge("distill.producer.dead.letters", () -> stats.deadLettered.get());
         gauge("distill.producer.student.version", () -> stats.studentVersion.get());
         gauge("distill.producer.rollouts.per.second", stats.rolloutsPerSecond::get);
         gauge("distill.producer.response.tokens.per.second", stats.responseTokensPerSecond::get);
-        gauge("distill.producer.lag", () -> stats.lag.get());
     }
 
     private void gauge(String name, Supplier<Number> value) {

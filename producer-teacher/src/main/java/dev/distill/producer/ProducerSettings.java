@@ -1,6 +1,7 @@
 package dev.distill.producer;
 
 import dev.distill.core.data.PromptTemplate;
+import dev.distill.platform.loop.LoopSettings;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,6 +22,12 @@ record ProducerSettings(String runId, Path teacher, Path initialStudent, String 
     /** Unique per instance: instances of a consumer group are fenced through the group (KIP-447). */
     String transactionalId() {
         return groupId() + "-" + instanceId;
+    }
+
+    /** One batch per poll; sampling a batch can take a while on CPU and must not get the member evicted. */
+    LoopSettings loop() {
+        return new LoopSettings("producer-teacher", bootstrapServers, registryUrl, groupId(), transactionalId(),
+                promptsTopic, LoopSettings.Input.GROUP, batchSize, Duration.ofMinutes(10), pollTimeout);
     }
 
     double effectiveAlpha() {

@@ -6,61 +6,54 @@ import dev.distill.core.data.Rollout;
 import dev.distill.core.generation.ReferenceRollouts;
 import dev.distill.core.generation.TeacherMixedSampler;
 import dev.distill.core.model.CausalLm;
-import dev.distill.core.tokenizer.Tokenizer;
 import dev.distill.core.tokenizer.SharedVocabulary;
+import dev.distill.core.tokenizer.Tokenizer;
 import dev.distill.core.tokenizer.Tokenizers;
-import dev.distill.schemas.DeadLetters;
-import dev.distill.schemas.RolloutCodec;
+import dev.distill.platform.codec.RolloutCodec;
+import dev.distill.platform.kafka.AvroDecoder;
+import dev.distill.platform.kafka.DeadLetters;
+import dev.distill.platform.kafka.Sources;
+import dev.distill.platform.loop.Step;
+import dev.distill.platform.loop.Transactions;
 import dev.distill.schemas.avro.DeadLetter;
 import dev.distill.schemas.avro.Prompt;
-import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.jboss.logging.Logger;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Consume prompts, sample with the teacher and the newest student, publish rollouts. Each polled batch
- * is one Kafka transaction (rollouts + dead letters + the batch's prompt offsets), so a crash or a
- * rebalance between two instances of the group neither loses a prompt nor publishes it twice.
+ * The producer's step: sample each polled batch of prompts with the teacher and the newest student and
+ * publish the rollouts. A batch is one transaction (rollouts + dead letters + the batch's prompt offsets),
+ * so a crash or a rebalance between two instances of the group neither loses a prompt nor publishes it
+ * twice.
  */
-final class ProducerLoop implements Runnable {
-    private static final Logger LOG = Logger.getLogger(ProducerLoop.class);
+final class ProducerStep implements Step {
+    private static final Logger LOG = Logger.getLogger(ProducerStep.class);
     private static final String SERVICE = "producer-teacher";
 
     private final ProducerSettings s;
     private final ProducerStats stats;
-    private volatile boolean running = true;
-    private volatile KafkaConsumer<String, byte[]> consumer;
-    private volatile StudentFollower follower;
+    private final NDManager root = NDManager.newBaseManager();
+    private Checkpoints.Loaded teacher;
+    private AvroDecoder<Prompt> decoder;
+    private Tokenizer tokenizer;
+    private int eos;
+    private StudentFollower.Student student;
+    private StudentFollower follower;
+    private Thread followerThread;
 
-    ProducerLoop(ProducerSettings settings, ProducerStats stats) {
+    ProducerStep(ProducerSettings settings, ProducerStats stats) {
         this.s = settings;
         this.stats = stats;
-    }
-
-    void stop() {
-        running = false;
-        KafkaConsumer<String, byte[]> c = consumer;
-        if (c != null) {
-            c.wakeup();
-        }
-        StudentFollower f = follower;
-        if (f != null) {
-            f.stop();
-        }
     }
 
     /** A prompt ready to sample, or the reason it cannot be. */
@@ -68,120 +61,86 @@ final class ProducerLoop implements Runnable {
                         DeadLetter deadLetter) {}
 
     @Override
-    public void run() {
-        Thread followerThread = null;
-        StudentFollower.Student student = null;
-        try (NDManager root = NDManager.newBaseManager();
-             Checkpoints.Loaded teacher = Checkpoints.load(s.teacher(), root);
-             KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(KafkaClients.promptConsumer(s));
-             KafkaProducer<String, Object> producer = new KafkaProducer<>(KafkaClients.producer(s));
-             AvroKafkaDeserializer<Prompt> decoder = new AvroKafkaDeserializer<>()) {
-            consumer = c;
-            decoder.configure(KafkaClients.avro(s), false);
-            Tokenizer tokenizer = Tokenizers.forCheckpoint(s.teacher(), teacher.model().config().vocabSize());
-            int eos = teacher.model().config().eosTokenId() != null ? teacher.model().config().eosTokenId()
-                    : tokenizer.eosId().orElseThrow(() -> new IllegalStateException("the teacher has no end-of-text id"));
-            student = new StudentFollower.Student(0, Checkpoints.load(s.initialStudent(), root));
-            SharedVocabulary.require(s.teacher(), teacher.model().config().vocabSize(), s.initialStudent(),
-                    student.loaded().model().config().vocabSize());
-            follower = new StudentFollower(s, root);
-            followerThread = new Thread(follower, "student-follower");
-            followerThread.start();
-            follower.awaitCaughtUp(Duration.ofSeconds(30));
-            producer.initTransactions();
-            c.subscribe(List.of(s.promptsTopic()));
-            stats.state.set("RUNNING");
-            while (running) {
-                StudentFollower.Student newer = follower.take();
-                if (newer != null && newer.version() > student.version()) {
-                    student.close();
-                    student = newer;
-                    stats.studentVersion.set(student.version());
-                } else if (newer != null) {
-                    newer.close();
-                }
-                ConsumerRecords<String, byte[]> records;
-                try {
-                    records = c.poll(s.pollTimeout());
-                } catch (WakeupException e) {
-                    break;
-                }
-                if (!records.isEmpty()) {
-                    process(records, c, producer, decoder, tokenizer, eos, teacher.model(), student);
-                }
-                stats.lag.set(c.assignment().stream().mapToLong(tp -> c.currentLag(tp).orElse(0)).sum());
-            }
-            stats.state.set("STOPPED");
-        } catch (WakeupException | InterruptedException e) {
-            stats.state.set("STOPPED");
-        } catch (Exception | Error e) {
-            stats.failure.set(e.getMessage());
-            stats.state.set("FAILED");
-            LOG.error("producer loop failed; the last uncommitted batch of prompts will be re-sampled", e);
-        } finally {
-            if (follower != null) {
-                follower.stop();
-            }
-            if (followerThread != null) {
-                try {
-                    followerThread.join(10_000);
-                } catch (InterruptedException ignored) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-            if (student != null) {
-                student.close();
-            }
+    public void open(Map<TopicPartition, OffsetAndMetadata> committed) throws IOException, InterruptedException {
+        teacher = Checkpoints.load(s.teacher(), root);
+        decoder = new AvroDecoder<>(s.registryUrl());
+        tokenizer = Tokenizers.forCheckpoint(s.teacher(), teacher.model().config().vocabSize());
+        eos = teacher.model().config().eosTokenId() != null ? teacher.model().config().eosTokenId()
+                : tokenizer.eosId().orElseThrow(() -> new IllegalStateException("the teacher has no end-of-text id"));
+        student = new StudentFollower.Student(0, Checkpoints.load(s.initialStudent(), root));
+        SharedVocabulary.require(s.teacher(), teacher.model().config().vocabSize(), s.initialStudent(),
+                student.loaded().model().config().vocabSize());
+        follower = new StudentFollower(s, root);
+        followerThread = new Thread(follower, "student-follower");
+        followerThread.start();
+        follower.awaitCaughtUp(Duration.ofSeconds(30));
+    }
+
+    @Override
+    public void beforePoll() {
+        StudentFollower.Student newer = follower.take();
+        if (newer != null && newer.version() > student.version()) {
+            student.close();
+            student = newer;
+            stats.studentVersion.set(student.version());
+        } else if (newer != null) {
+            newer.close();
         }
     }
 
-    private void process(ConsumerRecords<String, byte[]> records, KafkaConsumer<String, byte[]> c,
-                         KafkaProducer<String, Object> producer, AvroKafkaDeserializer<Prompt> decoder,
-                         Tokenizer tokenizer, int eos, CausalLm teacher, StudentFollower.Student student) {
+    @Override
+    public String onFailure() {
+        return "the last uncommitted batch of prompts will be re-sampled";
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (follower != null) {
+            follower.stop();
+        }
+        if (followerThread != null) {
+            followerThread.join(10_000);
+        }
+        if (student != null) {
+            student.close();
+        }
+        if (teacher != null) {
+            teacher.close();
+        }
+        if (decoder != null) {
+            decoder.close();
+        }
+        root.close();
+    }
+
+    @Override
+    public void process(List<ConsumerRecord<String, byte[]>> records, Transactions tx) {
         long t0 = System.nanoTime();
-        List<Work> work = new ArrayList<>();
-        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        for (ConsumerRecord<String, byte[]> r : records) {
-            work.add(prepare(r, decoder, tokenizer, eos));
-            offsets.merge(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1),
-                    (a, b) -> a.offset() >= b.offset() ? a : b);
-        }
+        List<Work> work = records.stream().map(this::prepare).toList();
         List<Work> ready = work.stream().filter(w -> w.tokens() != null).toList();
-        List<Rollout> rollouts = ready.isEmpty() ? List.of() : sample(ready, teacher, student, eos);
+        List<Rollout> rollouts = ready.isEmpty() ? List.of() : sample(ready, teacher.model(), student);
         Instant now = Instant.now();
-        producer.beginTransaction();
-        try {
-            for (Rollout r : rollouts) {
-                producer.send(new ProducerRecord<>(s.rolloutsTopic(), r.promptId(), RolloutCodec.toAvro(r, now)));
-            }
-            for (Work w : work) {
-                if (w.deadLetter() != null) {
-                    producer.send(new ProducerRecord<>(s.deadLettersTopic(), w.record().key(), w.deadLetter()));
-                }
-            }
-            producer.sendOffsetsToTransaction(offsets, c.groupMetadata());
-            producer.commitTransaction();
-        } catch (RuntimeException e) {
-            producer.abortTransaction();
-            throw e;
+        List<Transactions.Output> out = new ArrayList<>();
+        for (Rollout r : rollouts) {
+            out.add(new Transactions.Output(s.rolloutsTopic(), r.promptId(), RolloutCodec.toAvro(r, now)));
         }
+        for (Work w : work) {
+            if (w.deadLetter() != null) {
+                out.add(new Transactions.Output(s.deadLettersTopic(), w.record().key(), w.deadLetter()));
+            }
+        }
+        tx.commit(out, Transactions.after(records, null));
         double secs = (System.nanoTime() - t0) / 1e9;
-        stats.promptsConsumed.addAndGet(records.count());
+        long tokens = rollouts.stream().mapToLong(Rollout::length).sum();
         stats.rolloutsPublished.addAndGet(rollouts.size());
-        stats.responseTokens.addAndGet(rollouts.stream().mapToLong(Rollout::length).sum());
-        stats.deadLettered.addAndGet(work.stream().filter(w -> w.deadLetter() != null).count());
+        stats.responseTokens.addAndGet(tokens);
         stats.rolloutsPerSecond.set(rollouts.size() / secs);
-        stats.responseTokensPerSecond.set(rollouts.stream().mapToLong(Rollout::length).sum() / secs);
+        stats.responseTokensPerSecond.set(tokens / secs);
     }
 
-    private Work prepare(ConsumerRecord<String, byte[]> r, AvroKafkaDeserializer<Prompt> decoder, Tokenizer tokenizer,
-                         int eos) {
+    private Work prepare(ConsumerRecord<String, byte[]> r) {
         try {
-            if (r.value() == null || r.value().length < 5 || r.value()[0] != 0) {
-                throw new IllegalArgumentException("value is not in the Confluent wire format (magic byte 0, 4-byte "
-                        + "schema id, Avro)");
-            }
-            Prompt p = decoder.deserialize(r.topic(), r.headers(), r.value());
+            Prompt p = decoder.decode(r);
             if (!p.getRunId().equals(s.runId())) {
                 return new Work(r, p, null, null, null); // another run's prompt on a shared topic
             }
@@ -199,18 +158,17 @@ final class ProducerLoop implements Runnable {
                     throw new IllegalArgumentException("prompt " + p.getId() + " has no reference response to score");
                 }
                 int[] ref = tokenizer.encode(p.getReferences().get(0));
-                reference = java.util.Arrays.copyOf(ref, ref.length + 1);
+                reference = Arrays.copyOf(ref, ref.length + 1);
                 reference[ref.length] = eos;
             }
             return new Work(r, p, tokens, reference, null);
         } catch (RuntimeException e) {
-            LOG.warnf("dead-lettering %s-%d@%d: %s", r.topic(), r.partition(), r.offset(), e.getMessage());
-            return new Work(r, null, null, null,
-                    DeadLetters.of(r.topic(), r.partition(), r.offset(), r.key(), r.value(), e, SERVICE));
+            LOG.warnf("dead-lettering %s: %s", Sources.of(r), e.getMessage());
+            return new Work(r, null, null, null, DeadLetters.of(r, e, SERVICE));
         }
     }
 
-    private List<Rollout> sample(List<Work> ready, CausalLm teacher, StudentFollower.Student student, int eos) {
+    private List<Rollout> sample(List<Work> ready, CausalLm teacher, StudentFollower.Student student) {
         long version = student.version();
         String teacherName = s.teacher().getFileName().toString();
         if (s.mode() == ProducerSettings.Mode.REFERENCE) {

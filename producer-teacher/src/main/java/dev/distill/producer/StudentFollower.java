@@ -3,6 +3,7 @@ package dev.distill.producer;
 import ai.djl.ndarray.NDManager;
 import dev.distill.core.checkpoint.CheckpointStores;
 import dev.distill.core.checkpoint.Checkpoints;
+import dev.distill.platform.kafka.ClientConfigs;
 import dev.distill.schemas.avro.CheckpointEvent;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -68,7 +69,8 @@ final class StudentFollower implements Runnable {
 
     @Override
     public void run() {
-        try (KafkaConsumer<String, CheckpointEvent> c = new KafkaConsumer<>(KafkaClients.checkpointConsumer(s))) {
+        try (KafkaConsumer<String, CheckpointEvent> c = new KafkaConsumer<>(
+                ClientConfigs.avroConsumer(s.bootstrapServers(), s.registryUrl()))) {
             consumer = c;
             List<TopicPartition> tps = c.partitionsFor(s.checkpointsTopic()).stream()
                     .map(p -> new TopicPartition(p.topic(), p.partition())).toList();

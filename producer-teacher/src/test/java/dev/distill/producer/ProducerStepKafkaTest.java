@@ -9,8 +9,10 @@ import dev.distill.core.model.GptConfig;
 import dev.distill.core.tokenizer.HfTokenizer;
 import dev.distill.localstack.LocalStack;
 import dev.distill.localstack.TopicReader;
-import dev.distill.schemas.ClientConfigs;
-import dev.distill.schemas.WireFormat;
+import dev.distill.platform.kafka.ClientConfigs;
+import dev.distill.platform.kafka.WireFormat;
+import dev.distill.platform.loop.LoopState;
+import dev.distill.platform.loop.ServiceLoop;
 import dev.distill.schemas.avro.CheckpointEvent;
 import dev.distill.schemas.avro.DeadLetter;
 import dev.distill.schemas.avro.ModelConfig;
@@ -47,9 +49,9 @@ import java.util.function.BooleanSupplier;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The producer loop against the real broker and registry processes of the local stack. */
+/** The producer step in the shared loop, against the real broker and registry processes of the local stack. */
 @Tag("integration")
-class ProducerLoopKafkaTest {
+class ProducerStepKafkaTest {
     static final String[] WORDS = {"name", "a", "word", "for", "the", "colour", "of", "sky", "sea", "grass", "blue",
             "green", "red", "count", "one", "two", "three", "four", "five", "six"};
 
@@ -147,12 +149,11 @@ class ProducerLoopKafkaTest {
         PromptTemplate template = new PromptTemplate("the {instruction} of", "the {instruction} of {input} a");
         publish(t.prompts(), List.of(prompt(run, "p0", "colour sky"), prompt(run, "p1", "word sea")));
         ProducerStats stats = new ProducerStats();
-        ProducerLoop loop = new ProducerLoop(settings(run, t, ProducerSettings.Mode.SAMPLED, teacherDir, template), stats);
-        Thread th = start(loop);
-        await(() -> stats.rolloutsPublished.get() >= 2 || stats.failure.get() != null, "2 rollouts");
-        loop.stop();
-        th.join(30_000);
-        assertEquals(null, stats.failure.get());
+        ServiceLoop loop = loop(settings(run, t, ProducerSettings.Mode.SAMPLED, teacherDir, template), stats);
+        loop.start();
+        await(() -> stats.rolloutsPublished.get() >= 2 || stats.loop.failure.get() != null, "2 rollouts");
+        loop.stopAndWait(Duration.ofSeconds(30));
+        assertEquals(null, stats.loop.failure.get());
         List<Rollout> rollouts = readAll(t.rollouts());
         assertEquals(2, rollouts.size());
         for (Rollout r : rollouts) {
@@ -169,13 +170,12 @@ class ProducerLoopKafkaTest {
                 true, tokenizer.eosId().orElseThrow()), 4, 0);
         Files.writeString(otherTeacher.resolve("tokenizer.json"), tokenizerJson().replace("\"colour\"", "\"color\""));
         ProducerStats stats = new ProducerStats();
-        ProducerLoop loop = new ProducerLoop(settings(run, t, ProducerSettings.Mode.SAMPLED, otherTeacher,
+        ServiceLoop loop = loop(settings(run, t, ProducerSettings.Mode.SAMPLED, otherTeacher,
                 PromptTemplate.DEFAULT), stats);
-        Thread th = start(loop);
-        await(() -> stats.failure.get() != null, "a start-up failure");
-        loop.stop();
-        th.join(30_000);
-        String failure = String.valueOf(stats.failure.get());
+        loop.start();
+        await(() -> stats.loop.failure.get() != null, "a start-up failure");
+        loop.stopAndWait(Duration.ofSeconds(30));
+        String failure = String.valueOf(stats.loop.failure.get());
         assertTrue(failure.contains("do not share a tokenizer") && failure.contains("'color' vs 'colour'"), failure);
     }
 
@@ -211,10 +211,8 @@ class ProducerLoopKafkaTest {
         }
     }
 
-    static Thread start(ProducerLoop loop) {
-        Thread t = new Thread(loop);
-        t.start();
-        return t;
+    static ServiceLoop loop(ProducerSettings settings, ProducerStats stats) {
+        return new ServiceLoop(settings.loop(), new ProducerStep(settings, stats), stats.loop);
     }
 
     @Test
@@ -233,13 +231,12 @@ class ProducerLoopKafkaTest {
         publish(t.prompts(), good);
 
         ProducerStats stats = new ProducerStats();
-        ProducerLoop loop = new ProducerLoop(settings(run, t), stats);
-        Thread th = start(loop);
-        await(() -> stats.rolloutsPublished.get() >= 6 && stats.deadLettered.get() >= 2 || stats.failure.get() != null,
+        ServiceLoop loop = loop(settings(run, t), stats);
+        loop.start();
+        await(() -> stats.rolloutsPublished.get() >= 6 && stats.loop.deadLettered.get() >= 2 || stats.loop.failure.get() != null,
                 "6 rollouts and 2 dead letters");
-        loop.stop();
-        th.join(30_000);
-        assertEquals(null, stats.failure.get());
+        loop.stopAndWait(Duration.ofSeconds(30));
+        assertEquals(null, stats.loop.failure.get());
 
         List<Rollout> rollouts = readAll(t.rollouts());
         assertEquals(6, rollouts.size());
@@ -289,11 +286,10 @@ class ProducerLoopKafkaTest {
         }
         publish(t.prompts(), List.of(prompt(run, "q1", "count one two"), prompt(run, "q2", "count three four")));
         ProducerStats stats = new ProducerStats();
-        ProducerLoop loop = new ProducerLoop(settings(run, t), stats);
-        Thread th = start(loop);
-        await(() -> stats.rolloutsPublished.get() >= 2 || stats.failure.get() != null, "2 rollouts");
-        loop.stop();
-        th.join(30_000);
+        ServiceLoop loop = loop(settings(run, t), stats);
+        loop.start();
+        await(() -> stats.rolloutsPublished.get() >= 2 || stats.loop.failure.get() != null, "2 rollouts");
+        loop.stopAndWait(Duration.ofSeconds(30));
         List<Rollout> rollouts = readAll(t.rollouts());
         assertEquals(List.of(1L, 1L), rollouts.stream().map(Rollout::getBehaviourVersion).toList());
         assertEquals(1, stats.studentVersion.get());
@@ -305,12 +301,11 @@ class ProducerLoopKafkaTest {
         Topics t = topics(run);
         publish(t.prompts(), List.of(prompt(run, "s1", "name a word for the sky")));
         ProducerStats stats = new ProducerStats();
-        ProducerLoop loop = new ProducerLoop(settings(run, t, ProducerSettings.Mode.TEACHER), stats);
-        Thread th = start(loop);
-        await(() -> stats.rolloutsPublished.get() >= 1 || stats.failure.get() != null, "1 rollout");
-        loop.stop();
-        th.join(30_000);
-        Rollout r = ProducerLoopKafkaTest.<Rollout>readAll(t.rollouts()).get(0);
+        ServiceLoop loop = loop(settings(run, t, ProducerSettings.Mode.TEACHER), stats);
+        loop.start();
+        await(() -> stats.rolloutsPublished.get() >= 1 || stats.loop.failure.get() != null, "1 rollout");
+        loop.stopAndWait(Duration.ofSeconds(30));
+        Rollout r = ProducerStepKafkaTest.<Rollout>readAll(t.rollouts()).get(0);
         assertEquals(RolloutKind.TEACHER, r.getKind());
         assertEquals(1.0, r.getAlpha(), "teacher samples: the mix is all teacher");
     }
@@ -321,12 +316,11 @@ class ProducerLoopKafkaTest {
         Topics t = topics(run);
         publish(t.prompts(), List.of(prompt(run, "k1", "name a word for the colour of the sky")));
         ProducerStats stats = new ProducerStats();
-        ProducerLoop loop = new ProducerLoop(settings(run, t, ProducerSettings.Mode.REFERENCE), stats);
-        Thread th = start(loop);
-        await(() -> stats.rolloutsPublished.get() >= 1 || stats.failure.get() != null, "1 rollout");
-        loop.stop();
-        th.join(30_000);
-        Rollout r = ProducerLoopKafkaTest.<Rollout>readAll(t.rollouts()).get(0);
+        ServiceLoop loop = loop(settings(run, t, ProducerSettings.Mode.REFERENCE), stats);
+        loop.start();
+        await(() -> stats.rolloutsPublished.get() >= 1 || stats.loop.failure.get() != null, "1 rollout");
+        loop.stopAndWait(Duration.ofSeconds(30));
+        Rollout r = ProducerStepKafkaTest.<Rollout>readAll(t.rollouts()).get(0);
         assertEquals(RolloutKind.REFERENCE, r.getKind());
         int[] blue = tokenizer.encode("blue");
         assertEquals(List.of(blue[0], tokenizer.eosId().orElseThrow()), r.getResponseTokens(),
@@ -341,11 +335,11 @@ class ProducerLoopKafkaTest {
         Topics t = topics(run);
         ProducerStats a = new ProducerStats();
         ProducerStats b = new ProducerStats();
-        ProducerLoop la = new ProducerLoop(settings(run, t), a);
-        ProducerLoop lb = new ProducerLoop(settings(run, t), b);
-        Thread ta = start(la);
-        Thread tb = start(lb);
-        await(() -> a.state.get().equals("RUNNING") && b.state.get().equals("RUNNING"), "both instances running");
+        ServiceLoop la = loop(settings(run, t), a);
+        ServiceLoop lb = loop(settings(run, t), b);
+        la.start();
+        lb.start();
+        await(() -> a.loop.state.get() == LoopState.RUNNING && b.loop.state.get() == LoopState.RUNNING, "both instances running");
         Thread.sleep(4000); // let the group settle on one partition each
         List<Prompt> prompts = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
@@ -355,8 +349,8 @@ class ProducerLoopKafkaTest {
         await(() -> a.rolloutsPublished.get() + b.rolloutsPublished.get() >= 20, "20 rollouts");
         la.stop();
         lb.stop();
-        ta.join(30_000);
-        tb.join(30_000);
+        la.stopAndWait(Duration.ofSeconds(30));
+        lb.stopAndWait(Duration.ofSeconds(30));
         List<Rollout> rollouts = readAll(t.rollouts());
         Set<String> ids = new HashSet<>(rollouts.stream().map(Rollout::getPromptId).toList());
         assertEquals(20, rollouts.size(), "every prompt once");

@@ -83,7 +83,7 @@ final class Replay {
     }
 
     private static Map<Long, CheckpointEvent> checkpointEvents(TrainerSettings s) {
-        Map<String, Object> p = dev.distill.schemas.ClientConfigs.avroConsumer(s.bootstrapServers(), s.registryUrl());
+        Map<String, Object> p = dev.distill.platform.kafka.ClientConfigs.avroConsumer(s.bootstrapServers(), s.registryUrl());
         Map<Long, CheckpointEvent> out = new HashMap<>();
         try (KafkaConsumer<String, CheckpointEvent> c = new KafkaConsumer<>(p)) {
             List<TopicPartition> tps = c.partitionsFor(s.checkpointsTopic()).stream()
@@ -104,7 +104,7 @@ final class Replay {
 
     /** The records of the lineage ranges, read committed, decoded exactly as the live loop did. */
     private static List<RolloutDecoder.Polled> readSlice(TrainerSettings s, List<OffsetRange> lineage, int vocab) {
-        Map<String, Object> p = dev.distill.schemas.ClientConfigs.bytesConsumer(s.bootstrapServers(), null, 500, 300_000);
+        Map<String, Object> p = dev.distill.platform.kafka.ClientConfigs.bytesConsumer(s.bootstrapServers(), null, 500, 300_000);
         List<RolloutDecoder.Polled> out = new ArrayList<>();
         try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p); RolloutDecoder decoder = new RolloutDecoder(s)) {
             for (OffsetRange range : lineage) {

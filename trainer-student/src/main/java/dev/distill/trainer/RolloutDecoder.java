@@ -1,11 +1,11 @@
 package dev.distill.trainer;
 
-import dev.distill.core.data.InvalidRolloutException;
 import dev.distill.core.data.Rollout;
-import dev.distill.schemas.DeadLetters;
-import dev.distill.schemas.RolloutCodec;
+import dev.distill.platform.codec.RolloutCodec;
+import dev.distill.platform.kafka.AvroDecoder;
+import dev.distill.platform.kafka.DeadLetters;
+import dev.distill.platform.kafka.Sources;
 import dev.distill.schemas.avro.DeadLetter;
-import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.jboss.logging.Logger;
 
@@ -24,11 +24,11 @@ final class RolloutDecoder implements AutoCloseable {
     record Polled(ConsumerRecord<String, byte[]> record, Rollout rollout, DeadLetter deadLetter) {}
 
     private final String runId;
-    private final AvroKafkaDeserializer<dev.distill.schemas.avro.Rollout> avro = new AvroKafkaDeserializer<>();
+    private final AvroDecoder<dev.distill.schemas.avro.Rollout> avro;
 
     RolloutDecoder(TrainerSettings s) {
         this.runId = s.runId();
-        avro.configure(KafkaClients.avro(s), false);
+        this.avro = new AvroDecoder<>(s.registryUrl());
     }
 
     /** (partition, offset) order: replay reads the same ranges and must train in the same order. */
@@ -37,29 +37,17 @@ final class RolloutDecoder implements AutoCloseable {
     }
 
     Polled decode(ConsumerRecord<String, byte[]> r, int vocab) {
-        String source = r.topic() + "-" + r.partition() + "@" + r.offset();
         try {
-            if (r.value() == null) {
-                throw new IllegalArgumentException("record has no value");
-            }
-            if (r.value().length < 5 || r.value()[0] != 0) {
-                throw new IllegalArgumentException("value is not in the Confluent wire format (magic byte 0, 4-byte "
-                        + "schema id, Avro): " + r.value().length + " bytes starting with " + (r.value().length == 0 ? "nothing"
-                        : String.format("0x%02x", r.value()[0])));
-            }
-            Rollout rollout = RolloutCodec.toCore(avro.deserialize(r.topic(), r.headers(), r.value()), source);
+            Rollout rollout = RolloutCodec.toCore(avro.decode(r), Sources.of(r));
             if (!rollout.runId().equals(runId)) {
                 return new Polled(r, null, null); // another run's rollout on a shared topic: not ours, not poison
             }
             rollout.validate(vocab);
             return new Polled(r, rollout, null);
-        } catch (InvalidRolloutException | IllegalArgumentException e) {
-            LOG.warnf("dead-lettering %s: %s", source, e.getMessage());
-            return new Polled(r, null, DeadLetters.of(r.topic(), r.partition(), r.offset(), r.key(), r.value(), e, SERVICE));
         } catch (RuntimeException e) {
-            // The serde wraps registry and Avro errors in assorted runtime exceptions: all mean "cannot decode".
-            LOG.warnf("dead-lettering undecodable %s: %s", source, e.getMessage());
-            return new Polled(r, null, DeadLetters.of(r.topic(), r.partition(), r.offset(), r.key(), r.value(), e, SERVICE));
+            // Undecodable bytes, a record that fails validation, or one the codec cannot map: all poison here.
+            LOG.warnf("dead-lettering %s: %s", Sources.of(r), e.getMessage());
+            return new Polled(r, null, DeadLetters.of(r, e, SERVICE));
         }
     }
 

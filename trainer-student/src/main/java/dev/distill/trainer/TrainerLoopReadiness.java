@@ -1,11 +1,14 @@
 package dev.distill.trainer;
 
+import dev.distill.platform.loop.LoopHealth;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
-/** Ready while the loop runs (or is deliberately disabled); DOWN with the reason once it has failed. */
+import java.util.Map;
+
+/** The shared loop's readiness, with the version trained to and the rounds done. */
 @Readiness
 @ApplicationScoped
 public class TrainerLoopReadiness implements HealthCheck {
@@ -18,15 +21,6 @@ public class TrainerLoopReadiness implements HealthCheck {
     @Override
     public HealthCheckResponse call() {
         TrainerStats s = service.stats();
-        String state = s.state.get();
-        var r = HealthCheckResponse.named("trainer-loop")
-                .withData("state", state)
-                .withData("version", s.version.get())
-                .withData("rounds", s.rounds.get())
-                .status(!state.equals("FAILED"));
-        if (s.failure.get() != null) {
-            r.withData("failure", s.failure.get());
-        }
-        return r.build();
+        return LoopHealth.of("trainer-loop", s.loop, Map.of("version", s.version.get(), "rounds", s.rounds.get()));
     }
 }

@@ -2,6 +2,9 @@ package dev.distill.trainer;
 
 import dev.distill.core.objective.Objective;
 import dev.distill.core.objective.ObjectiveConfig;
+import dev.distill.platform.loop.LoopMetrics;
+import dev.distill.platform.loop.LoopState;
+import dev.distill.platform.loop.ServiceLoop;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -12,6 +15,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.function.Supplier;
 
 /** Runs the trainer loop on its own thread for the life of the application. */
@@ -23,8 +27,7 @@ public class TrainerService {
     private final String bootstrapServers;
     private final MeterRegistry registry;
     private final TrainerStats stats = new TrainerStats();
-    private TrainerLoop loop;
-    private Thread thread;
+    private ServiceLoop loop;
 
     TrainerService(TrainerConfig config, @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
                    MeterRegistry registry) {
@@ -36,7 +39,7 @@ public class TrainerService {
     void start(@Observes StartupEvent ignored) {
         registerMetrics();
         if (!config.enabled()) {
-            stats.state.set("DISABLED");
+            stats.loop.state.set(LoopState.DISABLED);
             return;
         }
         // Fail at start-up, not at the first round, on settings that cannot work.
@@ -68,14 +71,13 @@ public class TrainerService {
             startReplay(settings, config.replayVersion().get());
             return;
         }
-        loop = new TrainerLoop(settings, stats);
-        thread = new Thread(loop, "trainer-loop");
-        thread.start();
+        loop = new ServiceLoop(settings.loop(), new TrainerStep(settings, stats), stats.loop);
+        loop.start();
     }
 
     /** Replay runs once and ends the process: exit 0 on a matching hash, 3 on a mismatch, 4 if impossible. */
     private void startReplay(TrainerSettings settings, long version) {
-        stats.state.set("REPLAYING");
+        stats.loop.state.set(LoopState.REPLAYING);
         Thread replay = new Thread(() -> {
             int code;
             try {
@@ -96,8 +98,7 @@ public class TrainerService {
     void stop(@Observes ShutdownEvent ignored) throws InterruptedException {
         if (loop != null) {
             LOG.info("stopping the trainer loop; an unfinished round is not committed and will be re-trained");
-            loop.stop();
-            thread.join(60_000);
+            loop.stopAndWait(Duration.ofMinutes(1));
         }
     }
 
@@ -106,15 +107,14 @@ public class TrainerService {
     }
 
     private void registerMetrics() {
+        LoopMetrics.register(registry, "distill.trainer", stats.loop);
         gauge("distill.trainer.rollouts.trained", () -> stats.rolloutsTrained.get());
         gauge("distill.trainer.response.tokens", () -> stats.responseTokens.get());
         gauge("distill.trainer.rollouts.dropped.stale", () -> stats.droppedStale.get());
-        gauge("distill.trainer.dead.letters", () -> stats.deadLettered.get());
         gauge("distill.trainer.rounds", () -> stats.rounds.get());
         gauge("distill.trainer.version", () -> stats.version.get());
         gauge("distill.trainer.loss", stats.lastLoss::get);
         gauge("distill.trainer.tokens.per.second", stats.lastTokensPerSecond::get);
-        gauge("distill.trainer.lag", () -> stats.lag.get());
         gauge("distill.trainer.staleness.max", () -> stats.maxStaleness.get());
         for (String term : java.util.List.of("loss", "pg", "reg", "pt", "ce", "fkl", "jsd", "skew_fkl", "reward", "grad_norm")) {
             Gauge.builder("distill.trainer.loss.term", () -> stats.lossTerms.getOrDefault(term, Double.NaN))

@@ -1,6 +1,7 @@
 package dev.distill.trainer;
 
 import dev.distill.core.objective.ObjectiveConfig;
+import dev.distill.platform.loop.LoopSettings;
 import dev.distill.core.train.AdamW;
 import dev.distill.core.train.LearningRate;
 import dev.distill.core.train.PretrainBatch;
@@ -73,6 +74,13 @@ record TrainerSettings(String runId, Path checkpointRoot, Path initialCheckpoint
         }
         int steps = epochs * ((rolloutsPerRound + miniBatchSize - 1) / miniBatchSize);
         return corpus.forRound(seed, parentVersion, steps, miniBatchSize);
+    }
+
+    /** Every partition, one round's rollouts per poll at most (keeps the overshoot small); a round may take minutes. */
+    LoopSettings loop() {
+        return new LoopSettings("trainer-student", bootstrapServers, registryUrl, groupId(), transactionalId(),
+                rolloutsTopic, LoopSettings.Input.ALL_PARTITIONS, Math.max(1, rolloutsPerRound), Duration.ofMinutes(30),
+                pollTimeout);
     }
 
     String groupId() {

@@ -8,16 +8,13 @@ import dev.distill.core.data.Rollout;
 import dev.distill.core.model.ModelConfig;
 import dev.distill.core.train.PretrainCorpus;
 import dev.distill.core.train.StudentTrainer;
+import dev.distill.platform.loop.Step;
+import dev.distill.platform.loop.Transactions;
 import dev.distill.schemas.avro.CheckpointEvent;
 import dev.distill.schemas.avro.OffsetRange;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
@@ -27,113 +24,108 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * The trainer's consume-train-publish loop. A round is the shortest prefix of the polled records that
- * holds rollouts-per-round valid rollouts (with any poison or other-run records among them); it is
- * trained in (partition, offset) order, written as checkpoint
- * v+1, and then ONE Kafka transaction publishes the CheckpointEvent and the round's dead letters and
- * commits the round's offsets (with "v=..;sha=.." as commit metadata). A crash before that commit
- * leaves offsets at the previous checkpoint, so the restarted trainer re-trains the same rollouts from
- * the same weights: nothing lost, nothing trained twice.
+ * The trainer's step in the shared loop. A round is the shortest prefix of the polled records that holds
+ * rollouts-per-round valid rollouts (with any poison or other-run records among them); it is trained in
+ * (partition, offset) order, written as checkpoint v+1, and then ONE Kafka transaction publishes the
+ * CheckpointEvent and the round's dead letters and commits the round's offsets (with "v=..;sha=.." as
+ * commit metadata). A crash before that commit leaves offsets at the previous checkpoint, so the restarted
+ * trainer re-trains the same rollouts from the same weights: nothing lost, nothing trained twice.
  */
-final class TrainerLoop implements Runnable {
-    private static final Logger LOG = Logger.getLogger(TrainerLoop.class);
+final class TrainerStep implements Step {
+    private static final Logger LOG = Logger.getLogger(TrainerStep.class);
 
     private final TrainerSettings s;
     private final TrainerStats stats;
     private final Runnable beforeCommit;
-    private volatile boolean running = true;
-    private volatile KafkaConsumer<String, byte[]> consumer;
+    private final NDManager root = NDManager.newBaseManager();
+    private RolloutDecoder decoder;
+    private Checkpoints.Loaded student;
+    private StudentTrainer trainer;
+    private PretrainCorpus pretrain;
+    /**
+     * Records in poll order; within a partition that is offset order, so any prefix of this list covers a
+     * contiguous offset range per partition and can be committed as such.
+     */
+    private List<RolloutDecoder.Polled> pending = new ArrayList<>();
 
-    TrainerLoop(TrainerSettings settings, TrainerStats stats) {
+    TrainerStep(TrainerSettings settings, TrainerStats stats) {
         this(settings, stats, () -> { });
     }
 
     /** @param beforeCommit runs between writing a checkpoint and committing it (tests inject crashes here) */
-    TrainerLoop(TrainerSettings settings, TrainerStats stats, Runnable beforeCommit) {
+    TrainerStep(TrainerSettings settings, TrainerStats stats, Runnable beforeCommit) {
         this.s = settings;
         this.stats = stats;
         this.beforeCommit = beforeCommit;
     }
 
-    private PretrainCorpus pretrain;
-
-    /** Asks the loop to stop after the current poll or round; an unfinished round is not committed. */
-    void stop() {
-        running = false;
-        KafkaConsumer<String, byte[]> c = consumer;
-        if (c != null) {
-            c.wakeup();
+    @Override
+    public void open(Map<TopicPartition, OffsetAndMetadata> committed) throws IOException {
+        decoder = new RolloutDecoder(s);
+        Recovered start = recover(committed);
+        student = Checkpoints.load(start.dir(), root);
+        trainer = new StudentTrainer(student.model(), start.version(), s.trainerConfig());
+        if (start.manifest() != null && start.manifest().optimizerSha256() != null) {
+            trainer.optimizer().load(Checkpoints.readOptimizerState(start.dir(), start.manifest()));
         }
+        pretrain = s.loadPretrain(student.model().config());
+        if (pretrain != null) {
+            LOG.infof("L_pt on %s: %d windows, sha256 %s; teacher share %.2f%s", pretrain.file(), pretrain.windows(),
+                    pretrain.sha256(), s.pretrain().teacherShare(), s.pretrain().teacherScores() == null ? ""
+                            : " with the teacher's scores in " + s.pretrain().teacherScores());
+        }
+        stats.version.set(start.version());
+        LOG.infof("trainer for run %s resumes at version %d from %s", s.runId(), start.version(), start.dir());
     }
-
 
     @Override
-    public void run() {
-        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(KafkaClients.consumer(s));
-             KafkaProducer<String, Object> producer = new KafkaProducer<>(KafkaClients.producer(s));
-             RolloutDecoder decoder = new RolloutDecoder(s);
-             NDManager root = NDManager.newBaseManager()) {
-            consumer = c;
-            producer.initTransactions();
-            List<TopicPartition> partitions = c.partitionsFor(s.rolloutsTopic()).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            c.assign(partitions);
-            Recovered start = recover(c, partitions);
-            try (Checkpoints.Loaded student = Checkpoints.load(start.dir(), root);
-                 StudentTrainer trainer = new StudentTrainer(student.model(), start.version(), s.trainerConfig())) {
-                if (start.manifest() != null && start.manifest().optimizerSha256() != null) {
-                    trainer.optimizer().load(Checkpoints.readOptimizerState(start.dir(), start.manifest()));
-                }
-                pretrain = s.loadPretrain(student.model().config());
-                if (pretrain != null) {
-                    LOG.infof("L_pt on %s: %d windows, sha256 %s; teacher share %.2f%s", pretrain.file(), pretrain.windows(),
-                            pretrain.sha256(), s.pretrain().teacherShare(), s.pretrain().teacherScores() == null ? ""
-                                    : " with the teacher's scores in " + s.pretrain().teacherScores());
-                }
-                stats.version.set(start.version());
-                stats.state.set("RUNNING");
-                LOG.infof("trainer for run %s resumes at version %d from %s", s.runId(), start.version(), start.dir());
-                loop(c, producer, decoder, trainer, student.model().config());
-            }
-            stats.state.set("STOPPED");
-        } catch (WakeupException e) {
-            stats.state.set("STOPPED");
-        } catch (Exception | Error e) {
-            stats.failure.set(e.getMessage());
-            stats.state.set("FAILED");
-            LOG.error("trainer loop failed; offsets stay at the last published checkpoint", e);
+    public void process(List<ConsumerRecord<String, byte[]>> records, Transactions tx) throws IOException {
+        ModelConfig model = student.model().config();
+        for (ConsumerRecord<String, byte[]> r : records) {
+            pending.add(decoder.decode(r, model.vocabSize()));
+        }
+        int cut = roundEnd(pending);
+        while (cut > 0 && !finished()) {
+            trainAndPublish(new ArrayList<>(pending.subList(0, cut)), tx, model);
+            pending = new ArrayList<>(pending.subList(cut, pending.size()));
+            cut = roundEnd(pending);
         }
     }
 
-    private void loop(KafkaConsumer<String, byte[]> c, KafkaProducer<String, Object> producer,
-                      RolloutDecoder decoder, StudentTrainer trainer,
-                      ModelConfig model) throws IOException {
-        // Records in poll order; within a partition that is offset order, so any prefix of this list
-        // covers a contiguous offset range per partition and can be committed as such.
-        List<RolloutDecoder.Polled> pending = new ArrayList<>();
-        while (running && (s.maxRounds() <= 0 || stats.rounds.get() < s.maxRounds())) {
-            ConsumerRecords<String, byte[]> records;
-            try {
-                records = c.poll(s.pollTimeout());
-            } catch (WakeupException e) {
-                return;
-            }
-            for (ConsumerRecord<String, byte[]> r : records) {
-                pending.add(decoder.decode(r, model.vocabSize()));
-            }
-            stats.lag.set(c.assignment().stream().mapToLong(tp -> c.currentLag(tp).orElse(0)).sum() + pending.size());
-            int cut = roundEnd(pending);
-            while (cut > 0 && running && (s.maxRounds() <= 0 || stats.rounds.get() < s.maxRounds())) {
-                trainAndPublish(new ArrayList<>(pending.subList(0, cut)), trainer, producer, c, model);
-                pending = new ArrayList<>(pending.subList(cut, pending.size()));
-                cut = roundEnd(pending);
-            }
+    @Override
+    public long held() {
+        return pending.size();
+    }
+
+    @Override
+    public boolean finished() {
+        return s.maxRounds() > 0 && stats.rounds.get() >= s.maxRounds();
+    }
+
+    @Override
+    public String onFailure() {
+        return "offsets stay at the last published checkpoint";
+    }
+
+    @Override
+    public void close() {
+        if (trainer != null) {
+            trainer.close();
         }
+        if (student != null) {
+            student.close();
+        }
+        if (decoder != null) {
+            decoder.close();
+        }
+        root.close();
     }
 
     /** Length of the prefix holding exactly rolloutsPerRound valid rollouts, or 0 if there are fewer. */
@@ -147,8 +139,8 @@ final class TrainerLoop implements Runnable {
         return 0;
     }
 
-    private void trainAndPublish(List<RolloutDecoder.Polled> round, StudentTrainer trainer, KafkaProducer<String, Object> producer,
-                                 KafkaConsumer<String, byte[]> c, ModelConfig model) throws IOException {
+    private void trainAndPublish(List<RolloutDecoder.Polled> round, Transactions tx, ModelConfig model)
+            throws IOException {
         List<RolloutDecoder.Polled> ordered = new ArrayList<>(round);
         // (partition, offset) order: replay reads the same ranges and must train in the same order.
         RolloutDecoder.sortForTraining(ordered);
@@ -158,7 +150,7 @@ final class TrainerLoop implements Runnable {
         StudentTrainer.Round result = trainer.trainRound(rollouts,
                 s.pretrainBatches(pretrain, trainer.version()), s.runDir(), l -> { });
         double seconds = (System.nanoTime() - t0) / 1e9;
-        java.util.Set<String> used = new java.util.HashSet<>(result.used());
+        Set<String> used = new HashSet<>(result.used());
         // Only what was trained counts: stale rollouts are dropped by the trainer, not trained on.
         long tokens = rollouts.stream().filter(r -> used.contains(r.rolloutId())).mapToLong(Rollout::length).sum()
                 * s.epochs();
@@ -181,25 +173,18 @@ final class TrainerLoop implements Runnable {
         CheckpointEvent event = event(result, model, lineage, seconds, tokens, deadLettered);
 
         beforeCommit.run();
-        producer.beginTransaction();
-        try {
-            producer.send(new ProducerRecord<>(s.checkpointsTopic(), s.runId(), event));
-            for (RolloutDecoder.Polled p : ordered) {
-                if (p.deadLetter() != null) {
-                    producer.send(new ProducerRecord<>(s.deadLettersTopic(), p.record().key(), p.deadLetter()));
-                }
+        List<Transactions.Output> out = new ArrayList<>();
+        out.add(new Transactions.Output(s.checkpointsTopic(), s.runId(), event));
+        for (RolloutDecoder.Polled p : ordered) {
+            if (p.deadLetter() != null) {
+                out.add(new Transactions.Output(s.deadLettersTopic(), p.record().key(), p.deadLetter()));
             }
-            producer.sendOffsetsToTransaction(offsets, c.groupMetadata());
-            producer.commitTransaction();
-        } catch (RuntimeException e) {
-            producer.abortTransaction();
-            throw e;
         }
+        tx.commit(out, offsets);
         stats.rounds.incrementAndGet();
         stats.version.set(result.version());
         stats.rolloutsTrained.addAndGet(result.used().size());
         stats.droppedStale.addAndGet(result.droppedStale().size());
-        stats.deadLettered.addAndGet(deadLettered);
         stats.responseTokens.addAndGet(tokens);
         stats.lastTokensPerSecond.set(tokens / seconds);
         stats.lastLoss.set(result.steps().isEmpty() ? Double.NaN : result.steps().get(result.steps().size() - 1).loss());
@@ -246,10 +231,10 @@ final class TrainerLoop implements Runnable {
     /** Where training resumes: the checkpoint named by the committed offsets, or the initial one. */
     private record Recovered(long version, Path dir, CheckpointManifest manifest) {}
 
-    private Recovered recover(KafkaConsumer<String, byte[]> c, List<TopicPartition> partitions) throws IOException {
+    private Recovered recover(Map<TopicPartition, OffsetAndMetadata> committed) throws IOException {
         long version = 0;
         String sha = null;
-        for (OffsetAndMetadata om : c.committed(new java.util.HashSet<>(partitions)).values()) {
+        for (OffsetAndMetadata om : committed.values()) {
             if (om == null || om.metadata() == null || !om.metadata().startsWith("v=")) {
                 continue;
             }
@@ -267,9 +252,11 @@ final class TrainerLoop implements Runnable {
         if (version == 0) {
             return new Recovered(0, s.initialCheckpoint(), Checkpoints.readManifest(s.initialCheckpoint()).orElse(null));
         }
+        long named = version;
         Path dir = s.runDir().resolve("v" + version);
         CheckpointManifest m = Checkpoints.readManifest(dir).orElseThrow(
-                () -> new IOException("committed offsets name checkpoint v" + s.runId() + " but " + dir + " has no manifest"));
+                () -> new IOException("committed offsets name checkpoint v" + named + " of run " + s.runId() + " but " + dir
+                        + " has no manifest"));
         if (!m.weightsSha256().equals(sha)) {
             throw new IOException("checkpoint " + dir + " has weights " + m.weightsSha256() + " but the committed offsets"
                     + " record " + sha + "; refusing to train on top of a different model");

@@ -12,9 +12,11 @@ import dev.distill.core.objective.ObjectiveConfig;
 import dev.distill.core.train.CorpusTeacherScores;
 import dev.distill.localstack.LocalStack;
 import dev.distill.localstack.TopicReader;
-import dev.distill.schemas.ClientConfigs;
-import dev.distill.schemas.RolloutCodec;
-import dev.distill.schemas.WireFormat;
+import dev.distill.platform.codec.RolloutCodec;
+import dev.distill.platform.kafka.ClientConfigs;
+import dev.distill.platform.kafka.WireFormat;
+import dev.distill.platform.loop.LoopState;
+import dev.distill.platform.loop.ServiceLoop;
 import dev.distill.schemas.avro.CheckpointEvent;
 import dev.distill.schemas.avro.DeadLetter;
 import dev.distill.schemas.avro.OffsetRange;
@@ -51,7 +53,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The trainer loop against the real broker and registry processes of the local stack. */
 @Tag("integration")
-class TrainerLoopKafkaTest {
+class TrainerStepKafkaTest {
     static final int VOCAB = 22;
     static final String CHECKPOINTS = "distill.checkpoints";
     static final String DEAD_LETTERS = "distill.dead-letters";
@@ -174,7 +176,7 @@ class TrainerLoopKafkaTest {
 
     static List<CheckpointEvent> events(String runId) {
         List<CheckpointEvent> out = new ArrayList<>();
-        for (ConsumerRecord<String, CheckpointEvent> r : TrainerLoopKafkaTest.<CheckpointEvent>readAll(CHECKPOINTS, true)) {
+        for (ConsumerRecord<String, CheckpointEvent> r : TrainerStepKafkaTest.<CheckpointEvent>readAll(CHECKPOINTS, true)) {
             if (r.key().equals(runId)) {
                 out.add(r.value());
             }
@@ -182,11 +184,15 @@ class TrainerLoopKafkaTest {
         return out;
     }
 
-    static TrainerStats run(TrainerLoop loop, TrainerStats stats) throws InterruptedException {
-        Thread t = new Thread(loop);
-        t.start();
-        t.join(180_000);
-        assertTrue(!t.isAlive(), "trainer loop did not finish");
+    static TrainerStats run(TrainerSettings settings, TrainerStats stats) throws InterruptedException {
+        return run(settings, stats, () -> { });
+    }
+
+    static TrainerStats run(TrainerSettings settings, TrainerStats stats, Runnable beforeCommit)
+            throws InterruptedException {
+        ServiceLoop loop = new ServiceLoop(settings.loop(), new TrainerStep(settings, stats, beforeCommit), stats.loop);
+        loop.start();
+        assertTrue(loop.awaitEnd(Duration.ofMinutes(3)), "trainer loop did not finish");
         return stats;
     }
 
@@ -220,8 +226,8 @@ class TrainerLoopKafkaTest {
         publish(topic, rollouts(run, 16, 1));
 
         TrainerStats stats = new TrainerStats();
-        run(new TrainerLoop(settings(run, 2), stats), stats);
-        assertEquals("STOPPED", stats.state.get(), String.valueOf(stats.failure.get()));
+        run(settings(run, 2), stats);
+        assertEquals(LoopState.STOPPED, stats.loop.state.get(), String.valueOf(stats.loop.failure.get()));
         List<CheckpointEvent> events = events(run);
         assertEquals(List.of(1L, 2L), events.stream().map(CheckpointEvent::getVersion).toList());
         assertEquals(0L, events.get(0).getParentVersion());
@@ -236,7 +242,7 @@ class TrainerLoopKafkaTest {
         assertEquals(16.0, events.stream().mapToDouble(e -> e.getTrainMetrics().get("rollouts")).sum());
 
         List<DeadLetter> dead = new ArrayList<>();
-        for (ConsumerRecord<String, DeadLetter> r : TrainerLoopKafkaTest.<DeadLetter>readAll(DEAD_LETTERS, true)) {
+        for (ConsumerRecord<String, DeadLetter> r : TrainerStepKafkaTest.<DeadLetter>readAll(DEAD_LETTERS, true)) {
             if (r.value().getTopic().equals(topic)) {
                 dead.add(r.value());
             }
@@ -247,7 +253,7 @@ class TrainerLoopKafkaTest {
         assertTrue(dead.stream().anyMatch(d -> d.getError().contains("teacher log-prob at token 0 is NaN")), dead.toString());
         assertTrue(dead.stream().anyMatch(d -> new String(d.getPayload().array()).equals("this is not avro")
                 && d.getError().contains("not in the Confluent wire format")), dead.toString());
-        assertEquals(3, stats.deadLettered.get());
+        assertEquals(3, stats.loop.deadLettered.get());
         assertEquals(16, stats.rolloutsTrained.get());
 
         Replay.Result replay = Replay.run(settings(run, 2), 2, work.resolve("replay-lineage"));
@@ -275,8 +281,8 @@ class TrainerLoopKafkaTest {
         TrainerSettings withTeacher = withPretrain(settings(run, 2), new TrainerSettings.Pretrain(corpus, 1.0, 8, 0.5, scores));
         publish(rolloutsTopic(run), rollouts(run, 16, 3));
         TrainerStats stats = new TrainerStats();
-        run(new TrainerLoop(withTeacher, stats), stats);
-        assertEquals("STOPPED", stats.state.get(), String.valueOf(stats.failure.get()));
+        run(withTeacher, stats);
+        assertEquals(LoopState.STOPPED, stats.loop.state.get(), String.valueOf(stats.loop.failure.get()));
         List<CheckpointEvent> events = events(run);
         assertEquals(List.of(1L, 2L), events.stream().map(CheckpointEvent::getVersion).toList());
         for (CheckpointEvent e : events) {
@@ -304,8 +310,8 @@ class TrainerLoopKafkaTest {
     void checkpointEventsUseTheConfluentWireFormat() throws Exception {
         String run = "wire";
         publish(rolloutsTopic(run), rollouts(run, 8, 2));
-        run(new TrainerLoop(settings(run, 1), new TrainerStats()), new TrainerStats());
-        ConsumerRecord<String, byte[]> raw = TrainerLoopKafkaTest.<byte[]>readAll(CHECKPOINTS, false).stream()
+        run(settings(run, 1), new TrainerStats());
+        ConsumerRecord<String, byte[]> raw = TrainerStepKafkaTest.<byte[]>readAll(CHECKPOINTS, false).stream()
                 .filter(r -> r.key().equals(run)).findFirst().orElseThrow();
         ByteBuffer bytes = ByteBuffer.wrap(raw.value());
         assertEquals(0, bytes.get(), "magic byte");
@@ -324,18 +330,18 @@ class TrainerLoopKafkaTest {
         publish(rolloutsTopic(run), rollouts(run, 16, 3));
         AtomicInteger commits = new AtomicInteger();
         TrainerStats crashed = new TrainerStats();
-        run(new TrainerLoop(settings(run, 2), crashed, () -> {
+        run(settings(run, 2), crashed, () -> {
             if (commits.incrementAndGet() == 2) {
                 throw new IllegalStateException("simulated crash after writing checkpoint v2, before committing it");
             }
-        }), crashed);
-        assertEquals("FAILED", crashed.state.get());
+        });
+        assertEquals(LoopState.FAILED, crashed.loop.state.get());
         assertEquals(List.of(1L), events(run).stream().map(CheckpointEvent::getVersion).toList());
         Path runDir = work.resolve("checkpoints").resolve(run);
         String unpublishedSha = Checkpoints.readManifest(runDir.resolve("v2")).orElseThrow().weightsSha256();
 
         TrainerStats restarted = new TrainerStats();
-        run(new TrainerLoop(settings(run, 1), restarted), restarted);
+        run(settings(run, 1), restarted);
         List<CheckpointEvent> events = events(run);
         assertEquals(List.of(1L, 2L), events.stream().map(CheckpointEvent::getVersion).toList(), "v2 published once");
         assertEquals(16, assertContiguousLineage(events), "every rollout trained exactly once");
@@ -343,5 +349,20 @@ class TrainerLoopKafkaTest {
         try (Stream<Path> aside = Files.list(runDir)) {
             assertEquals(1, aside.filter(p -> p.getFileName().toString().startsWith("v2.unpublished-")).count());
         }
+    }
+
+    @Test
+    void refusesToResumeFromACommittedVersionWhoseCheckpointIsMissingAndNamesIt() throws Exception {
+        String run = "ghost";
+        String topic = rolloutsTopic(run);
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.bootstrapServers()))) {
+            admin.alterConsumerGroupOffsets("distill-trainer-" + run, Map.of(
+                    new org.apache.kafka.common.TopicPartition(topic, 0),
+                    new org.apache.kafka.clients.consumer.OffsetAndMetadata(0, "v=3;sha=abc"))).all().get();
+        }
+        TrainerStats stats = run(settings(run, 1), new TrainerStats());
+        assertEquals(LoopState.FAILED, stats.loop.state.get());
+        String failure = stats.loop.failure.get();
+        assertTrue(failure.startsWith("committed offsets name checkpoint v3 of run ghost but "), failure);
     }
 }

@@ -3,7 +3,7 @@ package dev.distill.cli.demo;
 import dev.distill.core.data.Shuffle;
 import dev.distill.core.data.HeldOutItem;
 import dev.distill.core.data.TaskItem;
-import dev.distill.schemas.ClientConfigs;
+import dev.distill.platform.kafka.ClientConfigs;
 import dev.distill.schemas.Topics;
 import dev.distill.schemas.avro.Prompt;
 import org.apache.kafka.clients.producer.KafkaProducer;

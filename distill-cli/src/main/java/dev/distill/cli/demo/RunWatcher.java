@@ -1,6 +1,6 @@
 package dev.distill.cli.demo;
 
-import dev.distill.schemas.ClientConfigs;
+import dev.distill.platform.kafka.ClientConfigs;
 import dev.distill.schemas.Topics;
 import dev.distill.schemas.avro.CheckpointEvent;
 import dev.distill.schemas.avro.DeadLetter;

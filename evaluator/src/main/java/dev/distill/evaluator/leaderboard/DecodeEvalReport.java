@@ -1,6 +1,7 @@
 package dev.distill.evaluator.leaderboard;
 
-import dev.distill.schemas.DeadLetters;
+import dev.distill.platform.kafka.DeadLetters;
+import dev.distill.platform.kafka.WireFormat;
 import dev.distill.schemas.avro.DeadLetter;
 import dev.distill.schemas.avro.EvalReport;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -49,9 +50,7 @@ final class DecodeEvalReport implements FixedKeyProcessor<String, byte[], Decode
 
     private EvalReport decode(String topic, FixedKeyRecord<String, byte[]> record) {
         byte[] bytes = record.value();
-        if (bytes == null || bytes.length < 5 || bytes[0] != 0) {
-            throw new IllegalArgumentException("value is not in the Confluent wire format (magic byte 0 + 4-byte id)");
-        }
+        WireFormat.requireFramed(bytes);
         EvalReport report = deserializer.deserialize(topic, record.headers(), bytes);
         if (!report.getRunId().equals(record.key())) {
             throw new IllegalArgumentException("record key " + record.key() + " is not the report's run id "

@@ -1,7 +1,7 @@
 package dev.distill.evaluator.leaderboard;
 
 import dev.distill.evaluator.EvaluatorConfig;
-import dev.distill.schemas.WireFormat;
+import dev.distill.platform.kafka.WireFormat;
 import dev.distill.schemas.avro.DeadLetter;
 import dev.distill.schemas.avro.EvalReport;
 import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;

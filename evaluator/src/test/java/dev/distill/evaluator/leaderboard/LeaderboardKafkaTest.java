@@ -1,7 +1,7 @@
 package dev.distill.evaluator.leaderboard;
 
 import dev.distill.localstack.TopicReader;
-import dev.distill.schemas.ClientConfigs;
+import dev.distill.platform.kafka.ClientConfigs;
 import dev.distill.schemas.Topics;
 import dev.distill.schemas.avro.DeadLetter;
 import io.quarkus.test.common.QuarkusTestResource;

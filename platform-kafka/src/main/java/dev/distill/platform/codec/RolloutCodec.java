@@ -1,4 +1,4 @@
-package dev.distill.schemas;
+package dev.distill.platform.codec;
 
 import dev.distill.core.data.Rollout;
 import dev.distill.schemas.avro.RolloutKind;

@@ -1,4 +1,4 @@
-package dev.distill.schemas;
+package dev.distill.platform.kafka;
 
 import java.util.HashMap;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package dev.distill.schemas;
+package dev.distill.platform.kafka;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,6 +1,7 @@
-package dev.distill.schemas;
+package dev.distill.platform.kafka;
 
 import dev.distill.schemas.avro.DeadLetter;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -9,6 +10,11 @@ import java.time.Instant;
 /** Builds the record that keeps a rejected input whole, with the reason, for distill.dead-letters. */
 public final class DeadLetters {
     private DeadLetters() {}
+
+    /** The rejected record as it was consumed. */
+    public static DeadLetter of(ConsumerRecord<String, byte[]> r, Throwable error, String service) {
+        return of(r.topic(), r.partition(), r.offset(), r.key(), r.value(), error, service);
+    }
 
     public static DeadLetter of(String topic, int partition, long offset, String key, byte[] payload, Throwable error,
                                 String service) {

@@ -1,4 +1,4 @@
-package dev.distill.schemas;
+package dev.distill.platform.kafka;
 
 import java.util.Map;
 
@@ -13,6 +13,21 @@ public final class WireFormat {
     public static final String DESERIALIZER = "io.apicurio.registry.serde.avro.AvroKafkaDeserializer";
 
     private WireFormat() {}
+
+    /**
+     * Refuses a value that cannot be a Confluent-framed record before the serde sees it: the serde's own
+     * errors for such bytes name neither the framing nor the bytes.
+     */
+    public static void requireFramed(byte[] value) {
+        if (value == null) {
+            throw new IllegalArgumentException("record has no value");
+        }
+        if (value.length < 5 || value[0] != 0) {
+            throw new IllegalArgumentException("value is not in the Confluent wire format (magic byte 0, 4-byte "
+                    + "schema id, Avro): " + value.length + " bytes starting with "
+                    + (value.length == 0 ? "nothing" : String.format("0x%02x", value[0])));
+        }
+    }
 
     /** @param registryUrl the registry's native API, e.g. http://host:8080/apis/registry/v3 */
     public static Map<String, Object> serdeConfig(String registryUrl) {

@@ -1,4 +1,4 @@
-package dev.distill.schemas;
+package dev.distill.platform.kafka;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -80,9 +80,9 @@ class ConfluentPythonInteropTest {
     @BeforeAll
     static void startStack() throws Exception {
         python = System.getProperty("interop.python", "/usr/bin/python3");
-        moduleDir = Path.of(System.getProperty("schemas.basedir", "")).toAbsolutePath().normalize();
+        moduleDir = Path.of(System.getProperty("platform.basedir", "")).toAbsolutePath().normalize();
         script = moduleDir.resolveSibling("interop").resolve("confluent_client.py");
-        assertTrue(Files.isRegularFile(script), "missing " + script + " (schemas.basedir=" + moduleDir + ")");
+        assertTrue(Files.isRegularFile(script), "missing " + script + " (platform.basedir=" + moduleDir + ")");
         work = Files.createDirectories(moduleDir.resolve("target").resolve("python-interop-" + System.currentTimeMillis()));
 
         // Fail, not skip: the interop check is part of the build, so a machine without the client must say so.
@@ -338,7 +338,7 @@ class ConfluentPythonInteropTest {
     static int producePrompt(String topic, ObjectNode prompt) throws Exception {
         PyResult r = runPython(List.of(script.toString(), "produce-prompt", "--bootstrap", stack.bootstrapServers(),
                 "--registry", stack.confluentUrl(), "--topic", topic,
-                "--schema", moduleDir.resolve("src/main/avro/Prompt.avsc").toString(),
+                "--schema", moduleDir.resolveSibling("schemas").resolve("src/main/avro/Prompt.avsc").toString(),
                 "--json", JSON.writeValueAsString(prompt)), PYTHON_TIMEOUT, false);
         assertEquals(0, r.exitCode, "produce-prompt failed:\n" + r.describe());
         List<JsonNode> lines = r.jsonLines();
