@@ -1,9 +1,8 @@
-package dev.distill.core.recipe;
+package dev.distill.recipes;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import dev.distill.core.TestModels;
 import dev.distill.core.model.CausalLm;
 import dev.distill.core.model.GptConfig;
 import dev.distill.core.model.NoGrad;
@@ -76,9 +75,9 @@ class MixedBatchesTest {
             int count = 0;
             for (SftExample ex : two) {
                 int[] seq = ex.sequence(0);
-                float[][] logits = TestModels.logits(model, seq);
+                float[][] logits = logits(model, seq);
                 for (int i = ex.lossStart(); i < seq.length; i++) {
-                    sum -= TestModels.logSoftmax(logits[i - 1])[seq[i]];
+                    sum -= logSoftmax(logits[i - 1])[seq[i]];
                     count++;
                 }
             }
@@ -146,4 +145,39 @@ class MixedBatchesTest {
                 && (ids.length == seq.length || ids[seq.length] == 0);
     }
 
+    /** Full-forward logits of one sequence as [T][V] (as distill-core's test TestModels.logits). */
+    private static float[][] logits(CausalLm model, int[] tokens) {
+        try (NoGrad ignored = new NoGrad(); NDManager step = model.newStep()) {
+            long[] ids = new long[tokens.length];
+            for (int i = 0; i < ids.length; i++) {
+                ids[i] = tokens[i];
+            }
+            NDArray out = model.forward(step.create(ids).expandDims(0));
+            int v = model.config().vocabSize();
+            float[] flat = out.toFloatArray();
+            float[][] rows = new float[tokens.length][];
+            for (int t = 0; t < tokens.length; t++) {
+                rows[t] = Arrays.copyOfRange(flat, t * v, (t + 1) * v);
+            }
+            return rows;
+        }
+    }
+
+    /** log softmax of one row of logits, in double precision (as distill-core's test TestModels.logSoftmax). */
+    private static double[] logSoftmax(float[] x) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (float v : x) {
+            max = Math.max(max, v);
+        }
+        double z = 0;
+        for (float v : x) {
+            z += Math.exp(v - max);
+        }
+        double lse = max + Math.log(z);
+        double[] out = new double[x.length];
+        for (int i = 0; i < x.length; i++) {
+            out[i] = x[i] - lse;
+        }
+        return out;
+    }
 }

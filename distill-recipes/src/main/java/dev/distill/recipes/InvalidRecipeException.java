@@ -1,4 +1,4 @@
-package dev.distill.core.recipe;
+package dev.distill.recipes;
 
 /**
  * A recipe that cannot be run as written. The message names the recipe file and the field (as a dotted

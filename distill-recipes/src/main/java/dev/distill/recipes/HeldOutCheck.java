@@ -1,4 +1,4 @@
-package dev.distill.core.recipe;
+package dev.distill.recipes;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;

@@ -1,4 +1,4 @@
-package dev.distill.core.recipe;
+package dev.distill.recipes;
 
 /**
  * Which optimiser steps train on the pre-training corpus: step s (1-based) does when

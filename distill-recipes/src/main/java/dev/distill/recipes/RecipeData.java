@@ -1,4 +1,4 @@
-package dev.distill.core.recipe;
+package dev.distill.recipes;
 
 import dev.distill.core.checkpoint.Checkpoints;
 import dev.distill.core.data.CorpusWindows;

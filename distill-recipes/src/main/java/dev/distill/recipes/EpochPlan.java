@@ -1,4 +1,4 @@
-package dev.distill.core.recipe;
+package dev.distill.recipes;
 
 /**
  * How a run walks over a data set in whole batches: {@code rows} per batch, {@code batchesPerEpoch} per

@@ -1,4 +1,4 @@
-package dev.distill.core.recipe;
+package dev.distill.recipes;
 
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;

@@ -1,4 +1,4 @@
-package dev.distill.core.recipe;
+package dev.distill.recipes;
 
 /**
  * One instruction item as token ids: the prompt ({@code PromptTemplate.format(instruction, context)})
