@@ -1,8 +1,8 @@
 package dev.distill.cli;
 
-import dev.distill.core.data.suite.Split;
-import dev.distill.core.data.suite.SuiteBuilder;
-import dev.distill.core.data.suite.SuiteConfig;
+import dev.distill.data.suite.Split;
+import dev.distill.data.suite.SuiteBuilder;
+import dev.distill.data.suite.SuiteConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;

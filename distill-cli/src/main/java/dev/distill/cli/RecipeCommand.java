@@ -1,8 +1,8 @@
 package dev.distill.cli;
 
-import dev.distill.core.recipe.Recipe;
-import dev.distill.core.recipe.RecipeJson;
-import dev.distill.core.recipe.RecipeTrainer;
+import dev.distill.recipes.Recipe;
+import dev.distill.recipes.RecipeJson;
+import dev.distill.recipes.RecipeTrainer;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;

@@ -13,8 +13,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class BuildDataCommandTest {
-    /** distill-core's WordNet subset; tests run in the module directory. */
-    static final Path FIXTURE = Path.of("..", "distill-core", "src", "test", "resources", "data", "wordnet");
+    /** distill-data's WordNet subset; tests run in the module directory. */
+    static final Path FIXTURE = Path.of("..", "distill-data", "src", "test", "resources", "data", "wordnet");
 
     @TempDir
     Path tmp;
