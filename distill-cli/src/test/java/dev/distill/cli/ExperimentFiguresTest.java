@@ -1,7 +1,9 @@
 package dev.distill.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.distill.cli.demo.Charts;
+import dev.distill.cli.chart.ChartPalette;
+import dev.distill.cli.chart.LineChartFactory;
+import dev.distill.cli.chart.Pixels;
 import dev.distill.core.data.HeldOutItem;
 import dev.distill.core.experiment.Arm;
 import dev.distill.core.experiment.ArmRun;
@@ -9,7 +11,6 @@ import dev.distill.core.experiment.TestScores;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import javax.imageio.ImageIO;
 import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -18,8 +19,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static dev.distill.cli.chart.Pixels.DRAWN;
+import static dev.distill.cli.chart.Pixels.count;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The experiment's figures from a finished experiment directory made up here, without training anything. */
@@ -27,8 +28,6 @@ class ExperimentFiguresTest {
     static final ObjectMapper JSON = new ObjectMapper();
     static final List<Arm> ARMS = List.of(Arm.MINILLM, Arm.SFT);
     static final long[] SEEDS = {1, 2};
-    /** Exact-colour pixels that a line across a plot leaves; a legend swatch alone leaves far fewer. */
-    static final int DRAWN = 300;
     /** A dotted line leaves about half the pixels of a solid one. */
     static final int DRAWN_DOTTED = DRAWN / 2;
 
@@ -73,30 +72,13 @@ class ExperimentFiguresTest {
                         new double[] {1 + a, 2 + a, 4 + a, 7 + a, 9 + a}));
             }
         }
-        JSON.writeValue(out.resolve("test/sft-init.json").toFile(), scores("sft-init", 8, new double[] {3, 4, 6, 9, 12}));
+        JSON.writeValue(out.resolve("test/sft-init.json").toFile(),
+                scores("sft-init", 8, new double[] {3, 4, 6, 9, 12}));
         JSON.writeValue(out.resolve("test/teacher.json").toFile(), scores("teacher", 16, null));
     }
 
-    static int pixels(BufferedImage img, Color c) {
-        int rgb = c.getRGB() & 0xFFFFFF;
-        int n = 0;
-        for (int y = 0; y < img.getHeight(); y++) {
-            for (int x = 0; x < img.getWidth(); x++) {
-                if ((img.getRGB(x, y) & 0xFFFFFF) == rgb) {
-                    n++;
-                }
-            }
-        }
-        return n;
-    }
-
     static BufferedImage png(Path file) throws IOException {
-        assertTrue(Files.isRegularFile(file), file + " was not written");
-        BufferedImage img = ImageIO.read(file.toFile());
-        assertNotNull(img, file + " does not decode as an image");
-        assertEquals(Charts.WIDTH, img.getWidth(), file + " width");
-        assertEquals(Charts.LINE_HEIGHT, img.getHeight(), file + " height");
-        return img;
+        return Pixels.png(file, LineChartFactory.WIDTH, LineChartFactory.HEIGHT);
     }
 
     @Test
@@ -106,8 +88,8 @@ class ExperimentFiguresTest {
         for (String file : ExperimentFigures.FILES) {
             BufferedImage img = png(dir.resolve(file));
             for (int a = 0; a < ARMS.size(); a++) {
-                Color c = Charts.runColor(a);
-                assertTrue(pixels(img, c) > DRAWN, file + ": arm " + ARMS.get(a).name() + " has " + pixels(img, c)
+                Color c = ChartPalette.run(a);
+                assertTrue(count(img, c) > DRAWN, file + ": arm " + ARMS.get(a).name() + " has " + count(img, c)
                         + " pixels of its colour");
             }
         }
@@ -118,10 +100,10 @@ class ExperimentFiguresTest {
         writeFinishedExperiment(dir);
         ExperimentFigures.write(dir, ARMS, SEEDS, testItems(), JSON);
         BufferedImage length = png(dir.resolve("length.png"));
-        for (Color c : List.of(Charts.SFT, Charts.TEACHER)) {
-            assertTrue(pixels(length, c) > DRAWN_DOTTED, "length.png: " + c + " has " + pixels(length, c) + " pixels");
+        for (Color c : List.of(ChartPalette.SFT, ChartPalette.TEACHER)) {
+            assertTrue(count(length, c) > DRAWN_DOTTED, "length.png: " + c + " has " + count(length, c) + " pixels");
         }
         BufferedImage validation = png(dir.resolve("validation.png"));
-        assertTrue(pixels(validation, Charts.SFT) < DRAWN / 3, "validation.png has no reference model line");
+        assertTrue(count(validation, ChartPalette.SFT) < DRAWN / 3, "validation.png has no reference model line");
     }
 }
