@@ -1,18 +1,21 @@
 package dev.distill.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.distill.cli.demo.Charts;
-import dev.distill.cli.demo.Charts.LineStyle;
-import dev.distill.cli.demo.Charts.Plot;
-import dev.distill.cli.demo.Charts.Point;
-import dev.distill.cli.demo.Charts.Reference;
-import dev.distill.cli.demo.Charts.Series;
+import dev.distill.cli.chart.ChartPalette;
+import dev.distill.cli.chart.Headless;
+import dev.distill.cli.chart.LineChartFactory;
+import dev.distill.cli.chart.LinePlot;
+import dev.distill.cli.chart.LinePlot.Point;
+import dev.distill.cli.chart.LinePlot.Reference;
+import dev.distill.cli.chart.LinePlot.Series;
+import dev.distill.cli.chart.LineStyle;
 import dev.distill.core.data.HeldOutItem;
 import dev.distill.core.experiment.Arm;
 import dev.distill.core.experiment.ArmRun;
 import dev.distill.core.experiment.ExperimentReport;
 import dev.distill.core.experiment.TestScores;
 
+import java.awt.Color;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,8 +31,9 @@ final class ExperimentFigures {
 
     private ExperimentFigures() {}
 
-    static void write(Path outDir, List<Arm> arms, long[] seeds, List<HeldOutItem> test, ObjectMapper json) throws IOException {
-        Charts.headlessUnlessSet();
+    static void write(Path outDir, List<Arm> arms, long[] seeds, List<HeldOutItem> test, ObjectMapper json)
+            throws IOException {
+        Headless.unlessSet();
         List<Series> validation = new ArrayList<>();
         List<Series> length = new ArrayList<>();
         List<Series> exAccErr = new ArrayList<>();
@@ -37,11 +41,12 @@ final class ExperimentFigures {
             Arm arm = f.arm();
             List<ArmRun.Result> runs = f.runs();
             List<TestScores> scores = f.scores();
-            java.awt.Color color = Charts.runColor(arms.indexOf(arm));
+            Color color = ChartPalette.run(arms.indexOf(arm));
             LineStyle style = arm.name().startsWith("minillm-") ? LineStyle.DASHED : LineStyle.SOLID;
             List<Point> val = new ArrayList<>();
             for (ArmRun.Validation v : runs.get(0).validation()) {
-                double mean = runs.stream().flatMap(r -> r.validation().stream()).filter(x -> x.version() == v.version())
+                double mean = runs.stream().flatMap(r -> r.validation().stream())
+                        .filter(x -> x.version() == v.version())
                         .mapToDouble(ArmRun.Validation::score).average().orElse(Double.NaN);
                 val.add(Point.of(v.version(), mean));
             }
@@ -62,22 +67,26 @@ final class ExperimentFigures {
         }
         TestScores init = json.readValue(outDir.resolve("test/sft-init.json").toFile(), TestScores.class);
         TestScores teacher = json.readValue(outDir.resolve("test/teacher.json").toFile(), TestScores.class);
-        Charts.writePng(Charts.lineChart(new Plot("Validation score of each evaluated checkpoint (mean of greedy and "
+        LineChartFactory.lineChart(new LinePlot("Validation score of each evaluated checkpoint (mean of greedy and "
                 + "one sampled pass, mean over seeds): the best is kept", "checkpoint version", "Rouge-L", validation,
-                List.of())), outDir.resolve(FILES.get(0)));
+                List.of())).writePng(outDir.resolve(FILES.get(0)));
         List<Series> withStart = new ArrayList<>(length);
-        List<Point> startLen = new ArrayList<>();
-        List<Point> teacherLen = new ArrayList<>();
+        withStart.add(new Series("SFT student (start)", ChartPalette.SFT, LineStyle.DOTTED, byLength(init, test)));
+        withStart.add(new Series("teacher", ChartPalette.TEACHER, LineStyle.DOTTED, byLength(teacher, test)));
+        LineChartFactory.lineChart(new LinePlot("Test Rouge-L (paper protocol) by reference length: 1, 2-4, 5-6, "
+                + "7+ words", "length bucket", "Rouge-L", withStart, List.of())).writePng(outDir.resolve(FILES.get(1)));
+        LineChartFactory.lineChart(new LinePlot("ExAccErr against the teacher by generation steps l", "l (steps)",
+                "ExAccErr %", exAccErr, List.of(new Reference("0", 0, ChartPalette.TEACHER, LineStyle.DOTTED))))
+                .writePng(outDir.resolve(FILES.get(2)));
+    }
+
+    /** One model's mean test Rouge-L per length bucket, at x = 1, 2, ... */
+    private static List<Point> byLength(TestScores model, List<HeldOutItem> test) {
+        List<Point> out = new ArrayList<>();
         for (int b = 0; b < ExperimentReport.LENGTH_BUCKETS.length; b++) {
-            startLen.add(Point.of(b + 1, ExperimentReport.bucketMean(List.of(init.paper()), test, ExperimentReport.LENGTH_BUCKETS[b])));
-            teacherLen.add(Point.of(b + 1, ExperimentReport.bucketMean(List.of(teacher.paper()), test, ExperimentReport.LENGTH_BUCKETS[b])));
+            out.add(Point.of(b + 1, ExperimentReport.bucketMean(List.of(model.paper()), test,
+                    ExperimentReport.LENGTH_BUCKETS[b])));
         }
-        withStart.add(new Series("SFT student (start)", Charts.SFT, LineStyle.DOTTED, startLen));
-        withStart.add(new Series("teacher", Charts.TEACHER, LineStyle.DOTTED, teacherLen));
-        Charts.writePng(Charts.lineChart(new Plot("Test Rouge-L (paper protocol) by reference length: 1, 2-4, 5-6, 7+ words",
-                "length bucket", "Rouge-L", withStart, List.of())), outDir.resolve(FILES.get(1)));
-        Charts.writePng(Charts.lineChart(new Plot("ExAccErr against the teacher by generation steps l",
-                "l (steps)", "ExAccErr %", exAccErr, List.of(new Reference("0", 0, Charts.TEACHER, LineStyle.DOTTED)))),
-                outDir.resolve(FILES.get(2)));
+        return out;
     }
 }

@@ -164,7 +164,7 @@ public final class DemoCommand implements Callable<Integer> {
                 teacherScore, sftScore, runs, notes);
         Path report = ReportWriter.write(results, outDir.resolve("report"));
         o.println();
-        o.println(ReportWriter.summaryTable(results));
+        o.println(SummaryTable.text(results));
         notes.forEach(o::println);
         o.println("report: " + report);
         o.flush();

@@ -1,11 +1,16 @@
 package dev.distill.cli.demo;
 
+import dev.distill.cli.chart.ChartPalette;
+import dev.distill.cli.chart.GridChartFactory;
+import dev.distill.cli.chart.LineChartFactory;
+import dev.distill.cli.chart.LineStyle;
+import dev.distill.cli.chart.Pixels;
+import dev.distill.cli.chart.ReliabilityChartFactory;
 import dev.distill.schemas.avro.EvalReport;
 import dev.distill.schemas.avro.ReliabilityBin;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import javax.imageio.ImageIO;
 import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -25,15 +30,11 @@ import java.util.regex.Pattern;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static dev.distill.cli.chart.Pixels.DRAWN;
+import static dev.distill.cli.chart.Pixels.count;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ReportWriterTest {
-    /**
-     * Pixels of exactly a series' colour that prove it was drawn: a line across a plot leaves well over a thousand,
-     * while its legend swatch alone leaves under a hundred (checked by {@link #legendAloneStaysUnderTheDrawnThreshold}).
-     */
-    static final int DRAWN = 300;
     static final String EVIL_RUN = "mini-s2<script>alert(1)</script>";
 
     @TempDir
@@ -56,8 +57,8 @@ class ReportWriterTest {
                 .setCount(b.count()).setConfidence(b.meanConfidence()).setAccuracy(b.accuracy()).build()).toList();
     }
 
-    static EvalReport report(String runId, long version, double rouge, double std, double em, Double ece, double tokenEce,
-                             Double rkl, Double exAccErr, Map<String, Double> train) {
+    static EvalReport report(String runId, long version, double rouge, double std, double em, Double ece,
+                             double tokenEce, Double rkl, Double exAccErr, Map<String, Double> train) {
         return EvalReport.newBuilder()
                 .setRunId(runId)
                 .setVersion(version)
@@ -106,7 +107,8 @@ class ReportWriterTest {
         List<EvalReport> reports = new ArrayList<>();
         for (int i = 0; i < rouge.length; i++) {
             long v = i + 1;
-            reports.add(report(runId, v, rouge[i], std, em[i], ece[i], tokenEce[i], rkl[i], exAcc[i], minillmTrain(seed, v)));
+            reports.add(report(runId, v, rouge[i], std, em[i], ece[i], tokenEce[i], rkl[i], exAcc[i],
+                    minillmTrain(seed, v)));
         }
         return new RunSeries(runId, "minillm", seed, reports);
     }
@@ -141,33 +143,12 @@ class ReportWriterTest {
                 List.of("SFT student", "sft-2x128", "20.10 ± 0.60", "5.0%", "0.062", "–", "0.750", "–"),
                 List.of("minillm seed 1", "v4 final", "24.00 ± 0.30", "9.0%", "0.065", "0.110", "0.560", "8.0%"),
                 List.of("minillm seed 2", "v4 final", "25.50 ± 0.40", "11.0%", "0.061", "0.130", "0.500", "7.0%"),
-                List.of("minillm", "final, mean ± std over 2 seeds", seedMean, "10.0%", "0.063", "0.120", "0.530", "7.5%"),
+                List.of("minillm", "final, mean ± std over 2 seeds", seedMean, "10.0%", "0.063", "0.120", "0.530",
+                        "7.5%"),
                 List.of("kd seed 1", "v6 final", "21.00 ± 0.50", "4.0%", "–", "–", "–", "–"));
     }
 
     // ---- helpers ----------------------------------------------------------------------------------------------
-
-    static int pixels(BufferedImage img, Color c) {
-        int rgb = c.getRGB() & 0xFFFFFF;
-        int n = 0;
-        for (int y = 0; y < img.getHeight(); y++) {
-            for (int x = 0; x < img.getWidth(); x++) {
-                if ((img.getRGB(x, y) & 0xFFFFFF) == rgb) {
-                    n++;
-                }
-            }
-        }
-        return n;
-    }
-
-    static BufferedImage png(Path file, int width, int height) throws IOException {
-        assertTrue(Files.isRegularFile(file), file + " was not written");
-        BufferedImage img = ImageIO.read(file.toFile());
-        assertNotNull(img, file + " does not decode as an image");
-        assertEquals(width, img.getWidth(), file + " width");
-        assertEquals(height, img.getHeight(), file + " height");
-        return img;
-    }
 
     /** The cells of each body row of the first table with this class, unescaped. */
     static List<List<String>> tableRows(String html, String tableClass) {
@@ -181,7 +162,7 @@ class ReportWriterTest {
             Matcher td = Pattern.compile("<td[^>]*>(.*?)</td>", Pattern.DOTALL).matcher(tr.group(1));
             while (td.find()) {
                 cells.add(td.group(1).replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"")
-                        .replace("&#39;", "'").replace("&amp;", "&"));
+                        .replace("&#39;", "'").replace("&#61;", "=").replace("&amp;", "&"));
             }
             rows.add(cells);
         }
@@ -202,10 +183,10 @@ class ReportWriterTest {
     void writesFourChartsOfFixedSizeNextToTheReport() throws IOException {
         Path html = ReportWriter.write(demo(), dir);
         assertEquals(dir.resolve("report.html"), html);
-        png(dir.resolve("rouge-l.png"), Charts.WIDTH, Charts.LINE_HEIGHT);
-        png(dir.resolve("ece.png"), Charts.WIDTH, Charts.LINE_HEIGHT);
-        png(dir.resolve("losses.png"), Charts.WIDTH, Charts.GRID_HEIGHT);
-        png(dir.resolve("reliability.png"), Charts.WIDTH, Charts.RELIABILITY_HEIGHT);
+        Pixels.png(dir.resolve("rouge-l.png"), LineChartFactory.WIDTH, LineChartFactory.HEIGHT);
+        Pixels.png(dir.resolve("ece.png"), LineChartFactory.WIDTH, LineChartFactory.HEIGHT);
+        Pixels.png(dir.resolve("losses.png"), GridChartFactory.WIDTH, GridChartFactory.HEIGHT);
+        Pixels.png(dir.resolve("reliability.png"), ReliabilityChartFactory.WIDTH, ReliabilityChartFactory.HEIGHT);
         String page = Files.readString(html, StandardCharsets.UTF_8);
         for (String img : List.of("rouge-l.png", "ece.png", "losses.png", "reliability.png")) {
             assertTrue(page.contains("<img src=\"" + img + "\""), "report does not show " + img);
@@ -217,70 +198,36 @@ class ReportWriterTest {
     @Test
     void everyChartDrawsEveryRunAndTheReferences() throws IOException {
         ReportWriter.write(demo(), dir);
-        BufferedImage rouge = png(dir.resolve("rouge-l.png"), Charts.WIDTH, Charts.LINE_HEIGHT);
-        BufferedImage ece = png(dir.resolve("ece.png"), Charts.WIDTH, Charts.LINE_HEIGHT);
-        BufferedImage losses = png(dir.resolve("losses.png"), Charts.WIDTH, Charts.GRID_HEIGHT);
+        BufferedImage rouge = Pixels.png(dir.resolve("rouge-l.png"), LineChartFactory.WIDTH, LineChartFactory.HEIGHT);
+        BufferedImage ece = Pixels.png(dir.resolve("ece.png"), LineChartFactory.WIDTH, LineChartFactory.HEIGHT);
+        BufferedImage losses = Pixels.png(dir.resolve("losses.png"), GridChartFactory.WIDTH, GridChartFactory.HEIGHT);
         // One colour per objective: minillm (two seeds) and kd.
         for (int objective = 0; objective < 2; objective++) {
-            Color c = Charts.PALETTE.get(objective);
-            assertTrue(pixels(rouge, c) > DRAWN, "rouge-l.png: objective " + objective + " has " + pixels(rouge, c) + " pixels");
-            assertTrue(pixels(ece, c) > DRAWN, "ece.png: objective " + objective + " has " + pixels(ece, c) + " pixels");
-            assertTrue(pixels(losses, c) > DRAWN, "losses.png: objective " + objective + " has " + pixels(losses, c) + " pixels");
+            Color c = ChartPalette.run(objective);
+            assertTrue(count(rouge, c) > DRAWN, "rouge-l.png: objective " + objective + ": " + count(rouge, c));
+            assertTrue(count(ece, c) > DRAWN, "ece.png: objective " + objective + ": " + count(ece, c));
+            assertTrue(count(losses, c) > DRAWN, "losses.png: objective " + objective + ": " + count(losses, c));
         }
-        assertTrue(pixels(rouge, Charts.PALETTE.get(2)) < DRAWN / 3, "only two objectives, so no third colour");
-        for (Color ref : List.of(Charts.TEACHER, Charts.SFT)) {
-            assertTrue(pixels(rouge, ref) > DRAWN, "rouge-l.png: reference line " + ref + " missing");
-            assertTrue(pixels(ece, ref) > DRAWN, "ece.png: reference line " + ref + " missing");
+        assertTrue(count(rouge, ChartPalette.run(2)) < DRAWN / 3, "only two objectives, so no third colour");
+        for (Color ref : List.of(ChartPalette.TEACHER, ChartPalette.SFT)) {
+            assertTrue(count(rouge, ref) > DRAWN, "rouge-l.png: reference line " + ref + " missing");
+            assertTrue(count(ece, ref) > DRAWN, "ece.png: reference line " + ref + " missing");
         }
-        BufferedImage rel = png(dir.resolve("reliability.png"), Charts.WIDTH, Charts.RELIABILITY_HEIGHT);
-        for (Color c : List.of(Charts.PALETTE.get(0), Charts.SFT, Charts.TEACHER)) {
-            assertTrue(pixels(rel, c) > DRAWN, "reliability.png: diagram in " + c + " has " + pixels(rel, c) + " pixels");
+        BufferedImage rel = Pixels.png(dir.resolve("reliability.png"), ReliabilityChartFactory.WIDTH,
+                ReliabilityChartFactory.HEIGHT);
+        for (Color c : List.of(ChartPalette.run(0), ChartPalette.SFT, ChartPalette.TEACHER)) {
+            assertTrue(count(rel, c) > DRAWN, "reliability.png: diagram in " + c + ": " + count(rel, c));
         }
     }
 
     @Test
     void runsOfOneObjectiveShareAColourAndDifferInLineStyle() {
         List<RunSeries> runs = demo().runs();   // minillm seed 1, minillm seed 2, kd seed 1
-        assertEquals(ReportWriter.runColor(runs, 0), ReportWriter.runColor(runs, 1));
-        assertNotEquals(ReportWriter.runColor(runs, 0), ReportWriter.runColor(runs, 2));
-        assertEquals(Charts.LineStyle.SOLID, ReportWriter.runStyle(runs, 0));
-        assertEquals(Charts.LineStyle.DASHED, ReportWriter.runStyle(runs, 1));
-        assertEquals(Charts.LineStyle.SOLID, ReportWriter.runStyle(runs, 2));
-    }
-
-    @Test
-    void legendAloneStaysUnderTheDrawnThreshold() {
-        Color c = Charts.PALETTE.get(0);
-        BufferedImage empty = Charts.lineChart(new Charts.Plot("t", "x", "y",
-                List.of(new Charts.Series("nothing measured", c, Charts.LineStyle.SOLID, List.of())), List.of()));
-        assertTrue(pixels(empty, c) < DRAWN / 3, "legend alone left " + pixels(empty, c) + " pixels");
-    }
-
-    @Test
-    void degenerateSeriesRenderWithoutFailing() {
-        Color c = Charts.PALETTE.get(1);
-        List<Charts.Series> cases = List.of(
-                new Charts.Series("one point", c, Charts.LineStyle.SOLID, List.of(new Charts.Point(3, 20.0, 0.5))),
-                new Charts.Series("flat", c, Charts.LineStyle.SOLID,
-                        List.of(new Charts.Point(1, 5, 0), new Charts.Point(2, 5, 0), new Charts.Point(3, 5, 0))),
-                new Charts.Series("gaps", c, Charts.LineStyle.DASHED, List.of(Charts.Point.of(1, null),
-                        Charts.Point.of(2, 0.3), Charts.Point.of(3, Double.NaN), Charts.Point.of(4, 0.2))),
-                new Charts.Series("empty", c, Charts.LineStyle.SOLID, List.of()));
-        for (Charts.Series s : cases) {
-            BufferedImage legendOnly = Charts.lineChart(new Charts.Plot(s.name(), "x", "y",
-                    List.of(new Charts.Series(s.name(), c, s.style(), List.of())), List.of()));
-            BufferedImage img = Charts.lineChart(new Charts.Plot(s.name(), "x", "y", List.of(s),
-                    List.of(new Charts.Reference("ref", 5, Charts.TEACHER, Charts.LineStyle.DASHED))));
-            assertEquals(Charts.WIDTH, img.getWidth());
-            assertEquals(Charts.LINE_HEIGHT, img.getHeight());
-            if (!s.points().isEmpty()) {
-                assertTrue(pixels(img, c) > pixels(legendOnly, c), s.name() + " drew nothing beyond its legend");
-            }
-        }
-        BufferedImage grid = Charts.grid("none", "x", List.of());
-        assertEquals(Charts.GRID_HEIGHT, grid.getHeight());
-        BufferedImage rel = Charts.reliability("none", List.of(new Charts.Diagram("no bins", c, List.of())));
-        assertEquals(Charts.RELIABILITY_HEIGHT, rel.getHeight());
+        assertEquals(ReportRuns.color(runs, 0), ReportRuns.color(runs, 1));
+        assertNotEquals(ReportRuns.color(runs, 0), ReportRuns.color(runs, 2));
+        assertEquals(LineStyle.SOLID, ReportRuns.style(runs, 0));
+        assertEquals(LineStyle.DASHED, ReportRuns.style(runs, 1));
+        assertEquals(LineStyle.SOLID, ReportRuns.style(runs, 2));
     }
 
     @Test
@@ -291,7 +238,7 @@ class ReportWriterTest {
 
     @Test
     void summaryShowsMeanAndSpreadOverSeeds() {
-        List<SummaryRow> rows = ReportWriter.summaryRows(demo());
+        List<SummaryRow> rows = SummaryTable.rows(demo());
         List<SummaryRow> means = rows.stream().filter(r -> r.kind() == SummaryRow.Kind.SEED_MEAN).toList();
         assertEquals(1, means.size(), "kd has one run, so only minillm gets a mean over seeds");
         SummaryRow m = means.get(0);
@@ -305,7 +252,7 @@ class ReportWriterTest {
     void consoleTableHasTheSameRowsAsTheReport() throws IOException {
         DemoResults demo = demo();
         String html = Files.readString(ReportWriter.write(demo, dir), StandardCharsets.UTF_8);
-        String text = ReportWriter.summaryTable(demo);
+        String text = SummaryTable.text(demo);
         assertEquals(tableRows(html, "summary"), textRows(text), text);
     }
 
@@ -313,14 +260,14 @@ class ReportWriterTest {
     void missingValuesPrintAsDashNeverNaN() throws IOException {
         DemoResults demo = demo();
         String html = Files.readString(ReportWriter.write(demo, dir), StandardCharsets.UTF_8);
-        String text = ReportWriter.summaryTable(demo);
+        String text = SummaryTable.text(demo);
         for (String out : List.of(html, text)) {
             assertFalse(out.contains("NaN"), out);
             assertFalse(out.contains("null"), out);
         }
         List<List<String>> kd = tableRows(html.substring(html.indexOf("kd seed 1 <small>")), "checkpoints");
-        assertEquals(List.of("v6", "21.00 ± 0.50", "4.0%", "–", "–", "–", "–", "1.3000", "0.6000", "0.8000", "–"), kd.get(2),
-                "columns: version, metrics, then loss, fkl, grad_norm, jsd");
+        assertEquals(List.of("v6", "21.00 ± 0.50", "4.0%", "–", "–", "–", "–", "1.3000", "0.6000", "0.8000", "–"),
+                kd.get(2), "columns: version, metrics, then loss, fkl, grad_norm, jsd");
     }
 
     @Test
@@ -334,7 +281,7 @@ class ReportWriterTest {
 
     @Test
     void chartsLossTermsButNotBookkeepingOrAllNaNKeys() {
-        assertEquals(List.of("loss", "fkl", "grad_norm", "pg", "pt", "reg"), ReportWriter.lossKeys(demo().runs()));
+        assertEquals(List.of("loss", "fkl", "grad_norm", "pg", "pt", "reg"), ReportRuns.lossKeys(demo().runs()));
     }
 
     @Test
@@ -343,7 +290,47 @@ class ReportWriterTest {
         String html = Files.readString(ReportWriter.write(none, dir), StandardCharsets.UTF_8);
         assertTrue(html.contains("No distillation run."));
         assertEquals(List.of(), tableRows(html, "summary"));
-        png(dir.resolve("losses.png"), Charts.WIDTH, Charts.GRID_HEIGHT);
-        assertEquals(2, ReportWriter.summaryTable(none).lines().count(), "header and rule only");
+        Pixels.png(dir.resolve("losses.png"), GridChartFactory.WIDTH, GridChartFactory.HEIGHT);
+        assertEquals(2, SummaryTable.text(none).lines().count(), "header and rule only");
+    }
+
+    @Test
+    void reportHasEverySectionInOrderAndEachFigureAtItsPngSize() throws IOException {
+        String html = Files.readString(ReportWriter.write(demo(), dir), StandardCharsets.UTF_8);
+        int at = -1;
+        for (String section : List.of("<h1>distill demo</h1>", "<p class=\"meta\">Dataset: ", "<h2>Summary</h2>",
+                "<table class=\"summary\">", "<h2>Charts</h2>", "<h2>Checkpoints</h2>", "minillm seed 1 <small>",
+                "minillm seed 2 <small>", "kd seed 1 <small>", "<h2>Notes</h2>", "<li>3 evaluator seeds</li>")) {
+            int next = html.indexOf(section, at + 1);
+            assertTrue(next > at, section + " missing or out of order");
+            at = next;
+        }
+        assertEquals(3, html.split("<table class=\"checkpoints\">", -1).length - 1, "one table per run");
+        Matcher img = Pattern.compile("<img src=\"([^\"]+)\" width=\"(\\d+)\" height=\"(\\d+)\"").matcher(html);
+        int figures = 0;
+        while (img.find()) {
+            Pixels.png(dir.resolve(img.group(1)), Integer.parseInt(img.group(2)), Integer.parseInt(img.group(3)));
+            figures++;
+        }
+        assertEquals(4, figures);
+    }
+
+    @Test
+    void templateEscapesEveryValueItShows() {
+        String evil = "<b title='x'>\"A&B\"</b>";
+        ReportView.Row row = new ReportView.Row("reference", List.of(new ReportView.Cell(evil, false),
+                new ReportView.Cell(evil, true)));
+        ReportView view = new ReportView(evil, evil, List.of(evil), List.of(row),
+                List.of(new ReportView.Image(evil, 10, 20, evil)),
+                List.of(new ReportView.Run(evil, evil, "#000000", new ReportView.Table(List.of(evil), List.of(row))),
+                        new ReportView.Run(evil, evil, "#000000", null)),
+                List.of(evil));
+        String html = ReportWriter.render(view);
+        assertFalse(html.contains("<b title") || html.contains("</b>"), html);
+        String escaped = "&lt;b title&#61;&#39;x&#39;&gt;&quot;A&amp;B&quot;&lt;/b&gt;";
+        // dataset, finished, header, 2 summary cells, img src, alt, caption (8); the first run's label, id, table
+        // header and 2 cells (5); the second run's label and id (2); the note (1).
+        assertEquals(16, html.split(java.util.regex.Pattern.quote(escaped), -1).length - 1, html);
+        assertTrue(html.contains("No checkpoint of this run was scored."), "run without checkpoints");
     }
 }
