@@ -4,6 +4,7 @@ import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.lang.ArchRule;
 import dev.distill.cli.archfixture.CliStartingServiceInProcess;
+import dev.distill.cli.demo.archfixture.DemoUsingACommand;
 import dev.distill.core.archfixture.CoreUsingAvro;
 import dev.distill.platform.archfixture.PlatformUsingService;
 import dev.distill.producer.archfixture.ProducerCallingTrainer;
@@ -56,5 +57,10 @@ class LayeringRulesCatchViolationsTest {
     @Test
     void offlineRuleCatchesARecipeTalkingToKafka() {
         catches(Layers.OFFLINE_TOOLS_KNOW_NO_MESSAGING, RecipeUsingKafka.class);
+    }
+
+    @Test
+    void cliRuleCatchesADemoPartUsingACommand() {
+        catches(Layers.CLI_PARTS_DO_NOT_REACH_BACK_TO_COMMANDS, DemoUsingACommand.class);
     }
 }

@@ -60,4 +60,14 @@ class LayeringTest {
     void offlineToolsKnowNoMessaging() {
         Layers.OFFLINE_TOOLS_KNOW_NO_MESSAGING.check(ours);
     }
+
+    @Test
+    void cliPartsDoNotReachBackToTheCommands() {
+        Layers.CLI_PARTS_DO_NOT_REACH_BACK_TO_COMMANDS.check(ours);
+    }
+
+    @Test
+    void cliPartsAreFreeOfCycles() {
+        Layers.CLI_PARTS_ARE_FREE_OF_CYCLES.check(ours);
+    }
 }

@@ -53,7 +53,14 @@ final class Layers {
             .orShould().dependOnClassesThat().resideInAnyPackage(SERVICES)
             .because("the suite builder and the recipes are offline tools on top of distill-core");
 
+    /** The command classes sit on top: demo, charts and support never reach back up to them. */
+    static final ArchRule CLI_PARTS_DO_NOT_REACH_BACK_TO_COMMANDS = noClasses().that().resideInAPackage("dev.distill.cli.*..")
+            .should().dependOnClassesThat().resideInAPackage("dev.distill.cli")
+            .because("a package cycle between the commands and their parts makes neither readable alone");
+
+    static final ArchRule CLI_PARTS_ARE_FREE_OF_CYCLES = slices().matching("dev.distill.cli.(*)..").should().beFreeOfCycles();
+
     static final ArchRule[] ALL = {CORE_KNOWS_NO_KAFKA_QUARKUS_OR_AVRO, SERVICES_NEVER_IMPORT_EACH_OTHER,
         CLI_NEVER_IMPORTS_SERVICES, SCHEMAS_IMPORT_NOTHING_OF_OURS, PLATFORM_KNOWS_NO_SERVICE_OR_QUARKUS,
-        OFFLINE_TOOLS_KNOW_NO_MESSAGING};
+        OFFLINE_TOOLS_KNOW_NO_MESSAGING, CLI_PARTS_DO_NOT_REACH_BACK_TO_COMMANDS, CLI_PARTS_ARE_FREE_OF_CYCLES};
 }

@@ -1,5 +1,7 @@
 package dev.distill.cli;
 
+import dev.distill.localstack.ServiceProcess;
+
 import ai.djl.ndarray.NDManager;
 import dev.distill.core.checkpoint.CheckpointManifest;
 import dev.distill.core.checkpoint.Checkpoints;
@@ -31,6 +33,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -148,7 +151,7 @@ final class BenchPlatformCommand implements Callable<Integer> {
             // One service at a time, like the in-process run: the numbers then show the platform's cost
             // (Kafka, serialisation, transactions) rather than two services sharing two cores.
             double rolloutSeconds;
-            try (ServiceLauncher producer = ServiceLauncher.start("producer-teacher", Map.of("kafka.bootstrap.servers", b,
+            try (ServiceProcess producer = service("producer-teacher", Map.of("kafka.bootstrap.servers", b,
                     "distill.producer.run-id", "bench", "distill.producer.teacher-model", teacherDir.toString(),
                     "distill.producer.initial-student", studentDir.toString(), "distill.producer.registry-url", reg,
                     "distill.producer.support-k", "8", "distill.producer.max-new-tokens", String.valueOf(maxNew),
@@ -168,7 +171,7 @@ final class BenchPlatformCommand implements Callable<Integer> {
                 }
                 rolloutSeconds = waitForCount(b, "distill.rollouts", texts.size(), t0);
             }
-            try (ServiceLauncher trainer = ServiceLauncher.start("trainer-student", Map.of("kafka.bootstrap.servers", b,
+            try (ServiceProcess trainer = service("trainer-student", Map.of("kafka.bootstrap.servers", b,
                     "distill.trainer.run-id", "bench", "distill.trainer.initial-checkpoint", studentDir.toString(),
                     "distill.trainer.checkpoint-dir", work.resolve("checkpoints").toString(), "distill.trainer.registry-url",
                     reg, "distill.trainer.rollouts-per-round", String.valueOf(perRound), "distill.trainer.epochs", "2",
@@ -221,5 +224,10 @@ final class BenchPlatformCommand implements Callable<Integer> {
                 + " \"pre_tokenizer\": {\"type\": \"WhitespaceSplit\"}, \"post_processor\": null,"
                 + " \"decoder\": {\"type\": \"WordPiece\", \"prefix\": \"##\", \"cleanup\": false},"
                 + " \"model\": {\"type\": \"WordLevel\", \"vocab\": {" + vocab + "}, \"unk_token\": \"[UNK]\"}}";
+    }
+
+    private static ServiceProcess service(String module, Map<String, String> properties, Path log) throws IOException {
+        return ServiceProcess.of(Path.of(System.getProperty("distill.home", ".")), module).properties(properties).log(log)
+                .start();
     }
 }

@@ -1,5 +1,6 @@
 package dev.distill.cli;
 
+import dev.distill.cli.support.LibraryLog;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 

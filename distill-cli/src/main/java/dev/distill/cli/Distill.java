@@ -1,5 +1,6 @@
 package dev.distill.cli;
 
+import dev.distill.cli.support.LibraryLog;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -11,7 +12,7 @@ import java.nio.file.Path;
 /** The {@code distill} command line: every user-facing action of the platform is a subcommand. */
 @Command(name = "distill", mixinStandardHelpOptions = true, version = "distill 0.1.0",
         description = "Streamed MiniLLM distillation: teacher -> Kafka -> student.",
-        subcommands = {dev.distill.cli.demo.DemoCommand.class, CoreDemoCommand.class, BuildDataCommand.class, TrainTeacherCommand.class, InitStudentCommand.class, GenerateCommand.class, ScoreCommand.class, ScoreCorpusCommand.class, ExperimentCommand.class, InitModelCommand.class, BenchCommand.class, ReplayCommand.class, BenchPlatformCommand.class, StackCommand.class, RougeCommand.class,
+        subcommands = {dev.distill.cli.demo.DemoCommand.class, BuildDataCommand.class, TrainTeacherCommand.class, InitStudentCommand.class, GenerateCommand.class, ScoreCommand.class, ScoreCorpusCommand.class, ExperimentCommand.class, InitModelCommand.class, BenchCommand.class, ReplayCommand.class, BenchPlatformCommand.class, StackCommand.class, RougeCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Distill {
     @Option(names = "--verbose", scope = ScopeType.INHERIT,

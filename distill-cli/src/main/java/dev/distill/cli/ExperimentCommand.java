@@ -1,5 +1,6 @@
 package dev.distill.cli;
 
+import dev.distill.cli.support.CorpusScores;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -107,12 +108,9 @@ final class ExperimentCommand implements Callable<Integer> {
         }
 
         Path corpusFile = dataDir.resolve("corpus.txt.gz");
-        Path scoresFile = outDir.resolve("corpus-teacher-scores.bin.gz");
-        if (!Files.isRegularFile(scoresFile)) {
-            o.println("scoring the L_pt corpus with the teacher -> " + scoresFile);
-            o.flush();
-            ScoreCorpusCommand.score(teacherDir, studentDir, corpusFile, 64, 32, (d, t) -> { }).write(scoresFile);
-        }
+        o.println("the teacher's scores of the L_pt corpus (computed once, then cached in " + outDir + ")");
+        o.flush();
+        Path scoresFile = CorpusScores.cached(teacherDir, studentDir, corpusFile, outDir);
         CorpusTeacherScores corpusScores = CorpusTeacherScores.read(scoresFile);
         String teacherSha = Checkpoints.readManifest(teacherDir).map(m -> m.weightsSha256()).orElse(null);
         if (teacherSha != null && !teacherSha.equals(corpusScores.teacherSha256())) {
@@ -120,7 +118,7 @@ final class ExperimentCommand implements Callable<Integer> {
                     + ", the teacher is " + teacherSha + "); use another --out");
         }
         PretrainCorpus corpus = PretrainCorpus.load(corpusFile, TextCorpus.Separator.LINE, tok, sc.eosTokenId(),
-                Math.min(64, sc.nPositions())).withTeacherScores(corpusScores);
+                Math.min(CorpusScores.WINDOW_TOKENS, sc.nPositions())).withTeacherScores(corpusScores);
 
         ItemScores.Decoding paper = ItemScores.Decoding.paper(testSeeds, maxNewTokens);
         ItemScores.Decoding greedy = ItemScores.Decoding.greedy(maxNewTokens);

@@ -1,5 +1,8 @@
 package dev.distill.cli;
 
+import dev.distill.cli.support.LibraryLog;
+import dev.distill.localstack.ServiceProcess;
+
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -12,8 +15,6 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -47,26 +48,21 @@ final class ReplayCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, InterruptedException {
         Path home = Path.of(System.getProperty("distill.home", "."));
-        Path jar = home.resolve("trainer-student/target/quarkus-app/quarkus-run.jar");
-        if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException("the trainer service is not built: " + jar + " is missing (mvn -B package)");
-        }
-        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "-Dai.djl.offline=true", "-Dai.djl.pytorch.num_threads=1", "-Dai.djl.pytorch.num_interop_threads=1",
-                "-Dquarkus.http.port=0", "-Dkafka.bootstrap.servers=" + bootstrap,
-                "-Ddistill.trainer.registry-url=" + registry, "-Ddistill.trainer.run-id=" + run,
-                "-Ddistill.trainer.checkpoint-dir=" + checkpointDir, "-Ddistill.trainer.initial-checkpoint=" + initial,
-                "-Ddistill.trainer.replay-version=" + version));
+        ServiceProcess.Builder trainer = ServiceProcess.of(home, "trainer-student").maxHeap(null)
+                .property("kafka.bootstrap.servers", bootstrap)
+                .property("distill.trainer.registry-url", registry)
+                .property("distill.trainer.run-id", run)
+                .property("distill.trainer.checkpoint-dir", checkpointDir)
+                .property("distill.trainer.initial-checkpoint", initial)
+                .property("distill.trainer.replay-version", String.valueOf(version));
         if (config != null) {
-            cmd.add("-Dquarkus.config.locations=" + config.toAbsolutePath());
+            trainer.property("quarkus.config.locations", config.toAbsolutePath().toString());
         }
-        settings.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
-        cmd.add("-jar");
-        cmd.add(jar.toString());
+        trainer.properties(settings);
         Path log = home.resolve("runs").resolve("replay-" + run + "-v" + version + ".log");
         Files.createDirectories(log.getParent());
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        ServiceProcess p = trainer.start();
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.output(), StandardCharsets.UTF_8));
              PrintWriter trainerLog = new PrintWriter(Files.newBufferedWriter(log, StandardCharsets.UTF_8))) {
             for (String line = r.readLine(); line != null; line = r.readLine()) {
                 // The verdict goes to stdout; the service's own log lines to the log file (and with

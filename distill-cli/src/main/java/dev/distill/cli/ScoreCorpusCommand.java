@@ -1,13 +1,7 @@
 package dev.distill.cli;
 
-import ai.djl.ndarray.NDManager;
-import dev.distill.core.checkpoint.Checkpoints;
-import dev.distill.core.data.TextCorpus;
-import dev.distill.core.model.ModelConfig;
-import dev.distill.core.tokenizer.SharedVocabulary;
-import dev.distill.core.tokenizer.Tokenizers;
+import dev.distill.core.train.CorpusScoring;
 import dev.distill.core.train.CorpusTeacherScores;
-import dev.distill.core.train.PretrainCorpus;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -51,42 +45,12 @@ public final class ScoreCorpusCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--top-k must be >= 1 and --window-tokens >= 2");
         }
         PrintWriter o = spec.commandLine().getOut();
-        CorpusTeacherScores scores = score(teacher, student, corpus, windowTokens, topK,
+        CorpusTeacherScores scores = CorpusScoring.score(teacher, student, corpus, windowTokens, topK,
                 (done, total) -> o.printf("\rscored %,d / %,d windows", done, total).flush());
         scores.write(out);
         o.printf("%nwrote %s: %,d windows, top-%d, corpus sha256 %s, teacher weights sha256 %s%n", out,
                 scores.windows(), topK, scores.corpusSha256(), scores.teacherSha256());
         o.flush();
         return 0;
-    }
-
-    /** Progress as (windows scored, windows in all). */
-    public interface Progress {
-        void at(int done, int total);
-    }
-
-    /** Scores {@code corpus} with {@code teacherDir} on the windows a trainer starting from {@code studentDir} cuts. */
-    public static CorpusTeacherScores score(Path teacherDir, Path studentDir, Path corpus, int windowTokens, int topK,
-                                            Progress progress) throws IOException {
-        ModelConfig s = Checkpoints.readConfig(studentDir);
-        SharedVocabulary.require(teacherDir, Checkpoints.readConfig(teacherDir).vocabSize(), studentDir, s.vocabSize());
-        PretrainCorpus windows = PretrainCorpus.load(corpus, TextCorpus.Separator.LINE,
-                Tokenizers.forCheckpoint(studentDir, s.vocabSize()), s.eosTokenId(), Math.min(windowTokens, s.nPositions()));
-        try (NDManager root = NDManager.newBaseManager(); Checkpoints.Loaded t = Checkpoints.load(teacherDir, root)) {
-            if (t.model().config().nPositions() < Math.min(windowTokens, s.nPositions())) {
-                throw new IllegalArgumentException("the teacher's context of " + t.model().config().nPositions()
-                        + " positions is shorter than the windows of " + Math.min(windowTokens, s.nPositions()) + " tokens");
-            }
-            return CorpusTeacherScores.compute(t.model(), weightsSha256(t), windows, topK, 32,
-                    done -> progress.at(done, windows.windows()));
-        }
-    }
-
-    private static String weightsSha256(Checkpoints.Loaded t) throws IOException {
-        if (t.manifest().isPresent()) {
-            return t.manifest().get().weightsSha256();
-        }
-        Path single = t.dir().resolve(Checkpoints.WEIGHTS);
-        return java.nio.file.Files.isRegularFile(single) ? Checkpoints.sha256(single) : "sharded, not hashed";
     }
 }

@@ -1,5 +1,6 @@
 package dev.distill.cli;
 
+import dev.distill.cli.support.PlatformTopics;
 import dev.distill.localstack.LocalStack;
 import dev.distill.schemas.Topics;
 import picocli.CommandLine.Command;

@@ -14,6 +14,7 @@ import dev.distill.core.train.AdamW;
 import dev.distill.core.train.LearningRate;
 import dev.distill.core.train.LmTrainer;
 import dev.distill.localstack.LocalStack;
+import dev.distill.localstack.ServiceProcess;
 import dev.distill.localstack.TopicReader;
 import dev.distill.platform.kafka.ClientConfigs;
 import dev.distill.platform.kafka.WireFormat;
@@ -104,25 +105,25 @@ class PlatformEndToEndTest {
                     "distill.evaluator.ex-acc-err-steps", "8"));
 
             Path logs = Files.createDirectories(work.resolve("logs"));
-            try (ServiceProcess producer = new ServiceProcess("producer", app("producer-teacher"), producerProps, logs).start();
-                 ServiceProcess evaluator = new ServiceProcess("evaluator", app("evaluator"), evaluatorProps, logs).start()) {
-                ServiceProcess trainer = new ServiceProcess("trainer", app("trainer-student"), trainerProps, logs).start();
-                Supplier<String> logsTail = () -> producer.logTail() + "\n" + trainer.logTail() + "\n" + evaluator.logTail();
+            try (ServiceProcess producer = start("producer-teacher", producerProps, logs.resolve("producer.log"));
+                 ServiceProcess evaluator = start("evaluator", evaluatorProps, logs.resolve("evaluator.log"))) {
+                ServiceProcess trainer = start("trainer-student", trainerProps, logs.resolve("trainer.log"));
+                Supplier<String> logsTail = () -> producer.logTail(40) + "\n" + trainer.logTail(40) + "\n" + evaluator.logTail(40);
                 // 24 prompts: one round of 16, then 8 rollouts the trainer has consumed but not committed
                 // when it is killed; they must be re-read, not lost, after the restart.
                 publishPrompts(stack, 0, 24);
                 await(() -> events(stack).size() >= 1 && rolloutCount(stack) >= 24, "checkpoint v1 and 24 rollouts", logsTail);
                 Thread.sleep(1000); // the trainer polls the last 8 into its pending round
                 trainer.kill();
-                assertTrue(!trainer.alive());
+                assertTrue(!trainer.isAlive());
                 assertEquals(1, events(stack).size(), "a round of 8 cannot have been published");
                 publishPrompts(stack, 24, PROMPTS);
-                ServiceProcess restarted = new ServiceProcess("trainer", app("trainer-student"), trainerProps, logs).start();
-                Supplier<String> logsAfter = () -> producer.logTail() + "\n" + restarted.logTail() + "\n" + evaluator.logTail();
+                ServiceProcess restarted = start("trainer-student", trainerProps, logs.resolve("trainer.log"));
+                Supplier<String> logsAfter = () -> producer.logTail(40) + "\n" + restarted.logTail(40) + "\n" + evaluator.logTail(40);
                 try (restarted) {
                     await(() -> events(stack).size() >= PROMPTS / PER_ROUND, PROMPTS / PER_ROUND + " checkpoints", logsAfter);
                     await(() -> reports(stack).size() >= PROMPTS / PER_ROUND, PROMPTS / PER_ROUND + " reports", logsAfter);
-                    assertTrue(restarted.logTail().contains("resumes at version 1"), restarted.logTail());
+                    assertTrue(restarted.logTail(40).contains("resumes at version 1"), restarted.logTail(40));
                 }
                 // The evaluator's leaderboard (Kafka Streams) has the run's three scored checkpoints and their losses.
                 JsonNode standing = awaitLeaderboard(evaluator.httpUrl() + "/leaderboard/" + RUN, 3, logsTail);
@@ -229,10 +230,9 @@ class PlatformEndToEndTest {
                 + last + "\n" + logs.get());
     }
 
-    static Path app(String module) {
-        Path jar = ROOT.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
-        assertTrue(Files.isRegularFile(jar), "build " + module + " first: " + jar + " is missing");
-        return jar;
+    /** A packaged service as a process, its output appended to {@code log} (a restart continues the same file). */
+    static ServiceProcess start(String module, Map<String, String> properties, Path log) throws IOException {
+        return ServiceProcess.of(ROOT, module).properties(properties).log(log).start();
     }
 
     record Models(Path teacher, Path student, Path heldOut) {}

@@ -1,7 +1,10 @@
 package dev.distill.cli.demo;
 
-import dev.distill.cli.LibraryLog;
-import dev.distill.cli.PlatformTopics;
+import dev.distill.core.objective.Objective;
+
+import dev.distill.cli.support.CorpusScores;
+import dev.distill.cli.support.LibraryLog;
+import dev.distill.cli.support.PlatformTopics;
 import dev.distill.core.checkpoint.Checkpoints;
 import dev.distill.core.data.HeldOutItem;
 import dev.distill.core.data.InstructionJsonl;
@@ -133,12 +136,13 @@ public final class DemoCommand implements Callable<Integer> {
             corpusScores = CorpusScores.cached(teacherDir, studentDir, corpus, cache);
         }
         List<RunPlan> plans = new ArrayList<>();
-        for (String objective : baselines ? List.of("minillm", "sft", "kd", "seqkd") : List.of("minillm", "sft")) {
+        for (Objective objective : baselines ? List.of(Objective.MINILLM, Objective.SFT, Objective.KD, Objective.SEQKD)
+                : List.of(Objective.MINILLM, Objective.SFT)) {
             for (long seed : seeds) {
                 plans.add(new RunPlan(objective, seed, rounds, perRound, epochs, miniBatch, learningRate, alpha, 32,
                         MAX_NEW_TOKENS, teacherDir, studentDir, noPretrain ? null : corpus, ptTeacherShare, corpusScores,
                         heldOut, heldOutItems, joined(EVAL_SEEDS), EVAL_BATCH,
-                        outDir.resolve("demo-" + objective + "-s" + seed), template));
+                        outDir.resolve("demo-" + objective.id() + "-s" + seed), template));
             }
         }
         List<RunSeries> runs = new ArrayList<>();

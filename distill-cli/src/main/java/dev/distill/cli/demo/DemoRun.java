@@ -71,7 +71,7 @@ final class DemoRun {
     private static String line(RunPlan p, long trained, long evaluated, RunWatcher watch, Rate rate,
                                List<EvalReport> reports, ModelScore sft) {
         StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "  %-7s s%d train %s  eval %s  %,d rollouts %.1f/s",
-                p.objective(), p.seed(), Progress.bar(trained, p.rounds()), Progress.bar(evaluated, p.rounds()),
+                p.objective().id(), p.seed(), Progress.bar(trained, p.rounds()), Progress.bar(evaluated, p.rounds()),
                 watch.rollouts(), rate.perSecond(watch.rollouts())));
         CheckpointEvent last = watch.latestCheckpoint();
         if (last != null) {

@@ -1,5 +1,7 @@
 package dev.distill.cli.demo;
 
+import dev.distill.core.objective.Objective;
+
 import dev.distill.cli.chart.ChartPalette;
 import dev.distill.cli.chart.LineStyle;
 import dev.distill.schemas.avro.EvalReport;
@@ -37,19 +39,19 @@ final class ReportRuns {
      * seeds reads at a glance; the seeds of an objective differ by line style.
      */
     static Color color(List<RunSeries> runs, int i) {
-        List<String> objectives = runs.stream().map(RunSeries::objective).distinct().toList();
+        List<Objective> objectives = runs.stream().map(RunSeries::objective).distinct().toList();
         return ChartPalette.run(objectives.indexOf(runs.get(i).objective()));
     }
 
     /** Solid for an objective's first run, then dashed, then dotted, and around again. */
     static LineStyle style(List<RunSeries> runs, int i) {
-        String objective = runs.get(i).objective();
+        Objective objective = runs.get(i).objective();
         long before = runs.subList(0, i).stream().filter(r -> r.objective().equals(objective)).count();
         return LineStyle.values()[(int) (before % LineStyle.values().length)];
     }
 
     private static String baseLabel(RunSeries r) {
-        return r.objective() + " seed " + r.seed();
+        return r.objective().id() + " seed " + r.seed();
     }
 
     static List<EvalReport> byVersion(RunSeries run) {

@@ -1,5 +1,7 @@
 package dev.distill.cli.demo;
 
+import dev.distill.core.objective.Objective;
+
 import dev.distill.schemas.avro.EvalReport;
 
 import java.util.List;
@@ -8,7 +10,7 @@ import java.util.List;
  * One distillation run of the demo: its objective (minillm, kd, seqkd, ...), seed, and the evaluator's
  * report for every checkpoint it published, in version order.
  */
-public record RunSeries(String runId, String objective, long seed, List<EvalReport> reports) {
+public record RunSeries(String runId, Objective objective, long seed, List<EvalReport> reports) {
     public RunSeries {
         reports = List.copyOf(reports);
     }

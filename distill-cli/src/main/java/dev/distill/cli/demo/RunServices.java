@@ -1,6 +1,8 @@
 package dev.distill.cli.demo;
 
-import dev.distill.cli.ServiceLauncher;
+import dev.distill.cli.support.CorpusScores;
+import dev.distill.localstack.ServiceProcess;
+
 import dev.distill.core.data.PromptTemplate;
 
 import java.io.IOException;
@@ -19,7 +21,7 @@ import java.util.Map;
 
 /** The three packaged services of one run, as child processes on known ports, stopped together. */
 final class RunServices implements AutoCloseable {
-    record Service(String name, ServiceLauncher process, int port, Path log) {}
+    record Service(String name, ServiceProcess process, int port, Path log) {}
 
     private final List<Service> services = new ArrayList<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -48,7 +50,7 @@ final class RunServices implements AutoCloseable {
             trainer.put("distill.trainer.run-id", p.runId());
             trainer.put("distill.trainer.initial-checkpoint", p.student().toString());
             trainer.put("distill.trainer.checkpoint-dir", p.workDir().resolve("checkpoints").toString());
-            trainer.put("distill.trainer.objective", p.objective());
+            trainer.put("distill.trainer.objective", p.objective().id());
             trainer.put("distill.trainer.rollouts-per-round", String.valueOf(p.rolloutsPerRound()));
             trainer.put("distill.trainer.epochs", String.valueOf(p.epochs()));
             trainer.put("distill.trainer.mini-batch", String.valueOf(p.miniBatch()));
@@ -96,7 +98,8 @@ final class RunServices implements AutoCloseable {
         props.put(registryKey, registryUrl);
         props.put("quarkus.http.port", String.valueOf(port));
         Path log = p.workDir().resolve(module + ".log");
-        services.add(new Service(module, ServiceLauncher.start(module, props, log), port, log));
+        services.add(new Service(module, ServiceProcess.of(Path.of(System.getProperty("distill.home", ".")), module)
+                .properties(props).log(log).start(), port, log));
     }
 
     List<Service> services() {

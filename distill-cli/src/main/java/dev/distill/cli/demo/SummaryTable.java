@@ -30,7 +30,7 @@ final class SummaryTable {
         List<String> labels = ReportRuns.labels(results.runs());
         Map<String, List<Integer>> byObjective = new LinkedHashMap<>();
         for (int i = 0; i < results.runs().size(); i++) {
-            byObjective.computeIfAbsent(results.runs().get(i).objective(), k -> new ArrayList<>()).add(i);
+            byObjective.computeIfAbsent(results.runs().get(i).objective().id(), k -> new ArrayList<>()).add(i);
         }
         byObjective.forEach((objective, runs) -> {
             List<EvalReport> finals = new ArrayList<>();

@@ -1,5 +1,7 @@
 package dev.distill.cli.demo;
 
+import dev.distill.core.objective.Objective;
+
 import dev.distill.cli.chart.ChartPalette;
 import dev.distill.cli.chart.GridChartFactory;
 import dev.distill.cli.chart.LineChartFactory;
@@ -110,7 +112,7 @@ class ReportWriterTest {
             reports.add(report(runId, v, rouge[i], std, em[i], ece[i], tokenEce[i], rkl[i], exAcc[i],
                     minillmTrain(seed, v)));
         }
-        return new RunSeries(runId, "minillm", seed, reports);
+        return new RunSeries(runId, Objective.MINILLM, seed, reports);
     }
 
     static DemoResults demo() {
@@ -123,7 +125,7 @@ class ReportWriterTest {
                 new double[] {0.095, 0.080, 0.070, 0.061}, new double[] {0.95, 0.80, 0.65, 0.50},
                 new double[] {13.0, 11.0, 9.0, 7.0});
         // kd measures neither option ECE, reverse KL nor ExAccErr, and its last token ECE is NaN.
-        RunSeries kd = new RunSeries("kd-s1", "kd", 1, List.of(
+        RunSeries kd = new RunSeries("kd-s1", Objective.KD, 1, List.of(
                 report("kd-s1", 2, 19.0, 0.5, 0.03, null, 0.050, null, null, kdTrain(2)),
                 report("kd-s1", 4, 21.5, 0.5, 0.05, null, 0.045, null, null, kdTrain(4)),
                 report("kd-s1", 6, 21.0, 0.5, 0.04, null, Double.NaN, null, null, kdTrain(6))));

@@ -1,4 +1,4 @@
-package dev.distill.cli;
+package dev.distill.cli.support;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,8 +1,8 @@
-package dev.distill.cli.demo;
+package dev.distill.cli.support;
 
-import dev.distill.cli.ScoreCorpusCommand;
 import dev.distill.core.checkpoint.Checkpoints;
 import dev.distill.core.model.ModelConfig;
+import dev.distill.core.train.CorpusScoring;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -12,14 +12,18 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
-/** The teacher's scores of the L_pt corpus, computed once per teacher, tokenizer and corpus, and cached. */
-final class CorpusScores {
-    static final int WINDOW_TOKENS = 64;
-    static final int TOP_K = 32;
+/**
+ * The teacher's scores of the L_pt corpus, computed once per teacher, student tokenizer and corpus, and cached:
+ * the demo and the experiment both train with them.
+ */
+public final class CorpusScores {
+    public static final int WINDOW_TOKENS = 64;
+    public static final int TOP_K = 32;
 
     private CorpusScores() {}
 
-    static Path cached(Path teacher, Path student, Path corpus, Path cacheDir) throws IOException {
+    /** The scores file in {@code cacheDir} for this teacher, student tokenizer and corpus, computed when missing. */
+    public static Path cached(Path teacher, Path student, Path corpus, Path cacheDir) throws IOException {
         ModelConfig s = Checkpoints.readConfig(student);
         String key = sha256(String.join("\n", "v1",
                 Checkpoints.readManifest(teacher).map(m -> m.weightsSha256()).orElse(teacher.toString()),
@@ -28,7 +32,7 @@ final class CorpusScores {
         Path file = cacheDir.resolve("corpus-teacher-scores-" + key.substring(0, 16) + ".bin.gz");
         if (!Files.isRegularFile(file)) {
             Files.createDirectories(cacheDir);
-            ScoreCorpusCommand.score(teacher, student, corpus, WINDOW_TOKENS, TOP_K, (done, total) -> { }).write(file);
+            CorpusScoring.score(teacher, student, corpus, WINDOW_TOKENS, TOP_K, (done, total) -> { }).write(file);
         }
         return file;
     }

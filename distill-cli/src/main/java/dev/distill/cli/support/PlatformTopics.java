@@ -1,4 +1,4 @@
-package dev.distill.cli;
+package dev.distill.cli.support;
 
 import dev.distill.schemas.Topics;
 import org.apache.kafka.clients.admin.Admin;
