@@ -1,5 +1,8 @@
 package dev.distill.architecture;
 
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.lang.ArchRule;
@@ -12,20 +15,24 @@ import dev.distill.recipes.archfixture.RecipeUsingKafka;
 import dev.distill.schemas.archfixture.SchemaUsingCore;
 import org.junit.jupiter.api.Test;
 
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 /** Each layering rule fails on a fixture class that breaks it, and names the offending class. */
 class LayeringRulesCatchViolationsTest {
     /** The fixture beside the real classes it reaches for (a slice rule needs both ends). */
     static JavaClasses with(Class<?> fixture) {
-        return new ClassFileImporter().importClasses(fixture, dev.distill.trainer.TrainerService.class,
-                dev.distill.evaluator.EvaluatorService.class, dev.distill.producer.ProducerService.class);
+        return new ClassFileImporter()
+                .importClasses(
+                        fixture,
+                        dev.distill.trainer.TrainerService.class,
+                        dev.distill.evaluator.EvaluatorService.class,
+                        dev.distill.producer.ProducerService.class);
     }
 
     static void catches(ArchRule rule, Class<?> fixture) {
-        AssertionError e = assertThrows(AssertionError.class, () -> rule.check(with(fixture)),
-                "the rule let " + fixture.getName() + " through");
+        AssertionError e =
+                assertThrows(
+                        AssertionError.class,
+                        () -> rule.check(with(fixture)),
+                        "the rule let " + fixture.getName() + " through");
         assertTrue(e.getMessage().contains(fixture.getName()), e.getMessage());
     }
 

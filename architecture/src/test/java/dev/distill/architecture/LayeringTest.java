@@ -1,15 +1,14 @@
 package dev.distill.architecture;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.util.Set;
 import java.util.stream.Collectors;
-
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /** The layering rules on the main classes of every module (tests and fixtures excluded). */
 class LayeringTest {
@@ -17,17 +16,36 @@ class LayeringTest {
 
     @BeforeAll
     static void importModules() {
-        ours = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-                .importPackages("dev.distill");
+        ours =
+                new ClassFileImporter()
+                        .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                        .importPackages("dev.distill");
     }
 
     @Test
     void everyModuleIsOnTheClasspath() {
-        // A rule over a package with no classes passes vacuously: make sure each layer is really there.
-        Set<String> packages = ours.stream().map(c -> c.getPackageName().split("\\.")[2]).collect(Collectors.toSet());
-        for (String p : new String[] {"core", "schemas", "platform", "producer", "trainer", "evaluator", "cli",
-            "localstack", "data", "recipes"}) {
-            assertTrue(packages.contains(p), "no classes of dev.distill." + p + " found; found " + packages);
+        // A rule over a package with no classes passes vacuously: make sure each layer is really
+        // there.
+        Set<String> packages =
+                ours.stream()
+                        .map(c -> c.getPackageName().split("\\.")[2])
+                        .collect(Collectors.toSet());
+        for (String p :
+                new String[] {
+                    "core",
+                    "schemas",
+                    "platform",
+                    "producer",
+                    "trainer",
+                    "evaluator",
+                    "cli",
+                    "localstack",
+                    "data",
+                    "recipes"
+                }) {
+            assertTrue(
+                    packages.contains(p),
+                    "no classes of dev.distill." + p + " found; found " + packages);
         }
     }
 

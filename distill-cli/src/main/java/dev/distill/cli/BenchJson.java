@@ -4,14 +4,14 @@ import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * One JSON line per measurement in {@code bench/llama_peer.py}'s layout: {@code shape, what, value, unit},
- * the measurement's settings, then what the run computed with (threads, dtype, engine versions).
+ * One JSON line per measurement in {@code bench/llama_peer.py}'s layout: {@code shape, what, value,
+ * unit}, the measurement's settings, then what the run computed with (threads, dtype, engine
+ * versions).
  */
 final class BenchJson {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -34,11 +34,13 @@ final class BenchJson {
 
     /**
      * @param fields name, value pairs of the measurement's settings
-     * @throws IllegalStateException for a non-finite value: a broken measurement is never printed as a number
+     * @throws IllegalStateException for a non-finite value: a broken measurement is never printed
+     *     as a number
      */
     void emit(String what, double value, String unit, Object... fields) {
         if (!Double.isFinite(value)) {
-            throw new IllegalStateException("measurement " + what + " of " + shape + " came out as " + value);
+            throw new IllegalStateException(
+                    "measurement " + what + " of " + shape + " came out as " + value);
         }
         if (fields.length % 2 != 0) {
             throw new IllegalArgumentException("fields of " + what + " must be name, value pairs");
@@ -55,9 +57,10 @@ final class BenchJson {
         try {
             out.println(JSON.writeValueAsString(line));
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write measurement " + what + " as JSON: " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot write measurement " + what + " as JSON: " + e.getMessage(), e);
         }
-        out.flush();    // runs take minutes: show each line as it is measured
+        out.flush(); // runs take minutes: show each line as it is measured
     }
 
     static double round(double v, int decimals) {

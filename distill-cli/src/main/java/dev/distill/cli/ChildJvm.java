@@ -1,9 +1,8 @@
 package dev.distill.cli;
 
-import dev.distill.cli.support.LibraryLog;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
+import dev.distill.cli.support.LibraryLog;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
@@ -15,13 +14,15 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Runs a main class of this command line in a fresh JVM, so that what it measures (peak RSS above all)
- * is its own and not inflated by whatever this process did before. The child gets this JVM's heap and
- * GC flags and its DJL/distill system properties (threads, offline), the same classpath and the same
- * environment; its standard error is passed through and its last standard-output line is its result.
+ * Runs a main class of this command line in a fresh JVM, so that what it measures (peak RSS above
+ * all) is its own and not inflated by whatever this process did before. The child gets this JVM's
+ * heap and GC flags and its DJL/distill system properties (threads, offline), the same classpath
+ * and the same environment; its standard error is passed through and its last standard-output line
+ * is its result.
  */
 final class ChildJvm {
     private static final ObjectMapper JSON = new ObjectMapper();
+
     /** Where the child sends library log lines: set when this process sends its own to a file. */
     private static final String LOG = "distill.child-log";
 
@@ -35,23 +36,33 @@ final class ChildJvm {
             out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             int code = p.waitFor();
             if (code != 0) {
-                throw new IOException(main.getSimpleName() + " " + String.join(" ", args)
-                        + " failed in a child JVM with exit code " + code + " (its standard error is above)");
+                throw new IOException(
+                        main.getSimpleName()
+                                + " "
+                                + String.join(" ", args)
+                                + " failed in a child JVM with exit code "
+                                + code
+                                + " (its standard error is above)");
             }
         } finally {
-            p.destroyForcibly();     // no-op after a normal exit; kills the child if we were interrupted
+            p.destroyForcibly(); // no-op after a normal exit; kills the child if we were
+            // interrupted
         }
         List<String> lines = out.lines().filter(l -> l.startsWith("{")).toList();
         if (lines.isEmpty()) {
-            throw new IOException(main.getSimpleName() + " " + String.join(" ", args)
-                    + " printed no JSON result line; its standard output was: " + out.strip());
+            throw new IOException(
+                    main.getSimpleName()
+                            + " "
+                            + String.join(" ", args)
+                            + " printed no JSON result line; its standard output was: "
+                            + out.strip());
         }
         return JSON.readTree(lines.get(lines.size() - 1));
     }
 
     /**
-     * Called first in a child's main: library lines go to the file the parent chose, or, when the parent
-     * logs to the console (tests, --verbose), to standard error from WARNING up.
+     * Called first in a child's main: library lines go to the file the parent chose, or, when the
+     * parent logs to the console (tests, --verbose), to standard error from WARNING up.
      */
     static void configureLogging() {
         String file = System.getProperty(LOG);
@@ -66,7 +77,8 @@ final class ChildJvm {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            // JVM flags (-Xmx, -XX:...) carry over; -D flags are re-added from the live properties below
+            // JVM flags (-Xmx, -XX:...) carry over; -D flags are re-added from the live properties
+            // below
             // (surefire sets them after start-up); a debugger agent would clash over its port.
             if (a.startsWith("-X") && !a.startsWith("-Xrunjdwp")) {
                 cmd.add(a);
@@ -80,7 +92,8 @@ final class ChildJvm {
         }
         Path log = LibraryLog.file();
         if (log != null && !LibraryLog.verbose()) {
-            // Not the parent's file: java.util.logging locks it, and the child would write to distill.log.1.
+            // Not the parent's file: java.util.logging locks it, and the child would write to
+            // distill.log.1.
             cmd.add("-D" + LOG + "=" + log.resolveSibling(main.getSimpleName() + ".log"));
         }
         cmd.add("-cp");

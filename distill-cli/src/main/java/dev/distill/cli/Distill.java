@@ -1,32 +1,53 @@
 package dev.distill.cli;
 
 import dev.distill.cli.support.LibraryLog;
+import java.nio.file.Path;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.ScopeType;
 
-import java.nio.file.Path;
-
 /** The {@code distill} command line: every user-facing action of the platform is a subcommand. */
-@Command(name = "distill", mixinStandardHelpOptions = true, version = "distill 0.1.0",
+@Command(
+        name = "distill",
+        mixinStandardHelpOptions = true,
+        version = "distill 0.1.0",
         description = "Streamed MiniLLM distillation: teacher -> Kafka -> student.",
-        subcommands = {dev.distill.cli.demo.DemoCommand.class, BuildDataCommand.class, TrainTeacherCommand.class, InitStudentCommand.class, GenerateCommand.class, ScoreCommand.class, ScoreCorpusCommand.class, ExperimentCommand.class, InitModelCommand.class, BenchCommand.class, ReplayCommand.class, BenchPlatformCommand.class, StackCommand.class, RougeCommand.class,
-                CommandLine.HelpCommand.class})
+        subcommands = {
+            dev.distill.cli.demo.DemoCommand.class,
+            BuildDataCommand.class,
+            TrainTeacherCommand.class,
+            InitStudentCommand.class,
+            GenerateCommand.class,
+            ScoreCommand.class,
+            ScoreCorpusCommand.class,
+            ExperimentCommand.class,
+            InitModelCommand.class,
+            BenchCommand.class,
+            ReplayCommand.class,
+            BenchPlatformCommand.class,
+            StackCommand.class,
+            RougeCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class Distill {
-    @Option(names = "--verbose", scope = ScopeType.INHERIT,
-            description = "also show the libraries' log lines (Kafka, DJL, registry) on standard error; "
-                    + "they always go to runs/distill.log (the demo: its run directory)")
+    @Option(
+            names = "--verbose",
+            scope = ScopeType.INHERIT,
+            description =
+                    "also show the libraries' log lines (Kafka, DJL, registry) on standard error; "
+                            + "they always go to runs/distill.log (the demo: its run directory)")
     boolean verbose;
 
     public static void main(String[] args) {
         CommandLine cl = commandLine();
         CommandLine.IExecutionStrategy run = cl.getExecutionStrategy();
-        cl.setExecutionStrategy(parsed -> {
-            LibraryLog.configure(defaultLogFile(), verbose(parsed));
-            return run.execute(parsed);
-        });
+        cl.setExecutionStrategy(
+                parsed -> {
+                    LibraryLog.configure(defaultLogFile(), verbose(parsed));
+                    return run.execute(parsed);
+                });
         System.exit(cl.execute(args));
     }
 
@@ -41,17 +62,22 @@ public final class Distill {
 
     private static Path defaultLogFile() {
         String home = System.getProperty("distill.home");
-        return (home == null ? Path.of(System.getProperty("java.io.tmpdir")) : Path.of(home, "runs")).resolve("distill.log");
+        return (home == null
+                        ? Path.of(System.getProperty("java.io.tmpdir"))
+                        : Path.of(home, "runs"))
+                .resolve("distill.log");
     }
 
     /** The configured command line, also used by tests to run commands in-process. */
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Distill());
         // Errors a user can fix are printed as one line, not as a stack trace.
-        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
-            cmd.getErr().println("distill " + cmd.getCommandName() + ": " + ex.getMessage());
-            return 2;
-        });
+        cl.setExecutionExceptionHandler(
+                (ex, cmd, parsed) -> {
+                    cmd.getErr()
+                            .println("distill " + cmd.getCommandName() + ": " + ex.getMessage());
+                    return 2;
+                });
         return cl;
     }
 }

@@ -9,7 +9,6 @@ import dev.distill.core.checkpoint.CheckpointManifest;
 import dev.distill.core.checkpoint.Checkpoints;
 import dev.distill.core.model.CausalLm;
 import dev.distill.core.model.ModelConfig;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,8 +17,8 @@ import java.util.stream.Stream;
 
 /**
  * Checkpoint load time and memory, each side in its own JVM: one child writes a random model of the
- * shape with {@link Checkpoints#save} (not timed), a fresh one times {@link Checkpoints#load} and reads
- * its own peak RSS, which then belongs to the load alone. The files are deleted afterwards.
+ * shape with {@link Checkpoints#save} (not timed), a fresh one times {@link Checkpoints#load} and
+ * reads its own peak RSS, which then belongs to the load alone. The files are deleted afterwards.
  */
 final class LoadProbe {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -27,14 +26,21 @@ final class LoadProbe {
     private LoadProbe() {}
 
     /** What the loading child measured, as its JSON result line. */
-    static JsonNode measure(BenchShape shape, boolean tiedHead) throws IOException, InterruptedException {
+    static JsonNode measure(BenchShape shape, boolean tiedHead)
+            throws IOException, InterruptedException {
         Path tmp = Files.createTempDirectory("distill-bench-load");
-        // The --large file is 2.5 GB: remove it even when the run is interrupted (Ctrl-C skips finally).
+        // The --large file is 2.5 GB: remove it even when the run is interrupted (Ctrl-C skips
+        // finally).
         Thread cleanup = new Thread(() -> deleteQuietly(tmp));
         Runtime.getRuntime().addShutdownHook(cleanup);
         try {
             Path dir = tmp.resolve("model");
-            ChildJvm.run(LoadProbe.class, "save", shape.id(), tiedHead ? "tied" : "untied", dir.toString());
+            ChildJvm.run(
+                    LoadProbe.class,
+                    "save",
+                    shape.id(),
+                    tiedHead ? "tied" : "untied",
+                    dir.toString());
             ObjectNode result = (ObjectNode) ChildJvm.run(LoadProbe.class, "load", dir.toString());
             result.put("file_bytes", Files.size(dir.resolve(Checkpoints.WEIGHTS)));
             return result;
@@ -44,15 +50,26 @@ final class LoadProbe {
         }
     }
 
-    /** The child: {@code save <shape> tied|untied <dir>} or {@code load <dir>}; prints one JSON line. */
+    /**
+     * The child: {@code save <shape> tied|untied <dir>} or {@code load <dir>}; prints one JSON
+     * line.
+     */
     public static void main(String[] args) {
         ChildJvm.configureLogging();
         try {
-            ObjectNode result = switch (args.length > 0 ? args[0] : "") {
-                case "save" -> save(BenchShape.of(args[1]), args[2].equals("tied"), Path.of(args[3]));
-                case "load" -> load(Path.of(args[1]));
-                default -> throw new IllegalArgumentException("usage: LoadProbe save <shape> tied|untied <dir> | load <dir>");
-            };
+            ObjectNode result =
+                    switch (args.length > 0 ? args[0] : "") {
+                        case "save" ->
+                                save(
+                                        BenchShape.of(args[1]),
+                                        args[2].equals("tied"),
+                                        Path.of(args[3]));
+                        case "load" -> load(Path.of(args[1]));
+                        default ->
+                                throw new IllegalArgumentException(
+                                        "usage: LoadProbe save <shape> tied|untied <dir> | load"
+                                                + " <dir>");
+                    };
             System.out.println(JSON.writeValueAsString(result));
             System.exit(0);
         } catch (Exception e) {
@@ -61,9 +78,11 @@ final class LoadProbe {
         }
     }
 
-    private static ObjectNode save(BenchShape shape, boolean tiedHead, Path dir) throws IOException {
+    private static ObjectNode save(BenchShape shape, boolean tiedHead, Path dir)
+            throws IOException {
         ModelConfig config = shape.config(tiedHead);
-        try (NDManager root = NDManager.newBaseManager(); CausalLm model = CausalLm.create(config, root, 0)) {
+        try (NDManager root = NDManager.newBaseManager();
+                CausalLm model = CausalLm.create(config, root, 0)) {
             Checkpoints.save(model, null, CheckpointManifest.of(0, null, 0, 0L, null, null), dir);
             return JSON.createObjectNode().put("params", model.parameters().count());
         }
@@ -81,13 +100,16 @@ final class LoadProbe {
                 r.put("peak_mib", ProcStatus.peakMib());
                 r.put("rss_after_load_mib", ProcStatus.rssMib());
                 r.put("rss_after_gc_mib", ProcStatus.rssAfterGcMib());
-                r.put("rss_anon_mib", ProcStatus.rssAnonMib());   // after that collection: heap + libtorch
-                r.put("rss_file_mib", ProcStatus.rssFileMib());   // mapped files still resident
+                r.put(
+                        "rss_anon_mib",
+                        ProcStatus.rssAnonMib()); // after that collection: heap + libtorch
+                r.put("rss_file_mib", ProcStatus.rssFileMib()); // mapped files still resident
                 config = loaded.model().config();
                 r.put("params", loaded.model().parameters().count());
             }
         }
-        // One part of the load timed again on its own, once the peak has been read: the manifest's SHA-256
+        // One part of the load timed again on its own, once the peak has been read: the manifest's
+        // SHA-256
         // check of the weights file.
         r.put("sha256_s", seconds(() -> Checkpoints.sha256(dir.resolve(Checkpoints.WEIGHTS))));
         r.put("rss_before_load_mib", before);
@@ -96,7 +118,10 @@ final class LoadProbe {
         return r;
     }
 
-    /** Loads libtorch first, so that the baseline RSS already includes the engine and not just the JVM. */
+    /**
+     * Loads libtorch first, so that the baseline RSS already includes the engine and not just the
+     * JVM.
+     */
     private static void startEngine() {
         try (NDManager m = NDManager.newBaseManager()) {
             m.ones(new Shape(1)).close();

@@ -31,8 +31,8 @@ final class ProcStatus {
     }
 
     /**
-     * VmRSS after a full collection: without it the number mostly says how much garbage the JVM let pile
-     * up since its last collection, not what the process keeps.
+     * VmRSS after a full collection: without it the number mostly says how much garbage the JVM let
+     * pile up since its last collection, not what the process keeps.
      */
     static double rssAfterGcMib() throws IOException {
         System.gc();
@@ -42,7 +42,7 @@ final class ProcStatus {
     private static double mib(String field) throws IOException {
         for (String line : Files.readAllLines(STATUS)) {
             if (line.startsWith(field + ":")) {
-                return Long.parseLong(line.replaceAll("\\D+", "")) / 1024.0;     // "VmRSS:  123456 kB"
+                return Long.parseLong(line.replaceAll("\\D+", "")) / 1024.0; // "VmRSS:  123456 kB"
             }
         }
         throw new IOException("no " + field + " line in " + STATUS);

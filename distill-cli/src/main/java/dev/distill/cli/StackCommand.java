@@ -3,28 +3,38 @@ package dev.distill.cli;
 import dev.distill.cli.support.PlatformTopics;
 import dev.distill.localstack.LocalStack;
 import dev.distill.schemas.Topics;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-import java.io.PrintWriter;
-import java.nio.file.Path;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-
-/** Runs the local stack (real Kafka broker + Apicurio Registry) with the platform's topics until Ctrl-C. */
-@Command(name = "stack", mixinStandardHelpOptions = true,
-        description = "Starts a KRaft Kafka broker and Apicurio Registry locally, creates the platform's topics, "
-                + "prints the addresses the services need and runs until Ctrl-C.")
+/**
+ * Runs the local stack (real Kafka broker + Apicurio Registry) with the platform's topics until
+ * Ctrl-C.
+ */
+@Command(
+        name = "stack",
+        mixinStandardHelpOptions = true,
+        description =
+                "Starts a KRaft Kafka broker and Apicurio Registry locally, creates the platform's"
+                        + " topics, prints the addresses the services need and runs until Ctrl-C.")
 final class StackCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
+    @Spec CommandSpec spec;
 
-    @Option(names = "--work-dir", defaultValue = "runs/stack", description = "broker data and logs; default: ${DEFAULT-VALUE}")
+    @Option(
+            names = "--work-dir",
+            defaultValue = "runs/stack",
+            description = "broker data and logs; default: ${DEFAULT-VALUE}")
     Path workDir;
 
-    @Option(names = "--partitions", defaultValue = "2", description = "partitions of the prompts and rollouts topics")
+    @Option(
+            names = "--partitions",
+            defaultValue = "2",
+            description = "partitions of the prompts and rollouts topics")
     int partitions;
 
     @Override
@@ -32,15 +42,20 @@ final class StackCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         LocalStack stack = LocalStack.start(LocalStack.Options.defaults().workDir(workDir));
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            stack.close();
-            stopped.countDown();
-        }, "distill-stack-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(
+                        new Thread(
+                                () -> {
+                                    stack.close();
+                                    stopped.countDown();
+                                },
+                                "distill-stack-shutdown"));
         PlatformTopics.create(stack.bootstrapServers(), partitions);
         out.println("kafka.bootstrap.servers=" + stack.bootstrapServers());
         out.println("registry (services: distill.*.registry-url)=" + stack.registryUrl());
         out.println("registry, Confluent API (other clients)=" + stack.confluentUrl());
-        out.println("topics: " + Topics.ALL + "; logs under " + workDir + "; Ctrl-C stops everything");
+        out.println(
+                "topics: " + Topics.ALL + "; logs under " + workDir + "; Ctrl-C stops everything");
         out.flush();
         stopped.await();
         return 0;

@@ -1,7 +1,6 @@
 package dev.distill.cli;
 
 import dev.distill.core.data.Rollout;
-
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -39,8 +38,25 @@ final class SyntheticRollouts {
                 }
                 tail[t] = (float) Math.log(0.5);
             }
-            out.add(new Rollout("synthetic-" + i, "p" + i, "bench", Rollout.Kind.SAMPLED, prompt, response, 0,
-                    "synthetic", 0.2, seed, lp, lq, ids, sLp, tail, null, null));
+            out.add(
+                    new Rollout(
+                            "synthetic-" + i,
+                            "p" + i,
+                            "bench",
+                            Rollout.Kind.SAMPLED,
+                            prompt,
+                            response,
+                            0,
+                            "synthetic",
+                            0.2,
+                            seed,
+                            lp,
+                            lq,
+                            ids,
+                            sLp,
+                            tail,
+                            null,
+                            null));
         }
         return out;
     }

@@ -1,31 +1,53 @@
 package dev.distill.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.Test;
-
-import java.util.ArrayList;
-import java.util.List;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** {@code distill bench --shape tiny}: every measurement of bench/llama_peer.py, as one JSON line each. */
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code distill bench --shape tiny}: every measurement of bench/llama_peer.py, as one JSON line
+ * each.
+ */
 class BenchShapeTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Test
     void tinyShapePrintsEveryMeasurementWithAFinitePositiveValue() throws Exception {
-        CliRun r = CliRun.distill("bench", "--shape", "tiny", "--iters", "1", "--soak", "12",
-                "--only", "load,gen,score,mem,train");
+        CliRun r =
+                CliRun.distill(
+                        "bench",
+                        "--shape",
+                        "tiny",
+                        "--iters",
+                        "1",
+                        "--soak",
+                        "12",
+                        "--only",
+                        "load,gen,score,mem,train");
         assertEquals(0, r.code(), r.err());
         List<JsonNode> lines = jsonLines(r.out());
         String[][] expected = {
-                {"load_s", null}, {"load_peak_rss", null}, {"init_s", null}, {"rss_after_init", null},
-                {"peak_rss_after_init", null}, {"gen_end_to_end", "batch=1"}, {"gen_end_to_end", "batch=16"},
-                {"score", null}, {"score_topk_only", null}, {"soak_rss", "iteration=1"}, {"soak_rss", "iteration=10"},
-                {"soak_rss", "iteration=12"}, {"soak_score", null}, {"train_minillm_step", null}};
+            {"load_s", null},
+            {"load_peak_rss", null},
+            {"init_s", null},
+            {"rss_after_init", null},
+            {"peak_rss_after_init", null},
+            {"gen_end_to_end", "batch=1"},
+            {"gen_end_to_end", "batch=16"},
+            {"score", null},
+            {"score_topk_only", null},
+            {"soak_rss", "iteration=1"},
+            {"soak_rss", "iteration=10"},
+            {"soak_rss", "iteration=12"},
+            {"soak_score", null},
+            {"train_minillm_step", null}
+        };
         assertEquals(expected.length, lines.size(), r.out());
         for (String[] e : expected) {
             JsonNode line = only(lines, e[0], e[1]);
@@ -54,7 +76,9 @@ class BenchShapeTest {
         for (BenchShape s : BenchShape.values()) {
             assertEquals(s.peerParams(), s.config(true).parameterCount(), s.id());
         }
-        assertEquals(494_032_768L + 151_936L * 896, BenchShape.QWEN25_05B.config(false).parameterCount());
+        assertEquals(
+                494_032_768L + 151_936L * 896,
+                BenchShape.QWEN25_05B.config(false).parameterCount());
     }
 
     @Test
@@ -79,8 +103,16 @@ class BenchShapeTest {
 
     /** The single line of measurement {@code what}, optionally with {@code field=value}. */
     private static JsonNode only(List<JsonNode> lines, String what, String where) {
-        List<JsonNode> hits = lines.stream().filter(l -> l.get("what").asText().equals(what))
-                .filter(l -> where == null || l.path(where.split("=")[0]).asText().equals(where.split("=")[1])).toList();
+        List<JsonNode> hits =
+                lines.stream()
+                        .filter(l -> l.get("what").asText().equals(what))
+                        .filter(
+                                l ->
+                                        where == null
+                                                || l.path(where.split("=")[0])
+                                                        .asText()
+                                                        .equals(where.split("=")[1]))
+                        .toList();
         assertEquals(1, hits.size(), what + (where == null ? "" : " " + where) + " in " + lines);
         return hits.get(0);
     }

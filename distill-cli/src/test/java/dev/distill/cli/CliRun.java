@@ -1,9 +1,8 @@
 package dev.distill.cli;
 
-import picocli.CommandLine;
-
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import picocli.CommandLine;
 
 /** A command run in-process, as the tests see it: exit code and what it printed. */
 record CliRun(int code, String out, String err) {

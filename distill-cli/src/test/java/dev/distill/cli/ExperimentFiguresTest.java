@@ -1,5 +1,9 @@
 package dev.distill.cli;
 
+import static dev.distill.cli.chart.Pixels.DRAWN;
+import static dev.distill.cli.chart.Pixels.count;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.distill.cli.chart.ChartPalette;
 import dev.distill.cli.chart.LineChartFactory;
@@ -8,9 +12,6 @@ import dev.distill.core.data.HeldOutItem;
 import dev.distill.core.experiment.Arm;
 import dev.distill.core.experiment.ArmRun;
 import dev.distill.core.experiment.TestScores;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -18,26 +19,35 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
-import static dev.distill.cli.chart.Pixels.DRAWN;
-import static dev.distill.cli.chart.Pixels.count;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
-/** The experiment's figures from a finished experiment directory made up here, without training anything. */
+/**
+ * The experiment's figures from a finished experiment directory made up here, without training
+ * anything.
+ */
 class ExperimentFiguresTest {
     static final ObjectMapper JSON = new ObjectMapper();
     static final List<Arm> ARMS = List.of(Arm.MINILLM, Arm.SFT);
     static final long[] SEEDS = {1, 2};
+
     /** A dotted line leaves about half the pixels of a solid one. */
     static final int DRAWN_DOTTED = DRAWN / 2;
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     /** Eight test items, two per length bucket (1, 2-4, 5-6, 7+ words of the first reference). */
     static List<HeldOutItem> testItems() {
-        List<String> refs = List.of("yes", "no", "a red car", "two small dogs here", "one two three four five",
-                "one two three four five six", "a b c d e f g", "a b c d e f g h i");
+        List<String> refs =
+                List.of(
+                        "yes",
+                        "no",
+                        "a red car",
+                        "two small dogs here",
+                        "one two three four five",
+                        "one two three four five six",
+                        "a b c d e f g",
+                        "a b c d e f g h i");
         List<HeldOutItem> items = new ArrayList<>();
         for (int i = 0; i < refs.size(); i++) {
             items.add(new HeldOutItem("t" + i, "question " + i, "", List.of(refs.get(i))));
@@ -50,11 +60,25 @@ class ExperimentFiguresTest {
         for (int i = 0; i < paper.length; i++) {
             paper[i] = base + 4 * i;
         }
-        return new TestScores(name, Path.of("models", name), paper, paper.clone(), base + 14, base + 14, 1.2, 0.03,
-                0.2, 0.98, 2.4, exAccErr);
+        return new TestScores(
+                name,
+                Path.of("models", name),
+                paper,
+                paper.clone(),
+                base + 14,
+                base + 14,
+                1.2,
+                0.03,
+                0.2,
+                0.98,
+                2.4,
+                exAccErr);
     }
 
-    /** What {@code distill experiment} leaves behind once every run of {@link #ARMS} is trained and scored. */
+    /**
+     * What {@code distill experiment} leaves behind once every run of {@link #ARMS} is trained and
+     * scored.
+     */
     static void writeFinishedExperiment(Path out) throws IOException {
         Files.createDirectories(out.resolve("test"));
         for (int a = 0; a < ARMS.size(); a++) {
@@ -66,13 +90,26 @@ class ExperimentFiguresTest {
                     validation.add(new ArmRun.Validation(v, score + 1, score - 1, score));
                 }
                 Path runDir = Files.createDirectories(out.resolve("runs").resolve(run));
-                JSON.writeValue(runDir.resolve("result.json").toFile(), new ArmRun.Result(ARMS.get(a).name(), seed,
-                        validation, 3, runDir.resolve("checkpoints/v3"), 12.5, List.of()));
-                JSON.writeValue(out.resolve("test").resolve(run + ".json").toFile(), scores(run, 10 + a + seed,
-                        new double[] {1 + a, 2 + a, 4 + a, 7 + a, 9 + a}));
+                JSON.writeValue(
+                        runDir.resolve("result.json").toFile(),
+                        new ArmRun.Result(
+                                ARMS.get(a).name(),
+                                seed,
+                                validation,
+                                3,
+                                runDir.resolve("checkpoints/v3"),
+                                12.5,
+                                List.of()));
+                JSON.writeValue(
+                        out.resolve("test").resolve(run + ".json").toFile(),
+                        scores(
+                                run,
+                                10 + a + seed,
+                                new double[] {1 + a, 2 + a, 4 + a, 7 + a, 9 + a}));
             }
         }
-        JSON.writeValue(out.resolve("test/sft-init.json").toFile(),
+        JSON.writeValue(
+                out.resolve("test/sft-init.json").toFile(),
                 scores("sft-init", 8, new double[] {3, 4, 6, 9, 12}));
         JSON.writeValue(out.resolve("test/teacher.json").toFile(), scores("teacher", 16, null));
     }
@@ -89,8 +126,14 @@ class ExperimentFiguresTest {
             BufferedImage img = png(dir.resolve(file));
             for (int a = 0; a < ARMS.size(); a++) {
                 Color c = ChartPalette.run(a);
-                assertTrue(count(img, c) > DRAWN, file + ": arm " + ARMS.get(a).name() + " has " + count(img, c)
-                        + " pixels of its colour");
+                assertTrue(
+                        count(img, c) > DRAWN,
+                        file
+                                + ": arm "
+                                + ARMS.get(a).name()
+                                + " has "
+                                + count(img, c)
+                                + " pixels of its colour");
             }
         }
     }
@@ -101,9 +144,13 @@ class ExperimentFiguresTest {
         ExperimentFigures.write(dir, ARMS, SEEDS, testItems(), JSON);
         BufferedImage length = png(dir.resolve("length.png"));
         for (Color c : List.of(ChartPalette.SFT, ChartPalette.TEACHER)) {
-            assertTrue(count(length, c) > DRAWN_DOTTED, "length.png: " + c + " has " + count(length, c) + " pixels");
+            assertTrue(
+                    count(length, c) > DRAWN_DOTTED,
+                    "length.png: " + c + " has " + count(length, c) + " pixels");
         }
         BufferedImage validation = png(dir.resolve("validation.png"));
-        assertTrue(count(validation, ChartPalette.SFT) < DRAWN / 3, "validation.png has no reference model line");
+        assertTrue(
+                count(validation, ChartPalette.SFT) < DRAWN / 3,
+                "validation.png has no reference model line");
     }
 }

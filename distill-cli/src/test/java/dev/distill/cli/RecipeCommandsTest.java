@@ -1,11 +1,11 @@
 package dev.distill.cli;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -15,9 +15,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** train-teacher and init-student on a slice of the bundled suite with a tiny model. */
 class RecipeCommandsTest {
@@ -25,10 +24,12 @@ class RecipeCommandsTest {
     static final Path TEACHER_RECIPE = Path.of("..", "models", "teacher.recipe.json");
     static final ObjectMapper JSON = new ObjectMapper();
 
-    @TempDir
-    Path tmp;
+    @TempDir Path tmp;
 
-    /** The first lines of each suite file, the real tokenizer, and the shipped recipe shrunk to a tiny model. */
+    /**
+     * The first lines of each suite file, the real tokenizer, and the shipped recipe shrunk to a
+     * tiny model.
+     */
     private Path tinyRecipe(Path home, String name) throws IOException {
         Path suite = Files.createDirectories(home.resolve("suite"));
         Files.copy(SUITE.resolve("tokenizer.json"), suite.resolve("tokenizer.json"));
@@ -37,7 +38,8 @@ class RecipeCommandsTest {
         head(SUITE.resolve("corpus.txt.gz"), suite.resolve("corpus.txt.gz"), 50);
         ObjectNode r = (ObjectNode) JSON.readTree(TEACHER_RECIPE.toFile());
         r.put("name", name);
-        ((ObjectNode) r.get("data")).put("suite", "suite");   // relative: resolved against the project root
+        ((ObjectNode) r.get("data"))
+                .put("suite", "suite"); // relative: resolved against the project root
         ObjectNode m = (ObjectNode) r.get("model");
         m.put("n_embd", 16);
         m.put("n_layer", 1);
@@ -51,15 +53,22 @@ class RecipeCommandsTest {
     }
 
     private static void head(Path from, Path to, int lines) throws IOException {
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(new GZIPInputStream(Files.newInputStream(from)),
-                StandardCharsets.UTF_8)); OutputStream out = new GZIPOutputStream(Files.newOutputStream(to))) {
+        try (BufferedReader in =
+                        new BufferedReader(
+                                new InputStreamReader(
+                                        new GZIPInputStream(Files.newInputStream(from)),
+                                        StandardCharsets.UTF_8));
+                OutputStream out = new GZIPOutputStream(Files.newOutputStream(to))) {
             for (int i = 0; i < lines; i++) {
                 out.write((in.readLine() + "\n").getBytes(StandardCharsets.UTF_8));
             }
         }
     }
 
-    /** Runs the command line in-process with {@code home} as the project root (what ./distill passes). */
+    /**
+     * Runs the command line in-process with {@code home} as the project root (what ./distill
+     * passes).
+     */
     private static CliRun inHome(Path home, String... args) {
         String before = System.getProperty("distill.home");
         System.setProperty("distill.home", home.toString());
@@ -78,17 +87,36 @@ class RecipeCommandsTest {
     void trainTeacherWritesTheCheckpointWithTokenizerRecipeAndSummary() throws IOException {
         Path recipe = tinyRecipe(tmp, "teacher");
         Path out = tmp.resolve("teacher-out");
-        CliRun r = inHome(tmp, "train-teacher", "--recipe", recipe.toString(), "--out", out.toString(),
-                "--steps", "3");
+        CliRun r =
+                inHome(
+                        tmp,
+                        "train-teacher",
+                        "--recipe",
+                        recipe.toString(),
+                        "--out",
+                        out.toString(),
+                        "--steps",
+                        "3");
         assertEquals(0, r.code(), r.err());
-        assertTrue(r.out().contains("step       3/3") && r.out().contains("held-out check at step 2")
-                && r.out().contains("paper protocol Rouge-L"), r.out());
+        assertTrue(
+                r.out().contains("step       3/3")
+                        && r.out().contains("held-out check at step 2")
+                        && r.out().contains("paper protocol Rouge-L"),
+                r.out());
         JsonNode summary = JSON.readTree(out.resolve("TRAINING.json").toFile());
         assertEquals(3, summary.path("steps").asInt());
-        assertEquals(3, JSON.readTree(out.resolve("RECIPE.json").toFile()).path("training").path("steps").asInt(),
+        assertEquals(
+                3,
+                JSON.readTree(out.resolve("RECIPE.json").toFile())
+                        .path("training")
+                        .path("steps")
+                        .asInt(),
                 "RECIPE.json is the recipe as run, --steps included");
-        assertEquals(summary.path("weights_sha256").asText(),
-                JSON.readTree(out.resolve("checkpoint.json").toFile()).path("weights_sha256").asText());
+        assertEquals(
+                summary.path("weights_sha256").asText(),
+                JSON.readTree(out.resolve("checkpoint.json").toFile())
+                        .path("weights_sha256")
+                        .asText());
         assertTrue(Files.isRegularFile(out.resolve("tokenizer.json")));
     }
 
@@ -107,9 +135,17 @@ class RecipeCommandsTest {
         ObjectNode r = (ObjectNode) JSON.readTree(recipe.toFile());
         ((ObjectNode) r.get("training")).put("seq_len", 128);
         Files.writeString(recipe, JSON.writeValueAsString(r));
-        CliRun run = inHome(tmp, "train-teacher", "--recipe", recipe.toString(), "--out",
-                tmp.resolve("x").toString());
+        CliRun run =
+                inHome(
+                        tmp,
+                        "train-teacher",
+                        "--recipe",
+                        recipe.toString(),
+                        "--out",
+                        tmp.resolve("x").toString());
         assertEquals(2, run.code());
-        assertTrue(run.err().contains("'training.seq_len' 128 is longer than model.n_positions 64"), run.err());
+        assertTrue(
+                run.err().contains("'training.seq_len' 128 is longer than model.n_positions 64"),
+                run.err());
     }
 }

@@ -1,17 +1,16 @@
 package dev.distill.cli;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
-
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 class RougeCommandTest {
     static final ObjectMapper JSON = new ObjectMapper();
@@ -20,10 +19,11 @@ class RougeCommandTest {
         RougeCommand cmd = new RougeCommand();
         cmd.input = new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8));
         CommandLine cl = new CommandLine(cmd);
-        cl.setExecutionExceptionHandler((ex, c, p) -> {
-            c.getErr().println(ex.getMessage());
-            return 2;
-        });
+        cl.setExecutionExceptionHandler(
+                (ex, c, p) -> {
+                    c.getErr().println(ex.getMessage());
+                    return 2;
+                });
         return CliRun.execute(cl);
     }
 

@@ -1,14 +1,14 @@
 package dev.distill.core;
 
 import dev.distill.core.train.TokenBatch;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
 /**
  * "Count from a to b": prompt [a, b, SEP], response a, a+1, ..., b, EOS, on ids 0..19. A larger
- * model learns it well in seconds; a small one struggles: a known-better teacher for distillation tests.
+ * model learns it well in seconds; a small one struggles: a known-better teacher for distillation
+ * tests.
  */
 public final class CountingTask {
     public static final int NUMBERS = 20;
@@ -31,7 +31,9 @@ public final class CountingTask {
         return r;
     }
 
-    /** Random (a, b) with 1..6 steps; {@code heldOut} selects the disjoint held-out half of ranges. */
+    /**
+     * Random (a, b) with 1..6 steps; {@code heldOut} selects the disjoint held-out half of ranges.
+     */
     public static int[] range(SplittableRandom rng, boolean heldOut) {
         while (true) {
             int a = rng.nextInt(NUMBERS - 7);

@@ -6,7 +6,6 @@ import dev.distill.core.model.CausalLm;
 import dev.distill.core.model.GptConfig;
 import dev.distill.core.model.NoGrad;
 import dev.distill.core.train.TokenBatch;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -33,10 +32,15 @@ public final class TestModels {
         return out;
     }
 
-    /** A tiny Hugging Face checkpoint of src/test/resources/families (see make_families.py there). */
+    /**
+     * A tiny Hugging Face checkpoint of src/test/resources/families (see make_families.py there).
+     */
     public static java.nio.file.Path family(String variant) {
         try {
-            return java.nio.file.Path.of(TestModels.class.getResource("/families/" + variant + "/config.json").toURI())
+            return java.nio.file.Path.of(
+                            TestModels.class
+                                    .getResource("/families/" + variant + "/config.json")
+                                    .toURI())
                     .getParent();
         } catch (java.net.URISyntaxException | NullPointerException e) {
             throw new IllegalArgumentException("no test checkpoint families/" + variant, e);
@@ -49,7 +53,8 @@ public final class TestModels {
 
     /** Full-forward logits of one sequence as [T][V]. */
     public static float[][] logits(CausalLm model, int[] tokens) {
-        try (NoGrad ignored = new NoGrad(); NDManager step = model.newStep()) {
+        try (NoGrad ignored = new NoGrad();
+                NDManager step = model.newStep()) {
             long[] ids = new long[tokens.length];
             for (int i = 0; i < ids.length; i++) {
                 ids[i] = tokens[i];

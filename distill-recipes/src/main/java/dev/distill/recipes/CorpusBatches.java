@@ -1,11 +1,12 @@
 package dev.distill.recipes;
 
 import dev.distill.core.train.TokenBatch;
-
 import java.util.ArrayList;
 import java.util.List;
 
-/** Language-modelling batches of corpus windows in a seeded order per epoch; loss on every token. */
+/**
+ * Language-modelling batches of corpus windows in a seeded order per epoch; loss on every token.
+ */
 final class CorpusBatches {
     private final List<int[]> windows;
     private final EpochPlan plan;

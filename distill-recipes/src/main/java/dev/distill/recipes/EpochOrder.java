@@ -2,11 +2,17 @@ package dev.distill.recipes;
 
 import java.util.SplittableRandom;
 
-/** Seeded shuffles. Written out (Fisher-Yates on SplittableRandom) so the order is fixed by the seed alone. */
+/**
+ * Seeded shuffles. Written out (Fisher-Yates on SplittableRandom) so the order is fixed by the seed
+ * alone.
+ */
 final class EpochOrder {
     private EpochOrder() {}
 
-    /** A generator for one purpose: the run's seed mixed with the given parts (kind, epoch, pool...). */
+    /**
+     * A generator for one purpose: the run's seed mixed with the given parts (kind, epoch,
+     * pool...).
+     */
     static SplittableRandom random(long seed, long... parts) {
         long h = seed;
         for (long p : parts) {

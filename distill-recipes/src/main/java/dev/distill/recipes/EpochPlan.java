@@ -1,8 +1,9 @@
 package dev.distill.recipes;
 
 /**
- * How a run walks over a data set in whole batches: {@code rows} per batch, {@code batchesPerEpoch} per
- * pass (the remainder of an epoch is skipped, so every batch is full and batch k has a fixed position).
+ * How a run walks over a data set in whole batches: {@code rows} per batch, {@code batchesPerEpoch}
+ * per pass (the remainder of an epoch is skipped, so every batch is full and batch k has a fixed
+ * position).
  */
 record EpochPlan(int rows, int batchesPerEpoch) {
 

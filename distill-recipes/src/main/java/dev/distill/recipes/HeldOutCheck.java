@@ -14,7 +14,6 @@ import dev.distill.core.model.NoGrad;
 import dev.distill.core.tokenizer.Tokenizer;
 import dev.distill.core.train.LmLoss;
 import dev.distill.core.train.TokenBatch;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,19 +22,27 @@ import java.util.TreeMap;
 
 /**
  * The cheap held-out signal watched during training: greedy Rouge-L (max over references, x100) and
- * the response loss teacher-forced on the first reference. Greedy decoding needs no seeds, so two checks
- * of the same weights agree exactly. Runs without autograd and touches neither the weights nor any
- * training state, so checking does not change what is trained.
+ * the response loss teacher-forced on the first reference. Greedy decoding needs no seeds, so two
+ * checks of the same weights agree exactly. Runs without autograd and touches neither the weights
+ * nor any training state, so checking does not change what is trained.
  */
 public final class HeldOutCheck {
     static final int BATCH = 50;
 
     /** Scores over the checked items, and greedy Rouge-L per task family. */
-    public record Result(int items, double rougeL, double loss, Map<String, Double> rougeLByFamily, double seconds) {}
+    public record Result(
+            int items,
+            double rougeL,
+            double loss,
+            Map<String, Double> rougeLByFamily,
+            double seconds) {}
 
     private HeldOutCheck() {}
 
-    /** Up to {@code n} items taken round-robin over the families in file order, so every family is checked. */
+    /**
+     * Up to {@code n} items taken round-robin over the families in file order, so every family is
+     * checked.
+     */
     public static List<TaskItem> spread(List<TaskItem> items, int n) {
         Map<String, List<TaskItem>> byFamily = new LinkedHashMap<>();
         for (TaskItem t : items) {
@@ -52,10 +59,11 @@ public final class HeldOutCheck {
         return out;
     }
 
-    public static Result run(CausalLm model, Tokenizer tokenizer, List<TaskItem> items, int maxNewTokens) {
+    public static Result run(
+            CausalLm model, Tokenizer tokenizer, List<TaskItem> items, int maxNewTokens) {
         long start = System.nanoTime();
         int eos = model.config().eosTokenId();
-        Map<String, double[]> family = new TreeMap<>();   // family -> {sum, count}
+        Map<String, double[]> family = new TreeMap<>(); // family -> {sum, count}
         double rouge = 0;
         double lossSum = 0;
         long lossTokens = 0;
@@ -75,11 +83,18 @@ public final class HeldOutCheck {
                 sequences.add(seq);
                 lossStart[i] = p.length;
             }
-            List<Generator.Generation> gens = Generator.generate(model, prompts, SamplingConfig.greedy(maxNewTokens, eos));
+            List<Generator.Generation> gens =
+                    Generator.generate(model, prompts, SamplingConfig.greedy(maxNewTokens, eos));
             for (int i = 0; i < chunk.size(); i++) {
-                double score = 100 * RougeL.maxF(tokenizer.decode(gens.get(i).tokens()).strip(), chunk.get(i).item().references());
+                double score =
+                        100
+                                * RougeL.maxF(
+                                        tokenizer.decode(gens.get(i).tokens()).strip(),
+                                        chunk.get(i).item().references());
                 rouge += score;
-                double[] f = family.computeIfAbsent(String.valueOf(chunk.get(i).family()), k -> new double[2]);
+                double[] f =
+                        family.computeIfAbsent(
+                                String.valueOf(chunk.get(i).family()), k -> new double[2]);
                 f[0] += score;
                 f[1]++;
             }
@@ -89,14 +104,20 @@ public final class HeldOutCheck {
         }
         Map<String, Double> byFamily = new LinkedHashMap<>();
         family.forEach((k, v) -> byFamily.put(k, v[0] / v[1]));
-        return new Result(items.size(), rouge / items.size(), lossSum / lossTokens, byFamily,
+        return new Result(
+                items.size(),
+                rouge / items.size(),
+                lossSum / lossTokens,
+                byFamily,
                 (System.nanoTime() - start) / 1e9);
     }
 
     private static double meanLoss(CausalLm model, TokenBatch batch) {
-        try (NoGrad ignored = new NoGrad(); NDManager step = model.newStep()) {
-            NDArray ids = step.create(batch.ids(), new Shape(batch.rows(), batch.length()));   // (B, T)
-            return LmLoss.crossEntropy(model.forward(ids), batch).getFloat();                // ()
+        try (NoGrad ignored = new NoGrad();
+                NDManager step = model.newStep()) {
+            NDArray ids =
+                    step.create(batch.ids(), new Shape(batch.rows(), batch.length())); // (B, T)
+            return LmLoss.crossEntropy(model.forward(ids), batch).getFloat(); // ()
         }
     }
 }

@@ -1,8 +1,8 @@
 package dev.distill.recipes;
 
 /**
- * A recipe that cannot be run as written. The message names the recipe file and the field (as a dotted
- * path such as {@code optimizer.lr}), because "invalid recipe" alone sends the user hunting.
+ * A recipe that cannot be run as written. The message names the recipe file and the field (as a
+ * dotted path such as {@code optimizer.lr}), because "invalid recipe" alone sends the user hunting.
  */
 public final class InvalidRecipeException extends IllegalArgumentException {
     private final String field;

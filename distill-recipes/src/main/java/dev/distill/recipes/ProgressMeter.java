@@ -3,9 +3,9 @@ package dev.distill.recipes;
 import java.util.Locale;
 
 /**
- * The progress line: mean losses since the previous line (instruction and corpus steps apart, as they
- * are different tasks), learning rate, tokens/s over the same window, and the ETA from this session's
- * mean step time.
+ * The progress line: mean losses since the previous line (instruction and corpus steps apart, as
+ * they are different tasks), learning rate, tokens/s over the same window, and the ETA from this
+ * session's mean step time.
  */
 final class ProgressMeter {
     private final long totalSteps;
@@ -20,7 +20,9 @@ final class ProgressMeter {
     private double sinceCheckLoss;
     private int sinceCheckSteps;
 
-    /** @param firstStep the first step this session trains (after a resume, not 1) */
+    /**
+     * @param firstStep the first step this session trains (after a resume, not 1)
+     */
     ProgressMeter(long firstStep, long totalSteps) {
         this.firstStep = firstStep;
         this.totalSteps = totalSteps;
@@ -47,11 +49,24 @@ final class ProgressMeter {
         double elapsed = (System.nanoTime() - sessionStart) / 1e9;
         long done = step - firstStep + 1;
         double eta = done > 0 ? elapsed / done * (totalSteps - step) : Double.NaN;
-        String parts = (sftSteps > 0 ? String.format(Locale.ROOT, "sft %.3f", sftLoss / sftSteps) : "")
-                + (sftSteps > 0 && lmSteps > 0 ? ", " : "")
-                + (lmSteps > 0 ? String.format(Locale.ROOT, "lm %.3f", lmLoss / lmSteps) : "");
-        String s = String.format(Locale.ROOT, "step %7d/%d  loss %.4f (%s)  lr %.2e  %,6.0f tok/s  elapsed %s  ETA %s",
-                step, totalSteps, mean, parts, lr, seconds > 0 ? tokens / seconds : 0, clock(elapsed), clock(eta));
+        String parts =
+                (sftSteps > 0 ? String.format(Locale.ROOT, "sft %.3f", sftLoss / sftSteps) : "")
+                        + (sftSteps > 0 && lmSteps > 0 ? ", " : "")
+                        + (lmSteps > 0
+                                ? String.format(Locale.ROOT, "lm %.3f", lmLoss / lmSteps)
+                                : "");
+        String s =
+                String.format(
+                        Locale.ROOT,
+                        "step %7d/%d  loss %.4f (%s)  lr %.2e  %,6.0f tok/s  elapsed %s  ETA %s",
+                        step,
+                        totalSteps,
+                        mean,
+                        parts,
+                        lr,
+                        seconds > 0 ? tokens / seconds : 0,
+                        clock(elapsed),
+                        clock(eta));
         sftLoss = lmLoss = seconds = 0;
         sftSteps = lmSteps = 0;
         tokens = 0;

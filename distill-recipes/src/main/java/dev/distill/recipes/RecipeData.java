@@ -7,7 +7,6 @@ import dev.distill.core.data.PromptTemplate;
 import dev.distill.core.data.TaskItem;
 import dev.distill.core.data.TextCorpus;
 import dev.distill.core.tokenizer.HfTokenizer;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,14 +16,21 @@ import java.util.Map;
 
 /**
  * A recipe's data, tokenized and checked against the recipe: the tokenizer must have exactly the
- * model's vocabulary and end-of-text id, and every training sequence and held-out prompt must fit the
- * model's positions. These checks fail before the first step, naming the recipe field to change,
- * rather than an hour into a run.
+ * model's vocabulary and end-of-text id, and every training sequence and held-out prompt must fit
+ * the model's positions. These checks fail before the first step, naming the recipe field to
+ * change, rather than an hour into a run.
  */
 public final class RecipeData implements AutoCloseable {
     /** Sizes worth printing before a run. */
-    public record Stats(int trainItems, int maxPrompt, int maxResponse, double meanSequence, int validationItems,
-                        int corpusDocuments, int corpusWindows, long corpusTokens) {}
+    public record Stats(
+            int trainItems,
+            int maxPrompt,
+            int maxResponse,
+            double meanSequence,
+            int validationItems,
+            int corpusDocuments,
+            int corpusWindows,
+            long corpusTokens) {}
 
     private final HfTokenizer tokenizer;
     private final Path tokenizerFile;
@@ -34,8 +40,14 @@ public final class RecipeData implements AutoCloseable {
     private final Map<String, String> sha256;
     private final Stats stats;
 
-    private RecipeData(HfTokenizer tokenizer, Path tokenizerFile, List<SftExample> train, List<TaskItem> validation,
-                       List<int[]> corpus, Map<String, String> sha256, Stats stats) {
+    private RecipeData(
+            HfTokenizer tokenizer,
+            Path tokenizerFile,
+            List<SftExample> train,
+            List<TaskItem> validation,
+            List<int[]> corpus,
+            Map<String, String> sha256,
+            Stats stats) {
         this.tokenizer = tokenizer;
         this.tokenizerFile = tokenizerFile;
         this.train = train;
@@ -60,18 +72,38 @@ public final class RecipeData implements AutoCloseable {
         }
     }
 
-    private static RecipeData load(Recipe recipe, String source, Path home, HfTokenizer tok, Path tokFile)
+    private static RecipeData load(
+            Recipe recipe, String source, Path home, HfTokenizer tok, Path tokFile)
             throws IOException {
         Recipe.ModelSpec m = recipe.model();
         Recipe.DataSpec d = recipe.data();
         if (tok.vocabSize() != m.vocabSize()) {
-            throw new InvalidRecipeException("model.vocab_size", "recipe " + source + ": 'model.vocab_size' is "
-                    + m.vocabSize() + " but " + tokFile + " has " + tok.vocabSize() + " ids; set it to " + tok.vocabSize());
+            throw new InvalidRecipeException(
+                    "model.vocab_size",
+                    "recipe "
+                            + source
+                            + ": 'model.vocab_size' is "
+                            + m.vocabSize()
+                            + " but "
+                            + tokFile
+                            + " has "
+                            + tok.vocabSize()
+                            + " ids; set it to "
+                            + tok.vocabSize());
         }
         if (tok.eosId().isEmpty() || tok.eosId().getAsInt() != m.eosTokenId()) {
-            throw new InvalidRecipeException("model.eos_token_id", "recipe " + source + ": 'model.eos_token_id' is "
-                    + m.eosTokenId() + " but the end-of-text id of " + tokFile + " is "
-                    + (tok.eosId().isEmpty() ? "missing" : String.valueOf(tok.eosId().getAsInt())));
+            throw new InvalidRecipeException(
+                    "model.eos_token_id",
+                    "recipe "
+                            + source
+                            + ": 'model.eos_token_id' is "
+                            + m.eosTokenId()
+                            + " but the end-of-text id of "
+                            + tokFile
+                            + " is "
+                            + (tok.eosId().isEmpty()
+                                    ? "missing"
+                                    : String.valueOf(tok.eosId().getAsInt())));
         }
         int eos = m.eosTokenId();
         int seqLen = recipe.training().seqLen();
@@ -86,7 +118,8 @@ public final class RecipeData implements AutoCloseable {
         long tokens = 0;
         long sequences = 0;
         for (TaskItem t : InstructionJsonl.read(trainFile)) {
-            int[] prompt = tok.encode(PromptTemplate.format(t.item().instruction(), t.item().context()));
+            int[] prompt =
+                    tok.encode(PromptTemplate.format(t.item().instruction(), t.item().context()));
             List<String> refs = t.item().references();
             int[][] responses = new int[refs.size()][];
             for (int r = 0; r < refs.size(); r++) {
@@ -95,9 +128,23 @@ public final class RecipeData implements AutoCloseable {
                 responses[r][ids.length] = eos;
                 int length = prompt.length + responses[r].length;
                 if (length > seqLen) {
-                    throw new InvalidRecipeException("training.seq_len", "recipe " + source + ": 'training.seq_len' is "
-                            + seqLen + " but train item " + t.item().id() + " of " + trainFile + " is " + length
-                            + " tokens (prompt " + prompt.length + " + response " + ids.length + " + end-of-text)");
+                    throw new InvalidRecipeException(
+                            "training.seq_len",
+                            "recipe "
+                                    + source
+                                    + ": 'training.seq_len' is "
+                                    + seqLen
+                                    + " but train item "
+                                    + t.item().id()
+                                    + " of "
+                                    + trainFile
+                                    + " is "
+                                    + length
+                                    + " tokens (prompt "
+                                    + prompt.length
+                                    + " + response "
+                                    + ids.length
+                                    + " + end-of-text)");
                 }
                 maxResponse = Math.max(maxResponse, ids.length);
                 tokens += length;
@@ -117,18 +164,39 @@ public final class RecipeData implements AutoCloseable {
             throw new IOException(validationFile + " has no items");
         }
         for (TaskItem t : validation) {
-            int prompt = tok.encode(PromptTemplate.format(t.item().instruction(), t.item().context())).length;
-            int room = m.nPositions() - prompt + 1;  // the last generated token is never fed back
+            int prompt =
+                    tok.encode(PromptTemplate.format(t.item().instruction(), t.item().context()))
+                            .length;
+            int room = m.nPositions() - prompt + 1; // the last generated token is never fed back
             if (recipe.evaluation().maxNewTokens() > room) {
-                throw new InvalidRecipeException("evaluation.max_new_tokens", "recipe " + source
-                        + ": 'evaluation.max_new_tokens' is " + recipe.evaluation().maxNewTokens() + " but validation item "
-                        + t.item().id() + " has a prompt of " + prompt + " tokens, leaving room for " + room
-                        + " within model.n_positions " + m.nPositions());
+                throw new InvalidRecipeException(
+                        "evaluation.max_new_tokens",
+                        "recipe "
+                                + source
+                                + ": 'evaluation.max_new_tokens' is "
+                                + recipe.evaluation().maxNewTokens()
+                                + " but validation item "
+                                + t.item().id()
+                                + " has a prompt of "
+                                + prompt
+                                + " tokens, leaving room for "
+                                + room
+                                + " within model.n_positions "
+                                + m.nPositions());
             }
             int first = prompt + tok.encode(t.item().references().get(0)).length + 1;
             if (first > seqLen) {
-                throw new InvalidRecipeException("training.seq_len", "recipe " + source + ": 'training.seq_len' is "
-                        + seqLen + " but validation item " + t.item().id() + " is " + first + " tokens with its first reference");
+                throw new InvalidRecipeException(
+                        "training.seq_len",
+                        "recipe "
+                                + source
+                                + ": 'training.seq_len' is "
+                                + seqLen
+                                + " but validation item "
+                                + t.item().id()
+                                + " is "
+                                + first
+                                + " tokens with its first reference");
             }
         }
 
@@ -145,9 +213,18 @@ public final class RecipeData implements AutoCloseable {
                 corpusTokens += w.length;
             }
         }
-        Stats stats = new Stats(train.size(), maxPrompt, maxResponse, (double) tokens / sequences, validation.size(),
-                documents, corpus.size(), corpusTokens);
-        return new RecipeData(tok, tokFile, List.copyOf(train), List.copyOf(validation), corpus, sha, stats);
+        Stats stats =
+                new Stats(
+                        train.size(),
+                        maxPrompt,
+                        maxResponse,
+                        (double) tokens / sequences,
+                        validation.size(),
+                        documents,
+                        corpus.size(),
+                        corpusTokens);
+        return new RecipeData(
+                tok, tokFile, List.copyOf(train), List.copyOf(validation), corpus, sha, stats);
     }
 
     public HfTokenizer tokenizer() {

@@ -3,7 +3,6 @@ package dev.distill.recipes;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.distill.core.checkpoint.Checkpoints;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,10 +16,11 @@ import java.util.stream.Stream;
 
 /**
  * The output directory of a recipe run. While training it holds {@code progress/step-NNNNNNNN/}
- * checkpoints with optimiser state (only the newest is kept); at the end the final checkpoint's files
- * (weights only), tokenizer.json, RECIPE.json and TRAINING.json/.md are moved to its top level, so the
- * directory itself is the checkpoint the demo loads. TRAINING.json is written last: a directory with
- * {@code "complete": true} in it is a finished run, and one with progress checkpoints is resumable.
+ * checkpoints with optimiser state (only the newest is kept); at the end the final checkpoint's
+ * files (weights only), tokenizer.json, RECIPE.json and TRAINING.json/.md are moved to its top
+ * level, so the directory itself is the checkpoint the demo loads. TRAINING.json is written last: a
+ * directory with {@code "complete": true} in it is a finished run, and one with progress
+ * checkpoints is resumable.
  */
 public final class RunDirectory {
     public static final String PROGRESS = "progress";
@@ -34,8 +34,8 @@ public final class RunDirectory {
     }
 
     /**
-     * Opens {@code out} for a run: missing, empty, or holding an unfinished run of ours. Creates nothing,
-     * so a recipe that fails its checks leaves no directory behind.
+     * Opens {@code out} for a run: missing, empty, or holding an unfinished run of ours. Creates
+     * nothing, so a recipe that fails its checks leaves no directory behind.
      *
      * @throws IOException if it holds a finished run or something that is not a run
      */
@@ -44,18 +44,30 @@ public final class RunDirectory {
             throw new IOException("--out " + out + " is a file, not a directory");
         }
         if (Files.isDirectory(out)) {
-            boolean ours = Files.isDirectory(out.resolve(PROGRESS)) || Files.isRegularFile(out.resolve(SUMMARY));
+            boolean ours =
+                    Files.isDirectory(out.resolve(PROGRESS))
+                            || Files.isRegularFile(out.resolve(SUMMARY));
             boolean empty;
             try (Stream<Path> s = Files.list(out)) {
                 empty = s.findAny().isEmpty();
             }
             if (!empty && !ours) {
-                throw new IOException("--out " + out + " is not empty and holds no run (no " + PROGRESS + "/ or " + SUMMARY
-                        + "); choose a new directory");
+                throw new IOException(
+                        "--out "
+                                + out
+                                + " is not empty and holds no run (no "
+                                + PROGRESS
+                                + "/ or "
+                                + SUMMARY
+                                + "); choose a new directory");
             }
             if (isComplete(out) && !Files.isDirectory(out.resolve(PROGRESS))) {
-                throw new IOException("--out " + out + " already holds a finished run (" + SUMMARY
-                        + " says complete); delete it or choose another directory");
+                throw new IOException(
+                        "--out "
+                                + out
+                                + " already holds a finished run ("
+                                + SUMMARY
+                                + " says complete); delete it or choose another directory");
             }
         }
         return new RunDirectory(out);
@@ -84,14 +96,22 @@ public final class RunDirectory {
     }
 
     /**
-     * Moves the files of {@code staged} (a finished checkpoint directory with the run's reports) to the
-     * top level, TRAINING.json last, then removes the progress checkpoints if the run is complete.
+     * Moves the files of {@code staged} (a finished checkpoint directory with the run's reports) to
+     * the top level, TRAINING.json last, then removes the progress checkpoints if the run is
+     * complete.
      */
     public void publish(Path staged, boolean complete) throws IOException {
         List<Path> files;
         try (Stream<Path> s = Files.list(staged)) {
-            files = s.sorted(Comparator.comparing((Path p) -> p.getFileName().toString().equals(SUMMARY))
-                    .thenComparing(Path::toString)).toList();
+            files =
+                    s.sorted(
+                                    Comparator.comparing(
+                                                    (Path p) ->
+                                                            p.getFileName()
+                                                                    .toString()
+                                                                    .equals(SUMMARY))
+                                            .thenComparing(Path::toString))
+                            .toList();
         }
         for (Path f : files) {
             Files.move(f, out.resolve(f.getFileName()), StandardCopyOption.REPLACE_EXISTING);

@@ -1,7 +1,6 @@
 package dev.distill.recipes;
 
 import dev.distill.core.train.TokenBatch;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -10,10 +9,10 @@ import java.util.SplittableRandom;
 
 /**
  * Instruction batches: each epoch visits every item once in a seeded order, training on one of its
- * references (drawn per epoch, so a multi-answer item teaches all its answers over the epochs). To cut
- * padding, items are grouped by length within pools of {@value #POOL} batches, and the batches of a pool
- * are then shuffled again: batches of similar lengths, without sorting the whole epoch by length.
- * Batch k is a pure function of (seed, k), so resuming needs no saved data position.
+ * references (drawn per epoch, so a multi-answer item teaches all its answers over the epochs). To
+ * cut padding, items are grouped by length within pools of {@value #POOL} batches, and the batches
+ * of a pool are then shuffled again: batches of similar lengths, without sorting the whole epoch by
+ * length. Batch k is a pure function of (seed, k), so resuming needs no saved data position.
  */
 final class SftBatches {
     static final int POOL = 16;
@@ -22,7 +21,7 @@ final class SftBatches {
     private final EpochPlan plan;
     private final long seed;
     private long cachedEpoch = -1;
-    private List<int[][]> cached;   // per batch: {item indices, reference indices}
+    private List<int[][]> cached; // per batch: {item indices, reference indices}
 
     SftBatches(List<SftExample> items, int batchSize, long seed) {
         this.items = items;
@@ -63,8 +62,13 @@ final class SftBatches {
         int used = plan.batchesPerEpoch() * rows;
         List<int[][]> batches = new ArrayList<>(plan.batchesPerEpoch());
         for (int from = 0, pool = 0; from < used; from += POOL * rows, pool++) {
-            Integer[] p = Arrays.stream(order, from, Math.min(used, from + POOL * rows)).boxed().toArray(Integer[]::new);
-            Arrays.sort(p, Comparator.comparingInt(i -> items.get(i).sequence(ref[i]).length)); // stable
+            Integer[] p =
+                    Arrays.stream(order, from, Math.min(used, from + POOL * rows))
+                            .boxed()
+                            .toArray(Integer[]::new);
+            Arrays.sort(
+                    p,
+                    Comparator.comparingInt(i -> items.get(i).sequence(ref[i]).length)); // stable
             int n = p.length / rows;
             int[] batchOrder = EpochOrder.permutation(n, EpochOrder.random(seed, 3, epoch, pool));
             for (int j : batchOrder) {

@@ -1,9 +1,10 @@
 package dev.distill.recipes;
 
 /**
- * One instruction item as token ids: the prompt ({@code PromptTemplate.format(instruction, context)})
- * and every acceptable response, each already ending with the end-of-text id so the model learns to
- * stop. A multi-answer item keeps all its references; each epoch trains on one of them.
+ * One instruction item as token ids: the prompt ({@code PromptTemplate.format(instruction,
+ * context)}) and every acceptable response, each already ending with the end-of-text id so the
+ * model learns to stop. A multi-answer item keeps all its references; each epoch trains on one of
+ * them.
  */
 public record SftExample(String id, int[] prompt, int[][] responses) {
 
@@ -16,7 +17,10 @@ public record SftExample(String id, int[] prompt, int[][] responses) {
         return seq;
     }
 
-    /** Index in {@link #sequence} of the first token whose prediction is trained: the response's first. */
+    /**
+     * Index in {@link #sequence} of the first token whose prediction is trained: the response's
+     * first.
+     */
     public int lossStart() {
         return prompt.length;
     }

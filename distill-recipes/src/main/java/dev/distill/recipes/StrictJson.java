@@ -1,7 +1,6 @@
 package dev.distill.recipes;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
@@ -80,7 +79,12 @@ final class StrictJson {
         known.add(name);
         JsonNode v = node.get(name);
         if (v == null || !v.isArray() || v.size() != length) {
-            throw error(field(name), "must be an array of " + length + " numbers, got " + (v == null ? "nothing" : v));
+            throw error(
+                    field(name),
+                    "must be an array of "
+                            + length
+                            + " numbers, got "
+                            + (v == null ? "nothing" : v));
         }
         double[] out = new double[length];
         for (int i = 0; i < length; i++) {
@@ -96,7 +100,10 @@ final class StrictJson {
         known.add(name);
         JsonNode v = node.get(name);
         if (v == null || !v.isArray() || v.isEmpty()) {
-            throw error(field(name), "must be a non-empty array of whole numbers, got " + (v == null ? "nothing" : v));
+            throw error(
+                    field(name),
+                    "must be a non-empty array of whole numbers, got "
+                            + (v == null ? "nothing" : v));
         }
         long[] out = new long[v.size()];
         for (int i = 0; i < out.length; i++) {
@@ -118,14 +125,22 @@ final class StrictJson {
             }
         }
         if (!unknown.isEmpty()) {
-            throw new InvalidRecipeException(unknown.get(0), "recipe " + source + ": unknown field"
-                    + (unknown.size() > 1 ? "s " : " ") + String.join(", ", unknown)
-                    + (path.isEmpty() ? "" : " in '" + path + "'") + "; allowed: " + String.join(", ", known));
+            throw new InvalidRecipeException(
+                    unknown.get(0),
+                    "recipe "
+                            + source
+                            + ": unknown field"
+                            + (unknown.size() > 1 ? "s " : " ")
+                            + String.join(", ", unknown)
+                            + (path.isEmpty() ? "" : " in '" + path + "'")
+                            + "; allowed: "
+                            + String.join(", ", known));
         }
     }
 
     InvalidRecipeException error(String field, String reason) {
-        return new InvalidRecipeException(field, "recipe " + source + ": '" + field + "' " + reason);
+        return new InvalidRecipeException(
+                field, "recipe " + source + ": '" + field + "' " + reason);
     }
 
     String field(String name) {

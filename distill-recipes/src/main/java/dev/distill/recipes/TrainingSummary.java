@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.distill.core.metrics.Evaluation;
 import dev.distill.core.model.ModelConfig;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,16 +13,27 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * TRAINING.json and TRAINING.md beside a trained checkpoint: what was run (recipe hash, data hashes,
- * seed), how far (steps, epochs, tokens, time), what came out (weights SHA-256) and how good it is on the
- * validation split, greedy and under the paper's sampling protocol.
+ * TRAINING.json and TRAINING.md beside a trained checkpoint: what was run (recipe hash, data
+ * hashes, seed), how far (steps, epochs, tokens, time), what came out (weights SHA-256) and how
+ * good it is on the validation split, greedy and under the paper's sampling protocol.
  */
-public record TrainingSummary(Recipe recipe, String recipeSha256, boolean complete, String stopReason, long steps,
-                              double sftEpochs, double corpusEpochs, RunState state, ModelConfig config,
-                              String weightsSha256, Map<String, String> dataSha256, HeldOutCheck.Result greedy,
-                              Evaluation.Result paper) {
+public record TrainingSummary(
+        Recipe recipe,
+        String recipeSha256,
+        boolean complete,
+        String stopReason,
+        long steps,
+        double sftEpochs,
+        double corpusEpochs,
+        RunState state,
+        ModelConfig config,
+        String weightsSha256,
+        Map<String, String> dataSha256,
+        HeldOutCheck.Result greedy,
+        Evaluation.Result paper) {
 
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper JSON =
+            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     public double tokensPerSecond() {
         return state.trainSeconds() > 0 ? state.tokens() / state.trainSeconds() : 0;
@@ -83,44 +93,118 @@ public record TrainingSummary(Recipe recipe, String recipeSha256, boolean comple
         if (!recipe.description().isBlank()) {
             s.append(recipe.description()).append("\n\n");
         }
-        s.append(complete ? "Complete." : "**Incomplete** (" + stopReason + "): resume by running the same command again.")
+        s.append(
+                        complete
+                                ? "Complete."
+                                : "**Incomplete** ("
+                                        + stopReason
+                                        + "): resume by running the same command again.")
                 .append("\n\n");
         s.append("| | |\n|---|---|\n");
-        row(s, "model", String.format(Locale.ROOT, "GPT n_embd %d, n_layer %d, n_head %d, n_positions %d, vocab %d: %,d parameters",
-                config.hidden(), config.nLayer(), config.nHead(), config.nPositions(), config.vocabSize(), config.parameterCount()));
-        row(s, "steps", String.format(Locale.ROOT, "%,d of %,d (batch %d); %.2f epochs of the instruction items, %.2f of the corpus",
-                steps, recipe.training().steps(), recipe.training().batchSize(), sftEpochs, corpusEpochs));
-        row(s, "tokens", String.format(Locale.ROOT, "%,d fed, %,d trained", state.tokens(), state.trainedTokens()));
-        row(s, "time", String.format(Locale.ROOT, "%s training (%,.0f tokens/s, %s engine thread(s)), %s wall in %d session(s)",
-                ProgressMeter.clock(state.trainSeconds()), tokensPerSecond(),
-                System.getProperty("ai.djl.pytorch.num_threads", "default"), ProgressMeter.clock(state.wallSeconds()),
-                state.sessions()));
+        row(
+                s,
+                "model",
+                String.format(
+                        Locale.ROOT,
+                        "GPT n_embd %d, n_layer %d, n_head %d, n_positions %d, vocab %d: %,d"
+                                + " parameters",
+                        config.hidden(),
+                        config.nLayer(),
+                        config.nHead(),
+                        config.nPositions(),
+                        config.vocabSize(),
+                        config.parameterCount()));
+        row(
+                s,
+                "steps",
+                String.format(
+                        Locale.ROOT,
+                        "%,d of %,d (batch %d); %.2f epochs of the instruction items, %.2f of the"
+                                + " corpus",
+                        steps,
+                        recipe.training().steps(),
+                        recipe.training().batchSize(),
+                        sftEpochs,
+                        corpusEpochs));
+        row(
+                s,
+                "tokens",
+                String.format(
+                        Locale.ROOT,
+                        "%,d fed, %,d trained",
+                        state.tokens(),
+                        state.trainedTokens()));
+        row(
+                s,
+                "time",
+                String.format(
+                        Locale.ROOT,
+                        "%s training (%,.0f tokens/s, %s engine thread(s)), %s wall in %d"
+                                + " session(s)",
+                        ProgressMeter.clock(state.trainSeconds()),
+                        tokensPerSecond(),
+                        System.getProperty("ai.djl.pytorch.num_threads", "default"),
+                        ProgressMeter.clock(state.wallSeconds()),
+                        state.sessions()));
         row(s, "seed", String.valueOf(recipe.seed()));
-        row(s, "recipe SHA-256", "`" + recipeSha256 + "` (fields that decide the weights; RECIPE.json is the recipe as run)");
+        row(
+                s,
+                "recipe SHA-256",
+                "`"
+                        + recipeSha256
+                        + "` (fields that decide the weights; RECIPE.json is the recipe as run)");
         row(s, "weights SHA-256", "`" + weightsSha256 + "`");
         dataSha256.forEach((k, x) -> row(s, "data " + k, "`" + x + "`"));
         s.append("\n## Validation (").append(greedy.items()).append(" items)\n\n");
-        s.append(String.format(Locale.ROOT, "- greedy Rouge-L: **%.2f**, response loss %.4f%n", greedy.rougeL(), greedy.loss()));
-        s.append(String.format(Locale.ROOT, "- paper protocol (temperature 1, no-repeat-ngram 6, seeds %s): Rouge-L **%.2f** ± %.2f, "
-                        + "exact match %.1f%%, mean length %.1f words, token ECE %.3f%n", java.util.Arrays.toString(paper.seeds()),
-                paper.rougeL(), paper.rougeLStd(), 100 * paper.exactMatch(), paper.meanLength(), paper.tokenCalibration().ece()));
+        s.append(
+                String.format(
+                        Locale.ROOT,
+                        "- greedy Rouge-L: **%.2f**, response loss %.4f%n",
+                        greedy.rougeL(),
+                        greedy.loss()));
+        s.append(
+                String.format(
+                        Locale.ROOT,
+                        "- paper protocol (temperature 1, no-repeat-ngram 6, seeds %s): Rouge-L"
+                            + " **%.2f** ± %.2f, exact match %.1f%%, mean length %.1f words, token"
+                            + " ECE %.3f%n",
+                        java.util.Arrays.toString(paper.seeds()),
+                        paper.rougeL(),
+                        paper.rougeLStd(),
+                        100 * paper.exactMatch(),
+                        paper.meanLength(),
+                        paper.tokenCalibration().ece()));
         s.append("\n| family | greedy Rouge-L |\n|---|---|\n");
-        greedy.rougeLByFamily().forEach((k, x) -> s.append(String.format(Locale.ROOT, "| %s | %.1f |%n", k, x)));
+        greedy.rougeLByFamily()
+                .forEach((k, x) -> s.append(String.format(Locale.ROOT, "| %s | %.1f |%n", k, x)));
         if (!state.checks().isEmpty()) {
-            s.append("\n## Held-out checks during training\n\n| step | train loss | held-out loss | greedy Rouge-L |\n|---|---|---|---|\n");
+            s.append(
+                    "\n"
+                            + "## Held-out checks during training\n\n"
+                            + "| step | train loss | held-out loss | greedy Rouge-L |\n"
+                            + "|---|---|---|---|\n");
             for (RunState.Point p : state.checks()) {
-                s.append(String.format(Locale.ROOT, "| %d | %.4f | %.4f | %.2f |%n", p.step(), p.trainLoss(), p.heldOutLoss(),
-                        p.heldOutRougeL()));
+                s.append(
+                        String.format(
+                                Locale.ROOT,
+                                "| %d | %.4f | %.4f | %.2f |%n",
+                                p.step(),
+                                p.trainLoss(),
+                                p.heldOutLoss(),
+                                p.heldOutRougeL()));
             }
         }
-        s.append("\nReproduce: run the same command with this RECIPE.json on the same data files (SHA-256 above) and one "
-                + "engine thread; the weights SHA-256 must match.\n");
+        s.append(
+                "\n"
+                    + "Reproduce: run the same command with this RECIPE.json on the same data files"
+                    + " (SHA-256 above) and one engine thread; the weights SHA-256 must match.\n");
         return s.toString();
     }
 
     public void write(Path dir) throws IOException {
         Files.writeString(dir.resolve("TRAINING.md"), toMarkdown());
-        Files.writeString(dir.resolve(RunDirectory.SUMMARY), JSON.writeValueAsString(toJson()) + "\n");
+        Files.writeString(
+                dir.resolve(RunDirectory.SUMMARY), JSON.writeValueAsString(toJson()) + "\n");
     }
 
     private static void row(StringBuilder s, String k, String v) {

@@ -1,5 +1,9 @@
 package dev.distill.recipes;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -8,20 +12,18 @@ import dev.distill.core.model.GptConfig;
 import dev.distill.core.model.NoGrad;
 import dev.distill.core.train.LmLoss;
 import dev.distill.core.train.TokenBatch;
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 class MixedBatchesTest {
-    /** Items i = 0..n-1: prompt [2, 3, 4+i%5] (length 2 + i%3), response [5 + i%7] * (1 + i%4), then EOS 1. */
+    /**
+     * Items i = 0..n-1: prompt [2, 3, 4+i%5] (length 2 + i%3), response [5 + i%7] * (1 + i%4), then
+     * EOS 1.
+     */
     static List<SftExample> items(int n) {
         List<SftExample> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
@@ -48,13 +50,21 @@ class MixedBatchesTest {
         TokenBatch b = batches.batch(1).tokens();
         int t = b.length();
         for (int r = 0; r < b.rows(); r++) {
-            // The row's own length and prompt are recovered from the ids: prompts use ids 2..8 only at the start.
+            // The row's own length and prompt are recovered from the ids: prompts use ids 2..8 only
+            // at the start.
             int[] ids = Arrays.stream(b.ids(), r * t, (r + 1) * t).mapToInt(x -> (int) x).toArray();
-            SftExample ex = items(40).stream().filter(e -> startsWith(ids, e.sequence(0))).findFirst().orElseThrow();
+            SftExample ex =
+                    items(40).stream()
+                            .filter(e -> startsWith(ids, e.sequence(0)))
+                            .findFirst()
+                            .orElseThrow();
             int n = ex.sequence(0).length;
             for (int i = 1; i < t; i++) {
                 float expected = i < ex.prompt().length || i >= n ? 0f : 1f;
-                assertEquals(expected, b.mask()[r * (t - 1) + i - 1], "row " + r + " target " + i + " of " + ex.id());
+                assertEquals(
+                        expected,
+                        b.mask()[r * (t - 1) + i - 1],
+                        "row " + r + " target " + i + " of " + ex.id());
             }
         }
     }
@@ -63,11 +73,15 @@ class MixedBatchesTest {
     void theMaskedLossIsTheMeanNegativeLogLikelihoodOfTheResponsesAlone() {
         GptConfig cfg = GptConfig.of(32, 16, 16, 1, 2).withEos(1);
         List<SftExample> two = items(2);
-        TokenBatch batch = TokenBatch.of(List.of(two.get(0).sequence(0), two.get(1).sequence(0)),
-                new int[] {two.get(0).lossStart(), two.get(1).lossStart()});
-        try (NDManager root = NDManager.newBaseManager(); CausalLm model = CausalLm.create(cfg, root, 5)) {
+        TokenBatch batch =
+                TokenBatch.of(
+                        List.of(two.get(0).sequence(0), two.get(1).sequence(0)),
+                        new int[] {two.get(0).lossStart(), two.get(1).lossStart()});
+        try (NDManager root = NDManager.newBaseManager();
+                CausalLm model = CausalLm.create(cfg, root, 5)) {
             double loss;
-            try (NoGrad ignored = new NoGrad(); NDManager step = model.newStep()) {
+            try (NoGrad ignored = new NoGrad();
+                    NDManager step = model.newStep()) {
                 NDArray ids = step.create(batch.ids(), new Shape(batch.rows(), batch.length()));
                 loss = LmLoss.crossEntropy(model.forward(ids), batch).getFloat();
             }
@@ -91,7 +105,9 @@ class MixedBatchesTest {
         int corpus = 0;
         for (long s = 1; s <= 400; s++) {
             corpus += mix.isCorpusStep(s) ? 1 : 0;
-            assertTrue(!(mix.isCorpusStep(s) && mix.isCorpusStep(s + 1)), "two corpus steps in a row at " + s);
+            assertTrue(
+                    !(mix.isCorpusStep(s) && mix.isCorpusStep(s + 1)),
+                    "two corpus steps in a row at " + s);
         }
         assertEquals(100, corpus);
         assertEquals(100, mix.corpusStepsThrough(400));
@@ -106,12 +122,14 @@ class MixedBatchesTest {
         for (long s = 1; s <= 60; s++) {
             seen.put(s, forward.batch(s).tokens().ids());
         }
-        for (long s = 60; s >= 1; s--) {   // crosses epochs in the other direction
+        for (long s = 60; s >= 1; s--) { // crosses epochs in the other direction
             assertArrayEquals(seen.get(s), backward.batch(s).tokens().ids(), "step " + s);
         }
         MixedBatches otherSeed = new MixedBatches(items(40), windows(16), 4, 0.3, 10);
-        assertTrue(!Arrays.equals(seen.get(1L), otherSeed.batch(1).tokens().ids()) || !Arrays.equals(seen.get(2L),
-                otherSeed.batch(2).tokens().ids()), "another seed should reorder the data");
+        assertTrue(
+                !Arrays.equals(seen.get(1L), otherSeed.batch(1).tokens().ids())
+                        || !Arrays.equals(seen.get(2L), otherSeed.batch(2).tokens().ids()),
+                "another seed should reorder the data");
     }
 
     @Test
@@ -122,11 +140,15 @@ class MixedBatchesTest {
         for (long s = 1; s <= 10; s++) {
             TokenBatch b = batches.batch(s).tokens();
             for (int r = 0; r < b.rows(); r++) {
-                int[] ids = Arrays.stream(b.ids(), r * b.length(), (r + 1) * b.length()).mapToInt(x -> (int) x).toArray();
+                int[] ids =
+                        Arrays.stream(b.ids(), r * b.length(), (r + 1) * b.length())
+                                .mapToInt(x -> (int) x)
+                                .toArray();
                 visited.add(Arrays.toString(Arrays.copyOf(ids, realLength(ids))));
             }
         }
-        List<String> all = new ArrayList<>(items.stream().map(e -> Arrays.toString(e.sequence(0))).toList());
+        List<String> all =
+                new ArrayList<>(items.stream().map(e -> Arrays.toString(e.sequence(0))).toList());
         all.sort(null);
         visited.sort(null);
         assertEquals(all, visited);
@@ -141,13 +163,15 @@ class MixedBatchesTest {
     }
 
     private static boolean startsWith(int[] ids, int[] seq) {
-        return ids.length >= seq.length && Arrays.equals(Arrays.copyOf(ids, seq.length), seq)
+        return ids.length >= seq.length
+                && Arrays.equals(Arrays.copyOf(ids, seq.length), seq)
                 && (ids.length == seq.length || ids[seq.length] == 0);
     }
 
     /** Full-forward logits of one sequence as [T][V] (as distill-core's test TestModels.logits). */
     private static float[][] logits(CausalLm model, int[] tokens) {
-        try (NoGrad ignored = new NoGrad(); NDManager step = model.newStep()) {
+        try (NoGrad ignored = new NoGrad();
+                NDManager step = model.newStep()) {
             long[] ids = new long[tokens.length];
             for (int i = 0; i < ids.length; i++) {
                 ids[i] = tokens[i];
@@ -163,7 +187,10 @@ class MixedBatchesTest {
         }
     }
 
-    /** log softmax of one row of logits, in double precision (as distill-core's test TestModels.logSoftmax). */
+    /**
+     * log softmax of one row of logits, in double precision (as distill-core's test
+     * TestModels.logSoftmax).
+     */
     private static double[] logSoftmax(float[] x) {
         double max = Double.NEGATIVE_INFINITY;
         for (float v : x) {

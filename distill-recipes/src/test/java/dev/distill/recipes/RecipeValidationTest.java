@@ -1,19 +1,17 @@
 package dev.distill.recipes;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import java.io.IOException;
-import java.nio.file.Path;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 class RecipeValidationTest {
-    @TempDir
-    Path tmp;
+    @TempDir Path tmp;
 
     private InvalidRecipeException rejected(ObjectNode json) {
         return assertThrows(InvalidRecipeException.class, () -> RecipeJson.parse("r.json", json));
@@ -22,7 +20,8 @@ class RecipeValidationTest {
     private InvalidRecipeException rejectedWithData(ObjectNode json) throws IOException {
         Path suite = TinySuite.write(tmp.resolve("suite"));
         Recipe r = RecipeJson.parse("r.json", json);
-        return assertThrows(InvalidRecipeException.class, () -> RecipeData.load(r, "r.json", suite).close());
+        return assertThrows(
+                InvalidRecipeException.class, () -> RecipeData.load(r, "r.json", suite).close());
     }
 
     private ObjectNode tiny() {
@@ -35,8 +34,11 @@ class RecipeValidationTest {
         ((ObjectNode) json.get("optimizer")).put("warmup_step", 5);
         InvalidRecipeException e = rejected(json);
         assertEquals("optimizer.warmup_step", e.field());
-        assertTrue(e.getMessage().contains("unknown field optimizer.warmup_step") && e.getMessage().contains("warmup_steps")
-                && e.getMessage().contains("r.json"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("unknown field optimizer.warmup_step")
+                        && e.getMessage().contains("warmup_steps")
+                        && e.getMessage().contains("r.json"),
+                e.getMessage());
     }
 
     @Test
@@ -102,7 +104,11 @@ class RecipeValidationTest {
         ((ObjectNode) json.get("training")).put("seq_len", 8);
         InvalidRecipeException e = rejectedWithData(json);
         assertEquals("training.seq_len", e.field());
-        assertTrue(e.getMessage().matches("(?s).*train item (reverse|copy)/\\d+ .* is \\d+ tokens \\(prompt \\d+ \\+ response.*"),
+        assertTrue(
+                e.getMessage()
+                        .matches(
+                                "(?s).*train item (reverse|copy)/\\d+ .* is \\d+ tokens \\(prompt"
+                                        + " \\d+ \\+ response.*"),
                 e.getMessage());
     }
 
@@ -135,7 +141,9 @@ class RecipeValidationTest {
         assertEquals(RecipeJson.sha256(r), RecipeJson.sha256(RecipeJson.parse("r.json", chattier)));
         ObjectNode otherSeed = tiny();
         otherSeed.put("seed", 8);
-        assertTrue(!RecipeJson.sha256(r).equals(RecipeJson.sha256(RecipeJson.parse("r.json", otherSeed))));
+        assertTrue(
+                !RecipeJson.sha256(r)
+                        .equals(RecipeJson.sha256(RecipeJson.parse("r.json", otherSeed))));
     }
 
     @Test

@@ -2,7 +2,6 @@ package dev.distill.recipes;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,9 +10,9 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * A task suite small enough to train on in a test: "reverse"/"copy" a few letters, with a word-level
- * tokenizer.json of 16 ids (end-of-text is id 1), a corpus of letter runs, and a recipe for a GPT of a
- * few thousand parameters.
+ * A task suite small enough to train on in a test: "reverse"/"copy" a few letters, with a
+ * word-level tokenizer.json of 16 ids (end-of-text is id 1), a corpus of letter runs, and a recipe
+ * for a GPT of a few thousand parameters.
  */
 final class TinySuite {
     static final String LETTERS = "abcdefghijkl";
@@ -33,7 +32,12 @@ final class TinySuite {
         for (int i = 0; i < 240; i++) {
             String word = word(rng);
             boolean reverse = i % 2 == 0;
-            String line = item(i, reverse ? "reverse" : "copy", word, reverse ? new StringBuilder(word).reverse() + "" : word);
+            String line =
+                    item(
+                            i,
+                            reverse ? "reverse" : "copy",
+                            word,
+                            reverse ? new StringBuilder(word).reverse() + "" : word);
             (i < 200 ? train : validation).append(line).append('\n');
         }
         Files.writeString(dir.resolve("train.jsonl"), train);
@@ -41,7 +45,8 @@ final class TinySuite {
         StringBuilder corpus = new StringBuilder();
         for (int i = 0; i < 40; i++) {
             int start = rng.nextInt(LETTERS.length() - 4);
-            corpus.append(spaced(LETTERS.substring(start, start + 3 + rng.nextInt(2)))).append('\n');
+            corpus.append(spaced(LETTERS.substring(start, start + 3 + rng.nextInt(2))))
+                    .append('\n');
         }
         Files.writeString(dir.resolve("corpus.txt"), corpus);
         return dir;
@@ -92,8 +97,19 @@ final class TinySuite {
     }
 
     private static String item(int i, String task, String word, String answer) {
-        return "{\"id\": \"" + task + "/" + i + "\", \"family\": \"" + task + "\", \"instruction\": \"" + task + " "
-                + spaced(word) + "\", \"references\": [\"" + spaced(answer) + "\"]}";
+        return "{\"id\": \""
+                + task
+                + "/"
+                + i
+                + "\", \"family\": \""
+                + task
+                + "\", \"instruction\": \""
+                + task
+                + " "
+                + spaced(word)
+                + "\", \"references\": [\""
+                + spaced(answer)
+                + "\"]}";
     }
 
     private static String word(SplittableRandom rng) {
@@ -116,10 +132,16 @@ final class TinySuite {
             vocab.append(", \"").append(LETTERS.charAt(i)).append("\": ").append(4 + i);
         }
         return "{\"version\": \"1.0\", \"truncation\": null, \"padding\": null,\n"
-                + " \"added_tokens\": [{\"id\": " + EOS + ", \"content\": \"<|endoftext|>\", \"single_word\": false,"
-                + " \"lstrip\": false, \"rstrip\": false, \"normalized\": false, \"special\": true}],\n"
-                + " \"normalizer\": null, \"pre_tokenizer\": {\"type\": \"WhitespaceSplit\"}, \"post_processor\": null,\n"
-                + " \"decoder\": {\"type\": \"WordPiece\", \"prefix\": \"##\", \"cleanup\": false},\n"
-                + " \"model\": {\"type\": \"WordLevel\", \"vocab\": {" + vocab + "}, \"unk_token\": \"[UNK]\"}}\n";
+                + " \"added_tokens\": [{\"id\": "
+                + EOS
+                + ", \"content\": \"<|endoftext|>\", \"single_word\": false, \"lstrip\": false,"
+                + " \"rstrip\": false, \"normalized\": false, \"special\": true}],\n"
+                + " \"normalizer\": null, \"pre_tokenizer\": {\"type\": \"WhitespaceSplit\"},"
+                + " \"post_processor\": null,\n"
+                + " \"decoder\": {\"type\": \"WordPiece\", \"prefix\": \"##\", \"cleanup\":"
+                + " false},\n"
+                + " \"model\": {\"type\": \"WordLevel\", \"vocab\": {"
+                + vocab
+                + "}, \"unk_token\": \"[UNK]\"}}\n";
     }
 }

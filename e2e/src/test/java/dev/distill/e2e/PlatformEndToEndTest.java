@@ -1,5 +1,8 @@
 package dev.distill.e2e;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -23,17 +26,6 @@ import dev.distill.schemas.avro.EvalReport;
 import dev.distill.schemas.avro.OffsetRange;
 import dev.distill.schemas.avro.Prompt;
 import dev.distill.schemas.avro.Rollout;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -50,14 +42,21 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.Supplier;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * prompts -> producer-teacher -> rollouts -> trainer-student -> checkpoints -> evaluator -> evaluations,
- * the three packaged services as processes over the local stack's real broker and registry, with the
- * trainer killed (-9) and restarted in the middle of the run.
+ * prompts -> producer-teacher -> rollouts -> trainer-student -> checkpoints -> evaluator ->
+ * evaluations, the three packaged services as processes over the local stack's real broker and
+ * registry, with the trainer killed (-9) and restarted in the middle of the run.
  */
 @Tag("integration")
 class PlatformEndToEndTest {
@@ -67,103 +66,204 @@ class PlatformEndToEndTest {
     static final Path ROOT = Path.of(System.getProperty("distill.root", ".."));
 
     /**
-     * gpt2: GPT-2 teacher and student. llama-family: a Qwen3 teacher (q/k norms, head_dim != hidden/heads,
-     * grouped-query attention) and a Llama student of another family (one KV head, untied head) that
-     * share one tokenizer.
+     * gpt2: GPT-2 teacher and student. llama-family: a Qwen3 teacher (q/k norms, head_dim !=
+     * hidden/heads, grouped-query attention) and a Llama student of another family (one KV head,
+     * untied head) that share one tokenizer.
      */
     @ParameterizedTest
     @ValueSource(strings = {"gpt2", "llama-family"})
-    void promptsBecomeRolloutsCheckpointsAndReportsAndATrainerCrashLosesNothing(String family) throws Exception {
-        Path work = Files.createDirectories(Path.of("target", "e2e-" + family + "-" + System.currentTimeMillis())
-                .toAbsolutePath());
-        try (LocalStack stack = LocalStack.start(LocalStack.Options.defaults().workDir(work.resolve("stack")))) {
-            try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.bootstrapServers()))) {
-                admin.createTopics(List.of(new NewTopic("distill.prompts", 2, (short) 1),
-                        new NewTopic("distill.rollouts", 2, (short) 1), new NewTopic("distill.checkpoints", 1, (short) 1),
-                        new NewTopic("distill.evaluations", 1, (short) 1), new NewTopic("distill.dead-letters", 1, (short) 1)))
-                        .all().get();
+    void promptsBecomeRolloutsCheckpointsAndReportsAndATrainerCrashLosesNothing(String family)
+            throws Exception {
+        Path work =
+                Files.createDirectories(
+                        Path.of("target", "e2e-" + family + "-" + System.currentTimeMillis())
+                                .toAbsolutePath());
+        try (LocalStack stack =
+                LocalStack.start(LocalStack.Options.defaults().workDir(work.resolve("stack")))) {
+            try (Admin admin =
+                    Admin.create(Map.of("bootstrap.servers", stack.bootstrapServers()))) {
+                admin.createTopics(
+                                List.of(
+                                        new NewTopic("distill.prompts", 2, (short) 1),
+                                        new NewTopic("distill.rollouts", 2, (short) 1),
+                                        new NewTopic("distill.checkpoints", 1, (short) 1),
+                                        new NewTopic("distill.evaluations", 1, (short) 1),
+                                        new NewTopic("distill.dead-letters", 1, (short) 1)))
+                        .all()
+                        .get();
             }
             Models models = models(work, family.equals("gpt2"));
-            Map<String, String> common = Map.of("kafka.bootstrap.servers", stack.bootstrapServers());
+            Map<String, String> common =
+                    Map.of("kafka.bootstrap.servers", stack.bootstrapServers());
             Map<String, String> producerProps = new LinkedHashMap<>(common);
-            producerProps.putAll(Map.of("distill.producer.run-id", RUN, "distill.producer.teacher-model",
-                    models.teacher().toString(), "distill.producer.initial-student", models.student().toString(),
-                    "distill.producer.registry-url", stack.registryUrl(), "distill.producer.support-k", "8",
-                    "distill.producer.max-new-tokens", "12", "distill.producer.batch-size", "8"));
+            producerProps.putAll(
+                    Map.of(
+                            "distill.producer.run-id",
+                            RUN,
+                            "distill.producer.teacher-model",
+                            models.teacher().toString(),
+                            "distill.producer.initial-student",
+                            models.student().toString(),
+                            "distill.producer.registry-url",
+                            stack.registryUrl(),
+                            "distill.producer.support-k",
+                            "8",
+                            "distill.producer.max-new-tokens",
+                            "12",
+                            "distill.producer.batch-size",
+                            "8"));
             Map<String, String> trainerProps = new LinkedHashMap<>(common);
-            trainerProps.putAll(Map.of("distill.trainer.run-id", RUN, "distill.trainer.initial-checkpoint",
-                    models.student().toString(), "distill.trainer.checkpoint-dir", work.resolve("checkpoints").toString(),
-                    "distill.trainer.registry-url", stack.registryUrl(), "distill.trainer.rollouts-per-round",
-                    String.valueOf(PER_ROUND), "distill.trainer.epochs", "2", "distill.trainer.mini-batch", "8",
-                    "distill.trainer.learning-rate", "1e-3", "distill.trainer.poll-timeout", "200ms"));
+            trainerProps.putAll(
+                    Map.of(
+                            "distill.trainer.run-id",
+                            RUN,
+                            "distill.trainer.initial-checkpoint",
+                            models.student().toString(),
+                            "distill.trainer.checkpoint-dir",
+                            work.resolve("checkpoints").toString(),
+                            "distill.trainer.registry-url",
+                            stack.registryUrl(),
+                            "distill.trainer.rollouts-per-round",
+                            String.valueOf(PER_ROUND),
+                            "distill.trainer.epochs",
+                            "2",
+                            "distill.trainer.mini-batch",
+                            "8",
+                            "distill.trainer.learning-rate",
+                            "1e-3",
+                            "distill.trainer.poll-timeout",
+                            "200ms"));
             Map<String, String> evaluatorProps = new LinkedHashMap<>(common);
-            evaluatorProps.putAll(Map.of("distill.evaluator.run-id", RUN, "distill.evaluator.held-out",
-                    models.heldOut().toString(), "distill.evaluator.tokenizer-dir", models.teacher().toString(),
-                    "distill.evaluator.teacher-model", models.teacher().toString(), "distill.evaluator.registry-url",
-                    stack.registryUrl(), "distill.evaluator.seeds", "1,2", "distill.evaluator.max-new-tokens", "12",
-                    "distill.evaluator.batch-size", "8", "kafka-streams.state.dir", work.resolve("evaluator-streams").toString(),
-                    "distill.evaluator.ex-acc-err-steps", "8"));
+            evaluatorProps.putAll(
+                    Map.of(
+                            "distill.evaluator.run-id",
+                            RUN,
+                            "distill.evaluator.held-out",
+                            models.heldOut().toString(),
+                            "distill.evaluator.tokenizer-dir",
+                            models.teacher().toString(),
+                            "distill.evaluator.teacher-model",
+                            models.teacher().toString(),
+                            "distill.evaluator.registry-url",
+                            stack.registryUrl(),
+                            "distill.evaluator.seeds",
+                            "1,2",
+                            "distill.evaluator.max-new-tokens",
+                            "12",
+                            "distill.evaluator.batch-size",
+                            "8",
+                            "kafka-streams.state.dir",
+                            work.resolve("evaluator-streams").toString(),
+                            "distill.evaluator.ex-acc-err-steps",
+                            "8"));
 
             Path logs = Files.createDirectories(work.resolve("logs"));
-            try (ServiceProcess producer = start("producer-teacher", producerProps, logs.resolve("producer.log"));
-                 ServiceProcess evaluator = start("evaluator", evaluatorProps, logs.resolve("evaluator.log"))) {
-                ServiceProcess trainer = start("trainer-student", trainerProps, logs.resolve("trainer.log"));
-                Supplier<String> logsTail = () -> producer.logTail(40) + "\n" + trainer.logTail(40) + "\n" + evaluator.logTail(40);
-                // 24 prompts: one round of 16, then 8 rollouts the trainer has consumed but not committed
+            try (ServiceProcess producer =
+                            start("producer-teacher", producerProps, logs.resolve("producer.log"));
+                    ServiceProcess evaluator =
+                            start("evaluator", evaluatorProps, logs.resolve("evaluator.log"))) {
+                ServiceProcess trainer =
+                        start("trainer-student", trainerProps, logs.resolve("trainer.log"));
+                Supplier<String> logsTail =
+                        () ->
+                                producer.logTail(40)
+                                        + "\n"
+                                        + trainer.logTail(40)
+                                        + "\n"
+                                        + evaluator.logTail(40);
+                // 24 prompts: one round of 16, then 8 rollouts the trainer has consumed but not
+                // committed
                 // when it is killed; they must be re-read, not lost, after the restart.
                 publishPrompts(stack, 0, 24);
-                await(() -> events(stack).size() >= 1 && rolloutCount(stack) >= 24, "checkpoint v1 and 24 rollouts", logsTail);
+                await(
+                        () -> events(stack).size() >= 1 && rolloutCount(stack) >= 24,
+                        "checkpoint v1 and 24 rollouts",
+                        logsTail);
                 Thread.sleep(1000); // the trainer polls the last 8 into its pending round
                 trainer.kill();
                 assertTrue(!trainer.isAlive());
                 assertEquals(1, events(stack).size(), "a round of 8 cannot have been published");
                 publishPrompts(stack, 24, PROMPTS);
-                ServiceProcess restarted = start("trainer-student", trainerProps, logs.resolve("trainer.log"));
-                Supplier<String> logsAfter = () -> producer.logTail(40) + "\n" + restarted.logTail(40) + "\n" + evaluator.logTail(40);
+                ServiceProcess restarted =
+                        start("trainer-student", trainerProps, logs.resolve("trainer.log"));
+                Supplier<String> logsAfter =
+                        () ->
+                                producer.logTail(40)
+                                        + "\n"
+                                        + restarted.logTail(40)
+                                        + "\n"
+                                        + evaluator.logTail(40);
                 try (restarted) {
-                    await(() -> events(stack).size() >= PROMPTS / PER_ROUND, PROMPTS / PER_ROUND + " checkpoints", logsAfter);
-                    await(() -> reports(stack).size() >= PROMPTS / PER_ROUND, PROMPTS / PER_ROUND + " reports", logsAfter);
-                    assertTrue(restarted.logTail(40).contains("resumes at version 1"), restarted.logTail(40));
+                    await(
+                            () -> events(stack).size() >= PROMPTS / PER_ROUND,
+                            PROMPTS / PER_ROUND + " checkpoints",
+                            logsAfter);
+                    await(
+                            () -> reports(stack).size() >= PROMPTS / PER_ROUND,
+                            PROMPTS / PER_ROUND + " reports",
+                            logsAfter);
+                    assertTrue(
+                            restarted.logTail(40).contains("resumes at version 1"),
+                            restarted.logTail(40));
                 }
-                // The evaluator's leaderboard (Kafka Streams) has the run's three scored checkpoints and their losses.
-                JsonNode standing = awaitLeaderboard(evaluator.httpUrl() + "/leaderboard/" + RUN, 3, logsTail);
+                // The evaluator's leaderboard (Kafka Streams) has the run's three scored
+                // checkpoints and their losses.
+                JsonNode standing =
+                        awaitLeaderboard(evaluator.httpUrl() + "/leaderboard/" + RUN, 3, logsTail);
                 List<Long> versions = new ArrayList<>();
                 standing.get("history").forEach(c -> versions.add(c.get("version").asLong()));
                 assertEquals(List.of(1L, 2L, 3L), versions);
-                standing.get("history").forEach(c -> assertTrue(c.get("trainMetrics").has("loss"), c.toString()));
+                standing.get("history")
+                        .forEach(c -> assertTrue(c.get("trainMetrics").has("loss"), c.toString()));
                 double best = standing.get("best").get("rougeL").asDouble();
-                standing.get("history").forEach(c -> assertTrue(c.get("rougeL").asDouble() <= best));
+                standing.get("history")
+                        .forEach(c -> assertTrue(c.get("rougeL").asDouble() <= best));
             }
 
-            List<ConsumerRecord<String, Rollout>> rolloutRecords = records(stack, "distill.rollouts");
+            List<ConsumerRecord<String, Rollout>> rolloutRecords =
+                    records(stack, "distill.rollouts");
             List<Rollout> rollouts = rolloutRecords.stream().map(ConsumerRecord::value).toList();
             assertEquals(PROMPTS, rollouts.size(), "one rollout per prompt");
-            assertEquals(PROMPTS, new HashSet<>(rollouts.stream().map(Rollout::getPromptId).toList()).size());
+            assertEquals(
+                    PROMPTS,
+                    new HashSet<>(rollouts.stream().map(Rollout::getPromptId).toList()).size());
             for (Rollout r : rollouts) {
                 assertEquals(RUN, r.getRunId());
                 assertEquals(r.getResponseTokens().size(), r.getTokens().size());
-                assertTrue(r.getTokens().stream().allMatch(t -> t.getTeacherLogProb() <= 0 && t.getSupportIds().size() >= 8));
+                assertTrue(
+                        r.getTokens().stream()
+                                .allMatch(
+                                        t ->
+                                                t.getTeacherLogProb() <= 0
+                                                        && t.getSupportIds().size() >= 8));
             }
 
             List<CheckpointEvent> events = events(stack);
-            assertEquals(List.of(1L, 2L, 3L), events.stream().map(CheckpointEvent::getVersion).toList(),
+            assertEquals(
+                    List.of(1L, 2L, 3L),
+                    events.stream().map(CheckpointEvent::getVersion).toList(),
                     "each version published once, despite the crash");
             String studentType = family.equals("gpt2") ? "gpt2" : "llama";
             for (CheckpointEvent e : events) {
                 assertEquals(studentType, e.getModelConfig().getModelType(), e.toString());
                 Path dir = Path.of(URI.create(e.getUri()));
-                assertTrue(Files.readString(dir.resolve("config.json")).contains("\"model_type\" : \"" + studentType + "\""),
+                assertTrue(
+                        Files.readString(dir.resolve("config.json"))
+                                .contains("\"model_type\" : \"" + studentType + "\""),
                         "v" + e.getVersion() + " is written back in the student's own layout");
             }
-            // Every committed rollout record lies in exactly one checkpoint's lineage. (Offsets are not
-            // contiguous: transaction markers and aborted records of a killed producer take offsets too.)
+            // Every committed rollout record lies in exactly one checkpoint's lineage. (Offsets are
+            // not
+            // contiguous: transaction markers and aborted records of a killed producer take offsets
+            // too.)
             Map<String, Integer> owners = new HashMap<>();
             long trained = 0;
             for (CheckpointEvent e : events) {
                 assertEquals(e.getVersion() - 1, (long) e.getParentVersion());
                 for (ConsumerRecord<String, Rollout> r : rolloutRecords) {
                     for (OffsetRange range : e.getLineage()) {
-                        if (range.getPartition() == r.partition() && r.offset() >= range.getFromOffset()
+                        if (range.getPartition() == r.partition()
+                                && r.offset() >= range.getFromOffset()
                                 && r.offset() <= range.getToOffset()) {
                             owners.merge(r.partition() + "@" + r.offset(), 1, Integer::sum);
                         }
@@ -175,28 +275,62 @@ class PlatformEndToEndTest {
             }
             assertEquals(PROMPTS, trained, "every rollout trained exactly once");
             assertEquals(PROMPTS, owners.size(), "every rollout is in some checkpoint's lineage");
-            assertTrue(owners.values().stream().allMatch(n -> n == 1), "no rollout is in two checkpoints: " + owners);
+            assertTrue(
+                    owners.values().stream().allMatch(n -> n == 1),
+                    "no rollout is in two checkpoints: " + owners);
 
-            // distill replay re-trains v2 from v1 over v2's recorded slice and must reach the same hash.
-            List<String> replay = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                    "-Ddistill.home=" + ROOT.toAbsolutePath(), "-jar",
-                    ROOT.resolve("distill-cli/target/distill-cli.jar").toString(), "replay", "--run", RUN, "--version", "2",
-                    "--bootstrap-servers", stack.bootstrapServers(), "--registry-url", stack.registryUrl(),
-                    "--checkpoint-dir", work.resolve("checkpoints").toString(),
-                    "--initial-checkpoint", models.student().toString()));
-            for (String key : List.of("epochs", "mini-batch", "learning-rate", "rollouts-per-round")) {
+            // distill replay re-trains v2 from v1 over v2's recorded slice and must reach the same
+            // hash.
+            List<String> replay =
+                    new ArrayList<>(
+                            List.of(
+                                    ProcessHandle.current().info().command().orElse("java"),
+                                    "-Ddistill.home=" + ROOT.toAbsolutePath(),
+                                    "-jar",
+                                    ROOT.resolve("distill-cli/target/distill-cli.jar").toString(),
+                                    "replay",
+                                    "--run",
+                                    RUN,
+                                    "--version",
+                                    "2",
+                                    "--bootstrap-servers",
+                                    stack.bootstrapServers(),
+                                    "--registry-url",
+                                    stack.registryUrl(),
+                                    "--checkpoint-dir",
+                                    work.resolve("checkpoints").toString(),
+                                    "--initial-checkpoint",
+                                    models.student().toString()));
+            for (String key :
+                    List.of("epochs", "mini-batch", "learning-rate", "rollouts-per-round")) {
                 replay.add("--set");
-                replay.add("distill.trainer." + key + "=" + trainerProps.get("distill.trainer." + key));
+                replay.add(
+                        "distill.trainer."
+                                + key
+                                + "="
+                                + trainerProps.get("distill.trainer." + key));
             }
-            Process rp = new ProcessBuilder(replay).redirectErrorStream(false)
-                    .redirectError(work.resolve("logs/replay.log").toFile()).start();
+            Process rp =
+                    new ProcessBuilder(replay)
+                            .redirectErrorStream(false)
+                            .redirectError(work.resolve("logs/replay.log").toFile())
+                            .start();
             String verdict = new String(rp.getInputStream().readAllBytes());
-            assertEquals(0, rp.waitFor(), verdict + Files.readString(work.resolve("logs/replay.log")));
-            assertTrue(verdict.contains("recorded " + events.get(1).getSha256()) && verdict.contains("MATCH"), verdict);
-            assertEquals(1, verdict.lines().count(), "replay's standard output is its verdict only:\n" + verdict);
+            assertEquals(
+                    0, rp.waitFor(), verdict + Files.readString(work.resolve("logs/replay.log")));
+            assertTrue(
+                    verdict.contains("recorded " + events.get(1).getSha256())
+                            && verdict.contains("MATCH"),
+                    verdict);
+            assertEquals(
+                    1,
+                    verdict.lines().count(),
+                    "replay's standard output is its verdict only:\n" + verdict);
 
             List<EvalReport> reports = reports(stack);
-            assertEquals(List.of(1L, 2L, 3L), reports.stream().map(EvalReport::getVersion).sorted().toList());
+            assertEquals(
+                    List.of(1L, 2L, 3L),
+                    reports.stream().map(EvalReport::getVersion).sorted().toList());
             for (EvalReport r : reports) {
                 assertEquals(8, r.getSamples());
                 assertEquals(List.of(1L, 2L), r.getSeeds());
@@ -204,19 +338,23 @@ class PlatformEndToEndTest {
                 assertTrue(r.getTokenEce() >= 0 && r.getTokenEce() <= 1, r.toString());
                 assertEquals(15, r.getReliability().size());
                 assertTrue(r.getRklToTeacher() != null && r.getRklToTeacher() >= 0, r.toString());
-                assertTrue(r.getExAccErr() != null && Double.isFinite(r.getExAccErr()), r.toString());
+                assertTrue(
+                        r.getExAccErr() != null && Double.isFinite(r.getExAccErr()), r.toString());
                 assertTrue(r.getTrainMetrics().containsKey("loss"), r.toString());
             }
         }
     }
 
-    static JsonNode awaitLeaderboard(String url, int checkpoints, Supplier<String> logs) throws Exception {
+    static JsonNode awaitLeaderboard(String url, int checkpoints, Supplier<String> logs)
+            throws Exception {
         HttpClient http = HttpClient.newHttpClient();
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         String last = "";
         while (System.nanoTime() < deadline) {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r =
+                    http.send(
+                            HttpRequest.newBuilder(URI.create(url)).build(),
+                            HttpResponse.BodyHandlers.ofString());
             last = r.statusCode() + " " + r.body();
             if (r.statusCode() == 200) {
                 JsonNode standing = new ObjectMapper().readTree(r.body());
@@ -226,12 +364,23 @@ class PlatformEndToEndTest {
             }
             Thread.sleep(500);
         }
-        throw new AssertionError("the leaderboard at " + url + " never showed " + checkpoints + " checkpoints; last: "
-                + last + "\n" + logs.get());
+        throw new AssertionError(
+                "the leaderboard at "
+                        + url
+                        + " never showed "
+                        + checkpoints
+                        + " checkpoints; last: "
+                        + last
+                        + "\n"
+                        + logs.get());
     }
 
-    /** A packaged service as a process, its output appended to {@code log} (a restart continues the same file). */
-    static ServiceProcess start(String module, Map<String, String> properties, Path log) throws IOException {
+    /**
+     * A packaged service as a process, its output appended to {@code log} (a restart continues the
+     * same file).
+     */
+    static ServiceProcess start(String module, Map<String, String> properties, Path log)
+            throws IOException {
         return ServiceProcess.of(ROOT, module).properties(properties).log(log).start();
     }
 
@@ -241,24 +390,74 @@ class PlatformEndToEndTest {
     static Models models(Path work, boolean gpt2) throws Exception {
         Path tokFile = work.resolve("tokenizer.json");
         Files.writeString(tokFile, CountingTask.tokenizerJson());
-        try (HfTokenizer tok = HfTokenizer.load(tokFile); NDManager root = NDManager.newBaseManager()) {
+        try (HfTokenizer tok = HfTokenizer.load(tokFile);
+                NDManager root = NDManager.newBaseManager()) {
             int vocab = tok.vocabSize();
             int eos = tok.eosId().orElseThrow();
             Path teacher = work.resolve("teacher");
-            ModelConfig teacherConfig = gpt2 ? new GptConfig(vocab, 64, 48, 2, 4, null, 1e-5, true, eos).toModelConfig()
-                    : new ModelConfig("qwen3", vocab, vocab, 64, 48, 2, 4, 2, 16, 96, 1e-6, true, List.of(eos), null,
-                    new Rope(10000, null), false, false, true);
-            ModelConfig studentConfig = gpt2 ? new GptConfig(vocab, 64, 16, 1, 2, null, 1e-5, true, eos).toModelConfig()
-                    : new ModelConfig("llama", vocab, vocab, 64, 16, 1, 2, 1, 8, 32, 1e-6, false, List.of(eos), null,
-                    new Rope(10000, null), false, false, false);
+            ModelConfig teacherConfig =
+                    gpt2
+                            ? new GptConfig(vocab, 64, 48, 2, 4, null, 1e-5, true, eos)
+                                    .toModelConfig()
+                            : new ModelConfig(
+                                    "qwen3",
+                                    vocab,
+                                    vocab,
+                                    64,
+                                    48,
+                                    2,
+                                    4,
+                                    2,
+                                    16,
+                                    96,
+                                    1e-6,
+                                    true,
+                                    List.of(eos),
+                                    null,
+                                    new Rope(10000, null),
+                                    false,
+                                    false,
+                                    true);
+            ModelConfig studentConfig =
+                    gpt2
+                            ? new GptConfig(vocab, 64, 16, 1, 2, null, 1e-5, true, eos)
+                                    .toModelConfig()
+                            : new ModelConfig(
+                                    "llama",
+                                    vocab,
+                                    vocab,
+                                    64,
+                                    16,
+                                    1,
+                                    2,
+                                    1,
+                                    8,
+                                    32,
+                                    1e-6,
+                                    false,
+                                    List.of(eos),
+                                    null,
+                                    new Rope(10000, null),
+                                    false,
+                                    false,
+                                    false);
             try (CausalLm t = CausalLm.create(teacherConfig, root, 1);
-                 LmTrainer lm = new LmTrainer(t, AdamW.Settings.gpt(), new LearningRate(3e-3, 30, 400, 0.1))) {
-                lm.train(step -> CountingTask.batch(tok, new SplittableRandom(step), 16), 400, l -> { }, null);
+                    LmTrainer lm =
+                            new LmTrainer(
+                                    t,
+                                    AdamW.Settings.gpt(),
+                                    new LearningRate(3e-3, 30, 400, 0.1))) {
+                lm.train(
+                        step -> CountingTask.batch(tok, new SplittableRandom(step), 16),
+                        400,
+                        l -> {},
+                        null);
                 lm.save(teacher, 400, 1L);
             }
             Path student = work.resolve("student");
             try (CausalLm s = CausalLm.create(studentConfig, root, 2)) {
-                Checkpoints.save(s, null, CheckpointManifest.of(0, null, 0, 2L, null, null), student);
+                Checkpoints.save(
+                        s, null, CheckpointManifest.of(0, null, 0, 2L, null, null), student);
             }
             Files.copy(tokFile, teacher.resolve("tokenizer.json"));
             Files.copy(tokFile, student.resolve("tokenizer.json"));
@@ -267,8 +466,11 @@ class PlatformEndToEndTest {
             SplittableRandom rng = new SplittableRandom(99);
             for (int i = 0; i < 8; i++) {
                 int[] ab = CountingTask.range(rng);
-                lines.append("{\"instruction\": \"").append(CountingTask.instruction(ab[0], ab[1]))
-                        .append("\", \"references\": [\"").append(CountingTask.answer(ab[0], ab[1])).append("\"]}\n");
+                lines.append("{\"instruction\": \"")
+                        .append(CountingTask.instruction(ab[0], ab[1]))
+                        .append("\", \"references\": [\"")
+                        .append(CountingTask.answer(ab[0], ab[1]))
+                        .append("\"]}\n");
             }
             Files.writeString(heldOut, lines);
             return new Models(teacher, student, heldOut);
@@ -287,10 +489,16 @@ class PlatformEndToEndTest {
         try (KafkaProducer<String, Object> producer = new KafkaProducer<>(p)) {
             for (int i = from; i < to; i++) {
                 int[] ab = CountingTask.range(new SplittableRandom(5 + i));
-                Prompt prompt = Prompt.newBuilder().setId("prompt-" + i).setRunId(RUN)
-                        .setInstruction(CountingTask.instruction(ab[0], ab[1])).setContext(null)
-                        .setReferences(List.of(CountingTask.answer(ab[0], ab[1]))).setSource("e2e")
-                        .setCreatedAt(Instant.now()).build();
+                Prompt prompt =
+                        Prompt.newBuilder()
+                                .setId("prompt-" + i)
+                                .setRunId(RUN)
+                                .setInstruction(CountingTask.instruction(ab[0], ab[1]))
+                                .setContext(null)
+                                .setReferences(List.of(CountingTask.answer(ab[0], ab[1])))
+                                .setSource("e2e")
+                                .setCreatedAt(Instant.now())
+                                .build();
                 producer.send(new ProducerRecord<>("distill.prompts", prompt.getId(), prompt));
             }
         }
@@ -305,15 +513,20 @@ class PlatformEndToEndTest {
     }
 
     static <T> List<T> readAll(LocalStack stack, String topic) {
-        return PlatformEndToEndTest.<T>records(stack, topic).stream().map(ConsumerRecord::value).toList();
+        return PlatformEndToEndTest.<T>records(stack, topic).stream()
+                .map(ConsumerRecord::value)
+                .toList();
     }
 
     static <T> List<ConsumerRecord<String, T>> records(LocalStack stack, String topic) {
-        return TopicReader.readToEnd(ClientConfigs.avroConsumer(stack.bootstrapServers(), stack.registryUrl()), topic,
+        return TopicReader.readToEnd(
+                ClientConfigs.avroConsumer(stack.bootstrapServers(), stack.registryUrl()),
+                topic,
                 Duration.ofSeconds(30));
     }
 
-    static void await(Supplier<Boolean> condition, String what, Supplier<String> logs) throws InterruptedException {
+    static void await(Supplier<Boolean> condition, String what, Supplier<String> logs)
+            throws InterruptedException {
         long deadline = System.currentTimeMillis() + 300_000;
         while (!condition.get()) {
             if (System.currentTimeMillis() > deadline) {

@@ -2,7 +2,6 @@ package dev.distill.evaluator;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
-
 import java.util.List;
 import java.util.Optional;
 
@@ -27,7 +26,10 @@ public interface EvaluatorConfig {
     /** Name reported with the scores (default: the held-out file name). */
     Optional<String> dataset();
 
-    /** Directory holding the tokenizer.json of the run's models (default: each checkpoint's own, else GPT-2). */
+    /**
+     * Directory holding the tokenizer.json of the run's models (default: each checkpoint's own,
+     * else GPT-2).
+     */
     Optional<String> tokenizerDir();
 
     /**
@@ -55,8 +57,8 @@ public interface EvaluatorConfig {
     int batchSize();
 
     /**
-     * Response length l at which to measure exposure bias (ExAccErr, with the teacher as oracle); 0 = off.
-     * Needs teacher-model.
+     * Response length l at which to measure exposure bias (ExAccErr, with the teacher as oracle); 0
+     * = off. Needs teacher-model.
      */
     @WithDefault("0")
     int exAccErrSteps();

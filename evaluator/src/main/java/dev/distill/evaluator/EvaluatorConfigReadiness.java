@@ -26,7 +26,9 @@ public class EvaluatorConfigReadiness implements HealthCheck {
     static HealthCheckResponse check(int heldOutLimit) {
         var response = HealthCheckResponse.named(NAME).withData("held-out-limit", heldOutLimit);
         if (heldOutLimit <= 0) {
-            return response.withData("reason", "distill.evaluator.held-out-limit must be positive").down().build();
+            return response.withData("reason", "distill.evaluator.held-out-limit must be positive")
+                    .down()
+                    .build();
         }
         return response.up().build();
     }

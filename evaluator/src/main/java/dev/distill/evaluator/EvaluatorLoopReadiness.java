@@ -2,11 +2,10 @@ package dev.distill.evaluator;
 
 import dev.distill.platform.loop.LoopHealth;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Map;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
-
-import java.util.Map;
 
 /** The shared loop's readiness, with the checkpoints scored and the last version. */
 @Readiness
@@ -21,7 +20,9 @@ public class EvaluatorLoopReadiness implements HealthCheck {
     @Override
     public HealthCheckResponse call() {
         EvaluatorStats s = service.stats();
-        return LoopHealth.of("evaluator-loop", s.loop,
+        return LoopHealth.of(
+                "evaluator-loop",
+                s.loop,
                 Map.of("evaluated", s.evaluated.get(), "last-version", s.lastVersion.get()));
     }
 }

@@ -1,5 +1,6 @@
 package dev.distill.evaluator;
 
+import dev.distill.core.data.PromptTemplate;
 import dev.distill.platform.loop.LoopMetrics;
 import dev.distill.platform.loop.LoopState;
 import dev.distill.platform.loop.ServiceLoop;
@@ -9,12 +10,9 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-
-import dev.distill.core.data.PromptTemplate;
-
 import java.nio.file.Path;
 import java.time.Duration;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /** Runs the evaluator loop on its own thread for the life of the application. */
 @ApplicationScoped
@@ -25,8 +23,10 @@ public class EvaluatorService {
     private final EvaluatorStats stats = new EvaluatorStats();
     private ServiceLoop loop;
 
-    EvaluatorService(EvaluatorConfig config, @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
-                     MeterRegistry registry) {
+    EvaluatorService(
+            EvaluatorConfig config,
+            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
+            MeterRegistry registry) {
         this.config = config;
         this.bootstrapServers = bootstrapServers;
         this.registry = registry;
@@ -34,34 +34,66 @@ public class EvaluatorService {
 
     void start(@Observes StartupEvent ignored) {
         LoopMetrics.register(registry, "distill.evaluator", stats.loop);
-        Gauge.builder("distill.evaluator.checkpoints.evaluated", stats.evaluated, Number::doubleValue).register(registry);
-        Gauge.builder("distill.evaluator.rouge.l", stats.lastRougeL, v -> v.get()).register(registry);
+        Gauge.builder(
+                        "distill.evaluator.checkpoints.evaluated",
+                        stats.evaluated,
+                        Number::doubleValue)
+                .register(registry);
+        Gauge.builder("distill.evaluator.rouge.l", stats.lastRougeL, v -> v.get())
+                .register(registry);
         if (!config.enabled()) {
             stats.loop.state.set(LoopState.DISABLED);
             return;
         }
-        Path heldOut = Path.of(config.heldOut().orElseThrow(() -> new IllegalStateException(
-                "distill.evaluator.held-out is required: the JSONL file every checkpoint is scored on")));
+        Path heldOut =
+                Path.of(
+                        config.heldOut()
+                                .orElseThrow(
+                                        () ->
+                                                new IllegalStateException(
+                                                        "distill.evaluator.held-out is required:"
+                                                            + " the JSONL file every checkpoint is"
+                                                            + " scored on")));
         if (config.seeds().isEmpty() || config.heldOutLimit() <= 0) {
-            throw new IllegalStateException("distill.evaluator.seeds must not be empty and held-out-limit must be positive");
+            throw new IllegalStateException(
+                    "distill.evaluator.seeds must not be empty and held-out-limit must be"
+                            + " positive");
         }
-        if (config.exAccErrSteps() < 0 || (config.exAccErrSteps() > 0 && config.teacherModel().isEmpty())) {
-            throw new IllegalStateException("distill.evaluator.ex-acc-err-steps must be >= 0, and > 0 only with "
-                    + "distill.evaluator.teacher-model (the teacher is ExAccErr's oracle)");
+        if (config.exAccErrSteps() < 0
+                || (config.exAccErrSteps() > 0 && config.teacherModel().isEmpty())) {
+            throw new IllegalStateException(
+                    "distill.evaluator.ex-acc-err-steps must be >= 0, and > 0 only with "
+                            + "distill.evaluator.teacher-model (the teacher is ExAccErr's oracle)");
         }
         PromptTemplate template;
         try {
-            template = PromptTemplate.orDefault(config.promptTemplate().orElse(null),
-                    config.promptTemplateWithInput().orElse(null));
+            template =
+                    PromptTemplate.orDefault(
+                            config.promptTemplate().orElse(null),
+                            config.promptTemplateWithInput().orElse(null));
         } catch (IllegalArgumentException e) {
-            throw new IllegalStateException("distill.evaluator.prompt-template: " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "distill.evaluator.prompt-template: " + e.getMessage(), e);
         }
-        EvaluatorSettings s = new EvaluatorSettings(config.runId(), heldOut,
-                config.dataset().orElse(heldOut.getFileName().toString()), config.heldOutLimit(),
-                config.tokenizerDir().map(Path::of).orElse(null), config.teacherModel().map(Path::of).orElse(null),
-                bootstrapServers, config.registryUrl(), config.seeds().stream().mapToLong(Long::longValue).toArray(),
-                config.maxNewTokens(), config.batchSize(), config.exAccErrSteps(), config.topics().checkpoints(), config.topics().evaluations(),
-                config.topics().deadLetters(), Duration.ofMillis(500), template);
+        EvaluatorSettings s =
+                new EvaluatorSettings(
+                        config.runId(),
+                        heldOut,
+                        config.dataset().orElse(heldOut.getFileName().toString()),
+                        config.heldOutLimit(),
+                        config.tokenizerDir().map(Path::of).orElse(null),
+                        config.teacherModel().map(Path::of).orElse(null),
+                        bootstrapServers,
+                        config.registryUrl(),
+                        config.seeds().stream().mapToLong(Long::longValue).toArray(),
+                        config.maxNewTokens(),
+                        config.batchSize(),
+                        config.exAccErrSteps(),
+                        config.topics().checkpoints(),
+                        config.topics().evaluations(),
+                        config.topics().deadLetters(),
+                        Duration.ofMillis(500),
+                        template);
         loop = new ServiceLoop(s.loop(), new EvaluatorStep(s, stats), stats.loop);
         loop.start();
     }

@@ -17,11 +17,6 @@ import dev.distill.platform.loop.Transactions;
 import dev.distill.schemas.avro.CheckpointEvent;
 import dev.distill.schemas.avro.EvalReport;
 import dev.distill.schemas.avro.ReliabilityBin;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
-import org.jboss.logging.Logger;
-
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
@@ -29,11 +24,16 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.jboss.logging.Logger;
 
 /**
- * The evaluator's step in the shared loop: verify and load each checkpoint of the run, evaluate it on the
- * held-out set and publish an EvalReport. Report (or dead letter) and offset commit go in one transaction,
- * so every checkpoint is scored exactly once; one that cannot be verified or loaded is dead-lettered.
+ * The evaluator's step in the shared loop: verify and load each checkpoint of the run, evaluate it
+ * on the held-out set and publish an EvalReport. Report (or dead letter) and offset commit go in
+ * one transaction, so every checkpoint is scored exactly once; one that cannot be verified or
+ * loaded is dead-lettered.
  */
 final class EvaluatorStep implements Step {
     private static final Logger LOG = Logger.getLogger(EvaluatorStep.class);
@@ -91,7 +91,9 @@ final class EvaluatorStep implements Step {
             }
         } catch (IOException | RuntimeException ex) {
             LOG.warnf("dead-lettering %s: %s", Sources.of(r), ex.getMessage());
-            out = new Transactions.Output(s.deadLettersTopic(), r.key(), DeadLetters.of(r, ex, SERVICE));
+            out =
+                    new Transactions.Output(
+                            s.deadLettersTopic(), r.key(), DeadLetters.of(r, ex, SERVICE));
         }
         tx.commit(out == null ? List.of() : List.of(out), Transactions.after(List.of(r), null));
         if (out != null && out.value() instanceof EvalReport rep) {
@@ -106,19 +108,37 @@ final class EvaluatorStep implements Step {
         try (Checkpoints.Loaded student = Checkpoints.load(dir, root)) {
             String sha = student.manifest().map(m -> m.weightsSha256()).orElse("");
             if (!sha.equals(e.getSha256())) {
-                throw new IOException("checkpoint v" + e.getVersion() + " at " + dir + " has weights " + sha
-                        + " but its event says " + e.getSha256());
+                throw new IOException(
+                        "checkpoint v"
+                                + e.getVersion()
+                                + " at "
+                                + dir
+                                + " has weights "
+                                + sha
+                                + " but its event says "
+                                + e.getSha256());
             }
             int vocab = student.model().config().vocabSize();
             if (teacher != null) {
-                SharedVocabulary.require(teacher.dir(), teacher.model().config().vocabSize(), dir, vocab);
+                SharedVocabulary.require(
+                        teacher.dir(), teacher.model().config().vocabSize(), dir, vocab);
             }
-            Tokenizer tok = Tokenizers.forCheckpoint(s.tokenizerDir() != null ? s.tokenizerDir() : dir, vocab);
+            Tokenizer tok =
+                    Tokenizers.forCheckpoint(
+                            s.tokenizerDir() != null ? s.tokenizerDir() : dir, vocab);
             long t0 = System.nanoTime();
-            Evaluation.Result res = Evaluation.run(student.model(), tok, items,
-                    new Evaluation.Protocol(s.maxNewTokens(), s.seeds(), s.batchSize(), s.exAccErrSteps(),
-                            s.promptTemplate()),
-                    teacher == null ? null : teacher.model());
+            Evaluation.Result res =
+                    Evaluation.run(
+                            student.model(),
+                            tok,
+                            items,
+                            new Evaluation.Protocol(
+                                    s.maxNewTokens(),
+                                    s.seeds(),
+                                    s.batchSize(),
+                                    s.exAccErrSteps(),
+                                    s.promptTemplate()),
+                            teacher == null ? null : teacher.model());
             if (tok instanceof AutoCloseable closeable) {
                 try {
                     closeable.close();
@@ -126,15 +146,30 @@ final class EvaluatorStep implements Step {
                     // a tokenizer's native handle; nothing to recover
                 }
             }
-            LOG.infof("scored v%d of run %s: Rouge-L %.2f +- %.2f, token ECE %.4f in %.1f s", e.getVersion(), s.runId(),
-                    res.rougeL(), res.rougeLStd(), res.tokenCalibration().ece(), (System.nanoTime() - t0) / 1e9);
+            LOG.infof(
+                    "scored v%d of run %s: Rouge-L %.2f +- %.2f, token ECE %.4f in %.1f s",
+                    e.getVersion(),
+                    s.runId(),
+                    res.rougeL(),
+                    res.rougeLStd(),
+                    res.tokenCalibration().ece(),
+                    (System.nanoTime() - t0) / 1e9);
             return report(e, res);
         }
     }
 
     private EvalReport report(CheckpointEvent e, Evaluation.Result res) {
-        List<ReliabilityBin> bins = res.tokenCalibration().bins().stream().map((Calibration.Bin b) ->
-                new ReliabilityBin(b.lower(), b.upper(), b.count(), b.meanConfidence(), b.accuracy())).toList();
+        List<ReliabilityBin> bins =
+                res.tokenCalibration().bins().stream()
+                        .map(
+                                (Calibration.Bin b) ->
+                                        new ReliabilityBin(
+                                                b.lower(),
+                                                b.upper(),
+                                                b.count(),
+                                                b.meanConfidence(),
+                                                b.accuracy()))
+                        .toList();
         return EvalReport.newBuilder()
                 .setRunId(e.getRunId())
                 .setVersion(e.getVersion())
@@ -151,7 +186,8 @@ final class EvaluatorStep implements Step {
                 .setDistinct4(res.distinct4())
                 .setRklToTeacher(res.reverseKlToTeacher())
                 .setFklToTeacher(null)
-                .setExAccErr(res.exposureBias() == null ? null : res.exposureBias().exAccErrPercent())
+                .setExAccErr(
+                        res.exposureBias() == null ? null : res.exposureBias().exAccErrPercent())
                 .setTrainMetrics(e.getTrainMetrics())
                 .setCreatedAt(Instant.now())
                 .build();

@@ -11,17 +11,19 @@ class EvaluatorHealthTest {
 
     @Test
     void readyReportsConfiguration() {
-        given().when().get("/q/health/ready")
-                .then().statusCode(200)
+        given().when()
+                .get("/q/health/ready")
+                .then()
+                .statusCode(200)
                 .body("status", equalTo("UP"))
                 .body("checks.find { it.name == 'evaluator-config' }.status", equalTo("UP"))
-                .body("checks.find { it.name == 'evaluator-config' }.data.held-out-limit", equalTo(200));
+                .body(
+                        "checks.find { it.name == 'evaluator-config' }.data.held-out-limit",
+                        equalTo(200));
     }
 
     @Test
     void live() {
-        given().when().get("/q/health/live")
-                .then().statusCode(200)
-                .body("status", equalTo("UP"));
+        given().when().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
     }
 }

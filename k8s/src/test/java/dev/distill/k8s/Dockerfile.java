@@ -10,11 +10,12 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** A Dockerfile read into stages and instructions (continuation lines joined, heredoc bodies kept). */
+/**
+ * A Dockerfile read into stages and instructions (continuation lines joined, heredoc bodies kept).
+ */
 record Dockerfile(Path path, List<Stage> stages) {
 
-    record Instruction(String keyword, String args, String heredoc) {
-    }
+    record Instruction(String keyword, String args, String heredoc) {}
 
     record Stage(String image, String name, List<Instruction> instructions) {
 
@@ -30,7 +31,8 @@ record Dockerfile(Path path, List<Stage> stages) {
                 Matcher m = pair.matcher(i.args);
                 while (m.find()) {
                     String v = m.group(2);
-                    if ((v.startsWith("\"") && v.endsWith("\"")) || (v.startsWith("'") && v.endsWith("'"))) {
+                    if ((v.startsWith("\"") && v.endsWith("\""))
+                            || (v.startsWith("'") && v.endsWith("'"))) {
                         v = v.substring(1, v.length() - 1);
                     }
                     env.put(m.group(1), v);
@@ -41,7 +43,9 @@ record Dockerfile(Path path, List<Stage> stages) {
 
         Optional<String> user() {
             List<Instruction> users = all("USER");
-            return users.isEmpty() ? Optional.empty() : Optional.of(users.get(users.size() - 1).args.trim());
+            return users.isEmpty()
+                    ? Optional.empty()
+                    : Optional.of(users.get(users.size() - 1).args.trim());
         }
     }
 
@@ -81,7 +85,11 @@ record Dockerfile(Path path, List<Stage> stages) {
                 heredoc = body.toString();
             }
             String[] parts = text.split("\\s+", 2);
-            Instruction ins = new Instruction(parts[0].toUpperCase(Locale.ROOT), parts.length > 1 ? parts[1] : "", heredoc);
+            Instruction ins =
+                    new Instruction(
+                            parts[0].toUpperCase(Locale.ROOT),
+                            parts.length > 1 ? parts[1] : "",
+                            heredoc);
             if (ins.keyword.equals("FROM")) {
                 String[] from = ins.args.split("\\s+");
                 String name = from.length >= 3 && from[1].equalsIgnoreCase("AS") ? from[2] : null;

@@ -18,8 +18,9 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * Runs {@code kubectl kustomize} (kustomize v5 built into kubectl) on the directories of this module and parses
- * the output with {@link StrictModel}. kubectl is required: without it the tests fail, they are never skipped.
+ * Runs {@code kubectl kustomize} (kustomize v5 built into kubectl) on the directories of this
+ * module and parses the output with {@link StrictModel}. kubectl is required: without it the tests
+ * fail, they are never skipped.
  */
 final class Kustomize {
     private static final Map<Path, Rendered> CACHE = new ConcurrentHashMap<>();
@@ -35,7 +36,9 @@ final class Kustomize {
     static List<String> overlays() {
         try (Stream<Path> dirs = Files.list(k8sDir().resolve("overlays"))) {
             return dirs.filter(d -> Files.isRegularFile(d.resolve("kustomization.yaml")))
-                    .map(d -> d.getFileName().toString()).sorted().toList();
+                    .map(d -> d.getFileName().toString())
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -46,10 +49,14 @@ final class Kustomize {
     }
 
     static Rendered render(Path dir) {
-        return CACHE.computeIfAbsent(dir.toAbsolutePath().normalize(), d -> StrictModel.parse(build(d), d.toString()));
+        return CACHE.computeIfAbsent(
+                dir.toAbsolutePath().normalize(), d -> StrictModel.parse(build(d), d.toString()));
     }
 
-    /** The YAML kustomize prints for {@code dir}; fails with kubectl's own message when the build fails. */
+    /**
+     * The YAML kustomize prints for {@code dir}; fails with kubectl's own message when the build
+     * fails.
+     */
     static String build(Path dir) {
         Path kubectl = checkedKubectl();
         Process process;
@@ -58,16 +65,24 @@ final class Kustomize {
         } catch (IOException e) {
             throw new IllegalStateException("cannot run " + kubectl + ": " + e.getMessage(), e);
         }
-        CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(process.getInputStream()));
-        CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(process.getErrorStream()));
+        CompletableFuture<String> out =
+                CompletableFuture.supplyAsync(() -> read(process.getInputStream()));
+        CompletableFuture<String> err =
+                CompletableFuture.supplyAsync(() -> read(process.getErrorStream()));
         try {
             if (!process.waitFor(60, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
-                throw new AssertionError("kubectl kustomize " + dir + " did not finish within 60 s");
+                throw new AssertionError(
+                        "kubectl kustomize " + dir + " did not finish within 60 s");
             }
             if (process.exitValue() != 0) {
-                throw new AssertionError("kubectl kustomize " + dir + " failed (exit " + process.exitValue() + "):\n"
-                        + err.join());
+                throw new AssertionError(
+                        "kubectl kustomize "
+                                + dir
+                                + " failed (exit "
+                                + process.exitValue()
+                                + "):\n"
+                                + err.join());
             }
             return out.join();
         } catch (InterruptedException e) {
@@ -78,17 +93,23 @@ final class Kustomize {
 
     private static volatile Path checked;
 
-    /** {@link #kubectl()}, once verified to embed kustomize v5 or newer (the kustomizations use v5 features). */
+    /**
+     * {@link #kubectl()}, once verified to embed kustomize v5 or newer (the kustomizations use v5
+     * features).
+     */
     static Path checkedKubectl() {
         Path kubectl = checked;
         if (kubectl == null) {
             kubectl = kubectl();
             String version = run(kubectl, "version", "--client", "-o", "json");
-            Matcher m = Pattern.compile("\"kustomizeVersion\"\\s*:\\s*\"v(\\d+)")
-                    .matcher(version);
+            Matcher m = Pattern.compile("\"kustomizeVersion\"\\s*:\\s*\"v(\\d+)").matcher(version);
             if (!m.find() || Integer.parseInt(m.group(1)) < 5) {
-                throw new AssertionError(kubectl + " does not embed kustomize v5 or newer (`kubectl version --client`: "
-                        + version.replaceAll("\\s+", " ") + "). Install kubectl 1.27 or newer, or point -Dkubectl at one.");
+                throw new AssertionError(
+                        kubectl
+                                + " does not embed kustomize v5 or newer (`kubectl version"
+                                + " --client`: "
+                                + version.replaceAll("\\s+", " ")
+                                + "). Install kubectl 1.27 or newer, or point -Dkubectl at one.");
             }
             checked = kubectl;
         }
@@ -107,7 +128,8 @@ final class Kustomize {
             }
             return out;
         } catch (IOException e) {
-            throw new AssertionError("cannot run " + String.join(" ", cmd) + ": " + e.getMessage(), e);
+            throw new AssertionError(
+                    "cannot run " + String.join(" ", cmd) + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
@@ -134,9 +156,12 @@ final class Kustomize {
                 return candidate;
             }
         }
-        throw new AssertionError("kubectl is required to validate the Kubernetes manifests (the k8s module runs "
-                + "`kubectl kustomize` on every overlay) but none was found on the PATH (" + path + "). Install "
-                + "kubectl 1.27 or newer (kustomize v5 built in), or point -Dkubectl=/path/to/kubectl at one.");
+        throw new AssertionError(
+                "kubectl is required to validate the Kubernetes manifests (the k8s module runs "
+                        + "`kubectl kustomize` on every overlay) but none was found on the PATH ("
+                        + path
+                        + "). Install kubectl 1.27 or newer (kustomize v5 built in), or point"
+                        + " -Dkubectl=/path/to/kubectl at one.");
     }
 
     private static String read(InputStream in) {

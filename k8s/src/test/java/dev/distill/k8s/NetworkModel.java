@@ -13,7 +13,6 @@ import io.strimzi.api.kafka.model.kafka.Kafka;
 import io.strimzi.api.kafka.model.kafka.listener.GenericKafkaListener;
 import io.strimzi.api.kafka.model.nodepool.KafkaNodePool;
 import io.strimzi.api.kafka.model.nodepool.ProcessRoles;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,18 +23,21 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * Evaluates the NetworkPolicies of a rendered overlay the way Kubernetes does (policies select pods by labels;
- * a pod selected by no policy of a direction is open in that direction; allowed = union of the rules; a
- * connection needs the source's egress and the destination's ingress), over the pods the overlay creates: the
- * Deployments' pod templates and the pods Strimzi creates for the Kafka cluster (labelled as Strimzi labels them).
+ * Evaluates the NetworkPolicies of a rendered overlay the way Kubernetes does (policies select pods
+ * by labels; a pod selected by no policy of a direction is open in that direction; allowed = union
+ * of the rules; a connection needs the source's egress and the destination's ingress), over the
+ * pods the overlay creates: the Deployments' pod templates and the pods Strimzi creates for the
+ * Kafka cluster (labelled as Strimzi labels them).
  */
 final class NetworkModel {
 
     /** A pod: its labels and the ports it listens on (named ports by name). */
-    record Pod(String name, Map<String, String> labels, Map<Integer, String> ports) {
-    }
+    record Pod(String name, Map<String, String> labels, Map<Integer, String> ports) {}
 
-    /** Strimzi node ports: KRaft control plane, replication, the Kafka agent. Listener ports are added. */
+    /**
+     * Strimzi node ports: KRaft control plane, replication, the Kafka agent. Listener ports are
+     * added.
+     */
     static final List<Integer> STRIMZI_NODE_PORTS = List.of(9090, 9091, 8443);
 
     final String namespace;
@@ -49,8 +51,16 @@ final class NetworkModel {
     }
 
     Pod pod(String name) {
-        return pods.stream().filter(p -> p.name.equals(name)).findFirst()
-                .orElseThrow(() -> new AssertionError("no pod " + name + " among " + pods.stream().map(Pod::name).toList()));
+        return pods.stream()
+                .filter(p -> p.name.equals(name))
+                .findFirst()
+                .orElseThrow(
+                        () ->
+                                new AssertionError(
+                                        "no pod "
+                                                + name
+                                                + " among "
+                                                + pods.stream().map(Pod::name).toList()));
     }
 
     /** Whether {@code from} can open a TCP connection to {@code to}:{@code port}. */
@@ -58,7 +68,10 @@ final class NetworkModel {
         return allows(from, "Egress", to, port, true) && allows(to, "Ingress", from, port, false);
     }
 
-    /** Pod:port pairs inside the namespace that the pod's egress rules let it reach (ingress not considered). */
+    /**
+     * Pod:port pairs inside the namespace that the pod's egress rules let it reach (ingress not
+     * considered).
+     */
     Set<String> egressInNamespace(Pod from) {
         Set<String> out = new TreeSet<>();
         for (Pod to : pods) {
@@ -71,7 +84,10 @@ final class NetworkModel {
         return out;
     }
 
-    /** Pods of the namespace that the pod's ingress rules admit, as "pod:port" (egress not considered). */
+    /**
+     * Pods of the namespace that the pod's ingress rules admit, as "pod:port" (egress not
+     * considered).
+     */
     Set<String> ingressFromNamespace(Pod to) {
         Set<String> out = new TreeSet<>();
         for (Pod from : pods) {
@@ -85,8 +101,9 @@ final class NetworkModel {
     }
 
     /**
-     * Peers outside the namespace a direction admits, described: "ns{...}pods{...}:53/UDP", "ip 10.0.0.0/8:443",
-     * "anywhere:443", "anywhere:all"; "unrestricted" when no policy of that direction selects the pod.
+     * Peers outside the namespace a direction admits, described: "ns{...}pods{...}:53/UDP", "ip
+     * 10.0.0.0/8:443", "anywhere:443", "anywhere:all"; "unrestricted" when no policy of that
+     * direction selects the pod.
      */
     Set<String> external(Pod pod, String direction) {
         Set<String> out = new TreeSet<>();
@@ -96,8 +113,12 @@ final class NetworkModel {
         }
         for (NetworkPolicy p : selecting) {
             for (Rule rule : rules(p, direction)) {
-                String ports = rule.ports == null || rule.ports.isEmpty() ? "all"
-                        : String.join(",", rule.ports.stream().map(NetworkModel::describe).toList());
+                String ports =
+                        rule.ports == null || rule.ports.isEmpty()
+                                ? "all"
+                                : String.join(
+                                        ",",
+                                        rule.ports.stream().map(NetworkModel::describe).toList());
                 if (rule.peers == null || rule.peers.isEmpty()) {
                     out.add("anywhere:" + ports);
                     continue;
@@ -105,10 +126,17 @@ final class NetworkModel {
                 for (NetworkPolicyPeer peer : rule.peers) {
                     if (peer.getIpBlock() != null) {
                         out.add("ip " + peer.getIpBlock().getCidr() + ":" + ports);
-                    } else if (peer.getNamespaceSelector() != null && !selectsOwnNamespace(peer.getNamespaceSelector())) {
-                        out.add("ns" + describe(peer.getNamespaceSelector()) + "pods"
-                                + describe(Optional.ofNullable(peer.getPodSelector()).orElse(new LabelSelector()))
-                                + ":" + ports);
+                    } else if (peer.getNamespaceSelector() != null
+                            && !selectsOwnNamespace(peer.getNamespaceSelector())) {
+                        out.add(
+                                "ns"
+                                        + describe(peer.getNamespaceSelector())
+                                        + "pods"
+                                        + describe(
+                                                Optional.ofNullable(peer.getPodSelector())
+                                                        .orElse(new LabelSelector()))
+                                        + ":"
+                                        + ports);
                     }
                 }
             }
@@ -118,11 +146,14 @@ final class NetworkModel {
 
     /** Policies that select the pod and restrict the direction ("Ingress" or "Egress"). */
     List<NetworkPolicy> selecting(Pod pod, String direction) {
-        return policies.stream().filter(p -> matches(p.getSpec().getPodSelector(), pod.labels))
-                .filter(p -> policyTypes(p).contains(direction)).toList();
+        return policies.stream()
+                .filter(p -> matches(p.getSpec().getPodSelector(), pod.labels))
+                .filter(p -> policyTypes(p).contains(direction))
+                .toList();
     }
 
-    private boolean allows(Pod subject, String direction, Pod other, int port, boolean portOfOther) {
+    private boolean allows(
+            Pod subject, String direction, Pod other, int port, boolean portOfOther) {
         List<NetworkPolicy> selecting = selecting(subject, direction);
         if (selecting.isEmpty()) {
             return true;
@@ -130,10 +161,16 @@ final class NetworkModel {
         Pod portOwner = portOfOther ? other : subject;
         for (NetworkPolicy p : selecting) {
             for (Rule rule : rules(p, direction)) {
-                boolean peerOk = rule.peers == null || rule.peers.isEmpty()
-                        || rule.peers.stream().anyMatch(peer -> inNamespacePeer(peer, other));
-                boolean portOk = rule.ports == null || rule.ports.isEmpty()
-                        || rule.ports.stream().anyMatch(pp -> portMatches(pp, portOwner, port));
+                boolean peerOk =
+                        rule.peers == null
+                                || rule.peers.isEmpty()
+                                || rule.peers.stream()
+                                        .anyMatch(peer -> inNamespacePeer(peer, other));
+                boolean portOk =
+                        rule.ports == null
+                                || rule.ports.isEmpty()
+                                || rule.ports.stream()
+                                        .anyMatch(pp -> portMatches(pp, portOwner, port));
                 if (peerOk && portOk) {
                     return true;
                 }
@@ -146,7 +183,8 @@ final class NetworkModel {
         if (peer.getIpBlock() != null) {
             return false; // pod IPs are not known statically; the deployment uses none for pods
         }
-        if (peer.getNamespaceSelector() != null && !selectsOwnNamespace(peer.getNamespaceSelector())) {
+        if (peer.getNamespaceSelector() != null
+                && !selectsOwnNamespace(peer.getNamespaceSelector())) {
             return false;
         }
         return peer.getPodSelector() == null || matches(peer.getPodSelector(), pod.labels);
@@ -176,20 +214,25 @@ final class NetworkModel {
         if (selector == null) {
             return true;
         }
-        for (Map.Entry<String, String> e : Optional.ofNullable(selector.getMatchLabels()).orElse(Map.of()).entrySet()) {
+        for (Map.Entry<String, String> e :
+                Optional.ofNullable(selector.getMatchLabels()).orElse(Map.of()).entrySet()) {
             if (!e.getValue().equals(labels.get(e.getKey()))) {
                 return false;
             }
         }
-        for (LabelSelectorRequirement r : Optional.ofNullable(selector.getMatchExpressions()).orElse(List.of())) {
+        for (LabelSelectorRequirement r :
+                Optional.ofNullable(selector.getMatchExpressions()).orElse(List.of())) {
             String value = labels.get(r.getKey());
-            boolean ok = switch (r.getOperator()) {
-                case "In" -> value != null && r.getValues().contains(value);
-                case "NotIn" -> value == null || !r.getValues().contains(value);
-                case "Exists" -> value != null;
-                case "DoesNotExist" -> value == null;
-                default -> throw new AssertionError("unknown selector operator " + r.getOperator());
-            };
+            boolean ok =
+                    switch (r.getOperator()) {
+                        case "In" -> value != null && r.getValues().contains(value);
+                        case "NotIn" -> value == null || !r.getValues().contains(value);
+                        case "Exists" -> value != null;
+                        case "DoesNotExist" -> value == null;
+                        default ->
+                                throw new AssertionError(
+                                        "unknown selector operator " + r.getOperator());
+                    };
             if (!ok) {
                 return false;
             }
@@ -197,40 +240,51 @@ final class NetworkModel {
         return true;
     }
 
-    private record Rule(List<NetworkPolicyPeer> peers, List<NetworkPolicyPort> ports) {
-    }
+    private record Rule(List<NetworkPolicyPeer> peers, List<NetworkPolicyPort> ports) {}
 
     private static List<Rule> rules(NetworkPolicy p, String direction) {
         List<Rule> rules = new ArrayList<>();
         if ("Ingress".equals(direction)) {
-            Optional.ofNullable(p.getSpec().getIngress()).orElse(List.of())
+            Optional.ofNullable(p.getSpec().getIngress())
+                    .orElse(List.of())
                     .forEach(r -> rules.add(new Rule(r.getFrom(), r.getPorts())));
         } else {
-            Optional.ofNullable(p.getSpec().getEgress()).orElse(List.of())
+            Optional.ofNullable(p.getSpec().getEgress())
+                    .orElse(List.of())
                     .forEach(r -> rules.add(new Rule(r.getTo(), r.getPorts())));
         }
         return rules;
     }
 
-    /** spec.policyTypes, or what Kubernetes defaults it to (Ingress, plus Egress when there are egress rules). */
+    /**
+     * spec.policyTypes, or what Kubernetes defaults it to (Ingress, plus Egress when there are
+     * egress rules).
+     */
     static List<String> policyTypes(NetworkPolicy p) {
         List<String> types = p.getSpec().getPolicyTypes();
         if (types != null && !types.isEmpty()) {
             return types;
         }
         return p.getSpec().getEgress() != null && !p.getSpec().getEgress().isEmpty()
-                ? List.of("Ingress", "Egress") : List.of("Ingress");
+                ? List.of("Ingress", "Egress")
+                : List.of("Ingress");
     }
 
     private static String describe(NetworkPolicyPort p) {
-        String port = p.getPort() == null ? "all" : p.getPort().getIntVal() != null
-                ? String.valueOf(p.getPort().getIntVal()) : p.getPort().getStrVal();
+        String port =
+                p.getPort() == null
+                        ? "all"
+                        : p.getPort().getIntVal() != null
+                                ? String.valueOf(p.getPort().getIntVal())
+                                : p.getPort().getStrVal();
         return port + "/" + Optional.ofNullable(p.getProtocol()).orElse("TCP");
     }
 
     private static String describe(LabelSelector s) {
         return new TreeMap<>(Optional.ofNullable(s.getMatchLabels()).orElse(Map.of())).toString()
-                + (s.getMatchExpressions() == null || s.getMatchExpressions().isEmpty() ? "" : s.getMatchExpressions());
+                + (s.getMatchExpressions() == null || s.getMatchExpressions().isEmpty()
+                        ? ""
+                        : s.getMatchExpressions());
     }
 
     private static List<Pod> pods(Rendered r) {
@@ -242,7 +296,11 @@ final class NetworkModel {
                     ports.put(cp.getContainerPort(), cp.getName());
                 }
             }
-            pods.add(new Pod(d.getMetadata().getName(), d.getSpec().getTemplate().getMetadata().getLabels(), ports));
+            pods.add(
+                    new Pod(
+                            d.getMetadata().getName(),
+                            d.getSpec().getTemplate().getMetadata().getLabels(),
+                            ports));
         }
         for (Kafka kafka : r.all(Kafka.class)) {
             String cluster = kafka.getMetadata().getName();
@@ -261,17 +319,35 @@ final class NetworkModel {
                 labels.put("strimzi.io/name", cluster + "-kafka");
                 labels.put("strimzi.io/component-type", "kafka");
                 labels.put("strimzi.io/pool-name", pool.getMetadata().getName());
-                labels.put("strimzi.io/broker-role", String.valueOf(pool.getSpec().getRoles().contains(ProcessRoles.BROKER)));
-                labels.put("strimzi.io/controller-role",
-                        String.valueOf(pool.getSpec().getRoles().contains(ProcessRoles.CONTROLLER)));
+                labels.put(
+                        "strimzi.io/broker-role",
+                        String.valueOf(pool.getSpec().getRoles().contains(ProcessRoles.BROKER)));
+                labels.put(
+                        "strimzi.io/controller-role",
+                        String.valueOf(
+                                pool.getSpec().getRoles().contains(ProcessRoles.CONTROLLER)));
                 for (int i = 0; i < pool.getSpec().getReplicas(); i++) {
-                    pods.add(new Pod(cluster + "-" + pool.getMetadata().getName() + "-" + i, labels, nodePorts));
+                    pods.add(
+                            new Pod(
+                                    cluster + "-" + pool.getMetadata().getName() + "-" + i,
+                                    labels,
+                                    nodePorts));
                 }
             }
             if (kafka.getSpec().getEntityOperator() != null) {
-                pods.add(new Pod(cluster + "-entity-operator", Map.of("strimzi.io/cluster", cluster,
-                        "strimzi.io/kind", "Kafka", "strimzi.io/name", cluster + "-entity-operator",
-                        "strimzi.io/component-type", "entity-operator"), Map.of()));
+                pods.add(
+                        new Pod(
+                                cluster + "-entity-operator",
+                                Map.of(
+                                        "strimzi.io/cluster",
+                                        cluster,
+                                        "strimzi.io/kind",
+                                        "Kafka",
+                                        "strimzi.io/name",
+                                        cluster + "-entity-operator",
+                                        "strimzi.io/component-type",
+                                        "entity-operator"),
+                                Map.of()));
             }
         }
         return pods;
@@ -279,6 +355,8 @@ final class NetworkModel {
 
     /** The broker pods of the Kafka cluster. */
     List<Pod> brokers() {
-        return pods.stream().filter(p -> "true".equals(p.labels.get("strimzi.io/broker-role"))).toList();
+        return pods.stream()
+                .filter(p -> "true".equals(p.labels.get("strimzi.io/broker-role")))
+                .toList();
     }
 }

@@ -1,23 +1,25 @@
 package dev.distill.k8s;
 
-import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.Namespace;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
-
-import java.util.List;
-import java.util.Map;
-import java.util.Objects;
-import java.util.stream.Collectors;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** `kubectl kustomize` builds every overlay, and what it prints is made only of known kinds, strictly typed. */
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * `kubectl kustomize` builds every overlay, and what it prints is made only of known kinds,
+ * strictly typed.
+ */
 class OverlaysRenderTest {
 
     static List<String> overlays() {
@@ -33,10 +35,23 @@ class OverlaysRenderTest {
     @MethodSource("overlays")
     void everyOverlayBuildsIntoTypedObjectsWithNoUnknownField(String overlay) {
         Rendered r = Kustomize.overlay(overlay);
-        Map<String, Long> kinds = r.objects().stream()
-                .collect(Collectors.groupingBy(o -> o.getClass().getSimpleName(), Collectors.counting()));
-        for (String kind : List.of("Namespace", "Deployment", "Service", "ServiceAccount", "ConfigMap",
-                "PersistentVolumeClaim", "NetworkPolicy", "Kafka", "KafkaNodePool", "KafkaTopic")) {
+        Map<String, Long> kinds =
+                r.objects().stream()
+                        .collect(
+                                Collectors.groupingBy(
+                                        o -> o.getClass().getSimpleName(), Collectors.counting()));
+        for (String kind :
+                List.of(
+                        "Namespace",
+                        "Deployment",
+                        "Service",
+                        "ServiceAccount",
+                        "ConfigMap",
+                        "PersistentVolumeClaim",
+                        "NetworkPolicy",
+                        "Kafka",
+                        "KafkaNodePool",
+                        "KafkaTopic")) {
             assertTrue(kinds.containsKey(kind), overlay + " has no " + kind + ": " + kinds);
         }
         assertEquals(4, kinds.get("Deployment"), overlay + ": the registry and the three services");
@@ -51,19 +66,28 @@ class OverlaysRenderTest {
         String ns = namespaces.get(0).getMetadata().getName();
         for (Object o : r.objects()) {
             if (o instanceof HasMetadata m && !(o instanceof Namespace)) {
-                assertEquals(ns, m.getMetadata().getNamespace(), overlay + ": " + m.getKind() + " "
-                        + m.getMetadata().getName());
+                assertEquals(
+                        ns,
+                        m.getMetadata().getNamespace(),
+                        overlay + ": " + m.getKind() + " " + m.getMetadata().getName());
             } else if (o instanceof ScaledObject so) {
-                assertEquals(ns, so.metadata().getNamespace(), overlay + ": ScaledObject " + so.metadata().getName());
+                assertEquals(
+                        ns,
+                        so.metadata().getNamespace(),
+                        overlay + ": ScaledObject " + so.metadata().getName());
             }
         }
-        assertEquals("restricted", namespaces.get(0).getMetadata().getLabels().get("pod-security.kubernetes.io/warn"));
+        assertEquals(
+                "restricted",
+                namespaces.get(0).getMetadata().getLabels().get("pod-security.kubernetes.io/warn"));
     }
 
     @Test
     void overlaysDeployToDifferentNamespaces() {
-        List<String> namespaces = overlays().stream().map(o -> Kustomize.overlay(o).namespace()).toList();
-        assertEquals(namespaces.size(), namespaces.stream().distinct().count(), namespaces.toString());
+        List<String> namespaces =
+                overlays().stream().map(o -> Kustomize.overlay(o).namespace()).toList();
+        assertEquals(
+                namespaces.size(), namespaces.stream().distinct().count(), namespaces.toString());
         assertFalse(namespaces.contains(null));
     }
 
@@ -71,8 +95,11 @@ class OverlaysRenderTest {
     void theBaseBuildsOnItsOwn() {
         Rendered base = Kustomize.render(Kustomize.k8sDir().resolve("base"));
         assertEquals(4, base.all(Deployment.class).size());
-        assertTrue(base.all(Deployment.class).stream().map(d -> d.getMetadata().getNamespace())
-                .allMatch(Objects::isNull), "the base leaves the namespace to the overlays");
+        assertTrue(
+                base.all(Deployment.class).stream()
+                        .map(d -> d.getMetadata().getNamespace())
+                        .allMatch(Objects::isNull),
+                "the base leaves the namespace to the overlays");
         assertNotNull(base.kafka());
     }
 }

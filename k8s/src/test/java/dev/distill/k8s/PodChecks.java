@@ -11,7 +11,6 @@ import io.fabric8.kubernetes.api.model.SeccompProfile;
 import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,27 +20,32 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * The per-pod invariants, as checkers that return what is wrong (empty = fine), so tests can both assert them on
- * the real manifests and prove on a broken copy that they catch the breakage.
+ * The per-pod invariants, as checkers that return what is wrong (empty = fine), so tests can both
+ * assert them on the real manifests and prove on a broken copy that they catch the breakage.
  */
 final class PodChecks {
     private PodChecks() {}
 
     /** Every container and init container of the pod. */
     static List<Container> containers(PodSpec pod) {
-        return Stream.concat(Optional.ofNullable(pod.getInitContainers()).orElse(List.of()).stream(),
-                pod.getContainers().stream()).toList();
+        return Stream.concat(
+                        Optional.ofNullable(pod.getInitContainers()).orElse(List.of()).stream(),
+                        pod.getContainers().stream())
+                .toList();
     }
 
     /**
-     * Hardened as the "restricted" Pod Security Standard asks, plus a read-only root filesystem: effective
-     * (container, else pod) runAsNonRoot and seccomp RuntimeDefault, no uid 0, no privilege escalation, all
-     * capabilities dropped and none added, not privileged; no host namespaces or host paths for the pod.
+     * Hardened as the "restricted" Pod Security Standard asks, plus a read-only root filesystem:
+     * effective (container, else pod) runAsNonRoot and seccomp RuntimeDefault, no uid 0, no
+     * privilege escalation, all capabilities dropped and none added, not privileged; no host
+     * namespaces or host paths for the pod.
      */
     static List<String> hardening(String owner, PodSpec pod) {
         List<String> problems = new ArrayList<>();
-        PodSecurityContext podCtx = Optional.ofNullable(pod.getSecurityContext()).orElse(new PodSecurityContext());
-        if (Boolean.TRUE.equals(pod.getHostNetwork()) || Boolean.TRUE.equals(pod.getHostPID())
+        PodSecurityContext podCtx =
+                Optional.ofNullable(pod.getSecurityContext()).orElse(new PodSecurityContext());
+        if (Boolean.TRUE.equals(pod.getHostNetwork())
+                || Boolean.TRUE.equals(pod.getHostPID())
                 || Boolean.TRUE.equals(pod.getHostIPC())) {
             problems.add(owner + ": uses a host namespace");
         }
@@ -52,7 +56,8 @@ final class PodChecks {
         }
         for (Container c : containers(pod)) {
             String where = owner + "/" + c.getName();
-            SecurityContext ctx = Optional.ofNullable(c.getSecurityContext()).orElse(new SecurityContext());
+            SecurityContext ctx =
+                    Optional.ofNullable(c.getSecurityContext()).orElse(new SecurityContext());
             Boolean nonRoot = first(ctx.getRunAsNonRoot(), podCtx.getRunAsNonRoot());
             if (!Boolean.TRUE.equals(nonRoot)) {
                 problems.add(where + ": runAsNonRoot is not true");
@@ -85,21 +90,33 @@ final class PodChecks {
         return problems;
     }
 
-    /** A read-only root needs somewhere to write: /tmp must be a volume (the JVM, Vert.x, Kafka Streams use it). */
+    /**
+     * A read-only root needs somewhere to write: /tmp must be a volume (the JVM, Vert.x, Kafka
+     * Streams use it).
+     */
     static List<String> writableTmp(String owner, PodSpec pod) {
         List<String> problems = new ArrayList<>();
-        Map<String, Volume> volumes = Rendered.index(Optional.ofNullable(pod.getVolumes()).orElse(List.of()),
-                Volume::getName);
+        Map<String, Volume> volumes =
+                Rendered.index(
+                        Optional.ofNullable(pod.getVolumes()).orElse(List.of()), Volume::getName);
         for (Container c : containers(pod)) {
-            Optional<VolumeMount> tmp = mounts(c).stream().filter(m -> "/tmp".equals(m.getMountPath())).findFirst();
+            Optional<VolumeMount> tmp =
+                    mounts(c).stream().filter(m -> "/tmp".equals(m.getMountPath())).findFirst();
             if (tmp.isEmpty()) {
-                problems.add(owner + "/" + c.getName() + ": no volume at /tmp under a read-only root filesystem");
+                problems.add(
+                        owner
+                                + "/"
+                                + c.getName()
+                                + ": no volume at /tmp under a read-only root filesystem");
             } else {
                 Volume v = volumes.get(tmp.get().getName());
-                if (v == null || v.getEmptyDir() == null || Boolean.TRUE.equals(tmp.get().getReadOnly())) {
+                if (v == null
+                        || v.getEmptyDir() == null
+                        || Boolean.TRUE.equals(tmp.get().getReadOnly())) {
                     problems.add(owner + "/" + c.getName() + ": /tmp is not a writable emptyDir");
                 } else if (v.getEmptyDir().getSizeLimit() == null) {
-                    problems.add(owner + "/" + c.getName() + ": the /tmp emptyDir has no sizeLimit");
+                    problems.add(
+                            owner + "/" + c.getName() + ": the /tmp emptyDir has no sizeLimit");
                 }
             }
         }
@@ -125,21 +142,35 @@ final class PodChecks {
     }
 
     /**
-     * The probes of a Quarkus service: GETs of /q/health/live, /q/health/ready (and /q/health/started for the
-     * startup probe, when there is one) on the container port that is the service's quarkus.http.port.
+     * The probes of a Quarkus service: GETs of /q/health/live, /q/health/ready (and
+     * /q/health/started for the startup probe, when there is one) on the container port that is the
+     * service's quarkus.http.port.
      */
     static List<String> quarkusHealthProbes(String owner, Container c, int httpPort) {
         List<String> problems = new ArrayList<>();
         check(problems, owner, c, "liveness", c.getLivenessProbe(), "/q/health/live", httpPort);
         check(problems, owner, c, "readiness", c.getReadinessProbe(), "/q/health/ready", httpPort);
         if (c.getStartupProbe() != null) {
-            check(problems, owner, c, "startup", c.getStartupProbe(), "/q/health/started", httpPort);
+            check(
+                    problems,
+                    owner,
+                    c,
+                    "startup",
+                    c.getStartupProbe(),
+                    "/q/health/started",
+                    httpPort);
         }
         return problems;
     }
 
-    private static void check(List<String> problems, String owner, Container c, String kind, Probe probe,
-                              String path, int httpPort) {
+    private static void check(
+            List<String> problems,
+            String owner,
+            Container c,
+            String kind,
+            Probe probe,
+            String path,
+            int httpPort) {
         String where = owner + "/" + c.getName() + " " + kind + " probe";
         if (probe == null || probe.getHttpGet() == null) {
             problems.add(where + ": not an HTTP GET");
@@ -150,7 +181,12 @@ final class PodChecks {
         }
         Integer port = resolvePort(c, probe.getHttpGet().getPort());
         if (port == null || port != httpPort) {
-            problems.add(where + ": port " + probe.getHttpGet().getPort() + " is not the HTTP port " + httpPort);
+            problems.add(
+                    where
+                            + ": port "
+                            + probe.getHttpGet().getPort()
+                            + " is not the HTTP port "
+                            + httpPort);
         }
     }
 
@@ -163,7 +199,9 @@ final class PodChecks {
             return port.getIntVal();
         }
         return Optional.ofNullable(c.getPorts()).orElse(List.of()).stream()
-                .filter(p -> port.getStrVal().equals(p.getName())).map(p -> p.getContainerPort()).findFirst()
+                .filter(p -> port.getStrVal().equals(p.getName()))
+                .map(p -> p.getContainerPort())
+                .findFirst()
                 .orElse(null);
     }
 
@@ -192,21 +230,34 @@ final class PodChecks {
             if (limit == null) {
                 problems.add(where + ": no " + resource + " limit");
             }
-            if (request != null && limit != null
+            if (request != null
+                    && limit != null
                     && request.getNumericalAmount().compareTo(limit.getNumericalAmount()) > 0) {
-                problems.add(where + ": " + resource + " request " + request + " above its limit " + limit);
+                problems.add(
+                        where
+                                + ": "
+                                + resource
+                                + " request "
+                                + request
+                                + " above its limit "
+                                + limit);
             }
         }
         return problems;
     }
 
     /** repository:version (a version-looking tag, not latest) or a digest. */
-    private static final Pattern PINNED = Pattern.compile(
-            "[^@\\s]+(:v?\\d+(\\.\\d+)+([-.+][A-Za-z0-9.]+)*(@sha256:[0-9a-f]{64})?|@sha256:[0-9a-f]{64})");
+    private static final Pattern PINNED =
+            Pattern.compile(
+                    "[^@\\s]+(:v?\\d+(\\.\\d+)+([-.+][A-Za-z0-9.]+)*(@sha256:[0-9a-f]{64})?|@sha256:[0-9a-f]{64})");
 
     static List<String> pinnedImage(String where, String image) {
         if (image == null || !PINNED.matcher(image).matches()) {
-            return List.of(where + ": image " + image + " is not pinned to a version (repository:1.2.3) or digest");
+            return List.of(
+                    where
+                            + ": image "
+                            + image
+                            + " is not pinned to a version (repository:1.2.3) or digest");
         }
         return List.of();
     }

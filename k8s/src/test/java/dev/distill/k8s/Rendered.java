@@ -8,7 +8,6 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.strimzi.api.kafka.model.kafka.Kafka;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,8 +39,18 @@ record Rendered(List<Object> objects) {
     }
 
     <T extends HasMetadata> T get(Class<T> type, String name) {
-        return find(type, name).orElseThrow(() -> new AssertionError("no " + type.getSimpleName() + " named " + name
-                + " in the output; there are: " + all(type).stream().map(o -> o.getMetadata().getName()).toList()));
+        return find(type, name)
+                .orElseThrow(
+                        () ->
+                                new AssertionError(
+                                        "no "
+                                                + type.getSimpleName()
+                                                + " named "
+                                                + name
+                                                + " in the output; there are: "
+                                                + all(type).stream()
+                                                        .map(o -> o.getMetadata().getName())
+                                                        .toList()));
     }
 
     Deployment deployment(String name) {
@@ -61,9 +70,12 @@ record Rendered(List<Object> objects) {
     Map<String, KafkaTopic> topicsByName() {
         Map<String, KafkaTopic> byName = new LinkedHashMap<>();
         for (KafkaTopic t : all(KafkaTopic.class)) {
-            String topic = Objects.requireNonNullElse(t.getSpec().getTopicName(), t.getMetadata().getName());
+            String topic =
+                    Objects.requireNonNullElse(
+                            t.getSpec().getTopicName(), t.getMetadata().getName());
             if (byName.put(topic, t) != null) {
-                throw new AssertionError("topic " + topic + " is declared by more than one KafkaTopic");
+                throw new AssertionError(
+                        "topic " + topic + " is declared by more than one KafkaTopic");
             }
         }
         return byName;
@@ -71,23 +83,29 @@ record Rendered(List<Object> objects) {
 
     /** The namespace every namespaced object was put in (null for the base, which sets none). */
     String namespace() {
-        return all(Deployment.class).stream().map(d -> d.getMetadata().getNamespace()).filter(Objects::nonNull)
-                .findFirst().orElse(null);
+        return all(Deployment.class).stream()
+                .map(d -> d.getMetadata().getNamespace())
+                .filter(Objects::nonNull)
+                .findFirst()
+                .orElse(null);
     }
 
     /**
-     * The environment a container gets, as the kubelet computes it: envFrom ConfigMaps in order, then env
-     * (literal values only); a reference to a ConfigMap that is not in the output fails.
+     * The environment a container gets, as the kubelet computes it: envFrom ConfigMaps in order,
+     * then env (literal values only); a reference to a ConfigMap that is not in the output fails.
      */
     Map<String, String> environment(Container c) {
         Map<String, String> env = new LinkedHashMap<>();
         for (EnvFromSource from : Optional.ofNullable(c.getEnvFrom()).orElse(List.of())) {
             if (from.getConfigMapRef() == null) {
-                throw new AssertionError(c.getName() + ": only ConfigMap envFrom sources are expected");
+                throw new AssertionError(
+                        c.getName() + ": only ConfigMap envFrom sources are expected");
             }
             ConfigMap cm = get(ConfigMap.class, from.getConfigMapRef().getName());
             String prefix = Objects.requireNonNullElse(from.getPrefix(), "");
-            Optional.ofNullable(cm.getData()).orElse(Map.of()).forEach((k, v) -> env.put(prefix + k, v));
+            Optional.ofNullable(cm.getData())
+                    .orElse(Map.of())
+                    .forEach((k, v) -> env.put(prefix + k, v));
         }
         for (EnvVar e : Optional.ofNullable(c.getEnv()).orElse(List.of())) {
             env.put(e.getName(), e.getValue());
@@ -99,7 +117,8 @@ record Rendered(List<Object> objects) {
     static Container mainContainer(Deployment d) {
         List<Container> containers = d.getSpec().getTemplate().getSpec().getContainers();
         if (containers.size() != 1) {
-            throw new AssertionError(d.getMetadata().getName() + " has " + containers.size() + " containers");
+            throw new AssertionError(
+                    d.getMetadata().getName() + " has " + containers.size() + " containers");
         }
         return containers.get(0);
     }

@@ -1,41 +1,57 @@
 package dev.distill.k8s;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.strimzi.api.kafka.model.kafka.listener.GenericKafkaListener;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The services get settings they actually read, pointing at what the overlay deploys. SmallRye silently ignores
- * an environment variable that names no property, so a misspelt DISTILL_* variable would otherwise pass unseen.
+ * The services get settings they actually read, pointing at what the overlay deploys. SmallRye
+ * silently ignores an environment variable that names no property, so a misspelt DISTILL_* variable
+ * would otherwise pass unseen.
  */
 class ServiceConfigurationTest {
 
     /** Variables read by the image rather than by Quarkus (ubi9 run-java.sh, DJL, OpenMP). */
-    static final Set<String> IMAGE_VARIABLES = Set.of("JAVA_MAX_MEM_RATIO", "JAVA_INITIAL_MEM_RATIO", "JAVA_OPTS_APPEND",
-            "JAVA_OPTIONS", "DJL_CACHE_DIR", "ENGINE_CACHE_DIR", "DJL_OFFLINE", "OMP_NUM_THREADS", "OMP_WAIT_POLICY");
+    static final Set<String> IMAGE_VARIABLES =
+            Set.of(
+                    "JAVA_MAX_MEM_RATIO",
+                    "JAVA_INITIAL_MEM_RATIO",
+                    "JAVA_OPTS_APPEND",
+                    "JAVA_OPTIONS",
+                    "DJL_CACHE_DIR",
+                    "ENGINE_CACHE_DIR",
+                    "DJL_OFFLINE",
+                    "OMP_NUM_THREADS",
+                    "OMP_WAIT_POLICY");
 
-    /** What each service refuses to start without (ProducerSettings.problem, EvaluatorService, TrainerLoop). */
-    static final Map<String, List<String>> REQUIRED = Map.of(
-            "producer-teacher", List.of("distill.producer.teacher-model", "distill.producer.initial-student"),
-            "trainer-student", List.of("distill.trainer.initial-checkpoint"),
-            "evaluator", List.of("distill.evaluator.held-out"));
+    /**
+     * What each service refuses to start without (ProducerSettings.problem, EvaluatorService,
+     * TrainerLoop).
+     */
+    static final Map<String, List<String>> REQUIRED =
+            Map.of(
+                    "producer-teacher",
+                            List.of(
+                                    "distill.producer.teacher-model",
+                                    "distill.producer.initial-student"),
+                    "trainer-student", List.of("distill.trainer.initial-checkpoint"),
+                    "evaluator", List.of("distill.evaluator.held-out"));
 
     static List<String> overlays() {
         return Kustomize.overlays();
@@ -54,7 +70,8 @@ class ServiceConfigurationTest {
             Set<String> known = new TreeSet<>(IMAGE_VARIABLES);
             Sources.mappedProperties(service).forEach(p -> known.add(Sources.envName(p)));
             Sources.applicationProperties(service).stringPropertyNames().stream()
-                    .filter(p -> !p.startsWith("%")).forEach(p -> known.add(Sources.envName(p)));
+                    .filter(p -> !p.startsWith("%"))
+                    .forEach(p -> known.add(Sources.envName(p)));
             for (String variable : env(r, service).keySet()) {
                 if (!known.contains(variable)) {
                     unknown.add(overlay + ":" + service + ": " + variable);
@@ -67,10 +84,20 @@ class ServiceConfigurationTest {
     @Test
     void theConfigMappingReaderFindsTheServicesProperties() {
         Set<String> trainer = Sources.mappedProperties("trainer-student");
-        assertTrue(trainer.containsAll(List.of("distill.trainer.checkpoint-dir", "distill.trainer.run-id",
-                "distill.trainer.topics.dead-letters", "distill.trainer.registry-url")), trainer.toString());
-        assertEquals("DISTILL_TRAINER_CHECKPOINT_DIR", Sources.envName("distill.trainer.checkpoint-dir"));
-        assertTrue(Sources.mappedProperties("producer-teacher").contains("distill.producer.support-k"));
+        assertTrue(
+                trainer.containsAll(
+                        List.of(
+                                "distill.trainer.checkpoint-dir",
+                                "distill.trainer.run-id",
+                                "distill.trainer.topics.dead-letters",
+                                "distill.trainer.registry-url")),
+                trainer.toString());
+        assertEquals(
+                "DISTILL_TRAINER_CHECKPOINT_DIR",
+                Sources.envName("distill.trainer.checkpoint-dir"));
+        assertTrue(
+                Sources.mappedProperties("producer-teacher")
+                        .contains("distill.producer.support-k"));
     }
 
     @ParameterizedTest
@@ -80,9 +107,13 @@ class ServiceConfigurationTest {
         for (Map.Entry<String, List<String>> e : REQUIRED.entrySet()) {
             Map<String, String> env = env(r, e.getKey());
             for (String property : e.getValue()) {
-                assertTrue(Sources.mappedProperties(e.getKey()).contains(property), property + " is no longer a property");
+                assertTrue(
+                        Sources.mappedProperties(e.getKey()).contains(property),
+                        property + " is no longer a property");
                 String value = env.get(Sources.envName(property));
-                assertTrue(value != null && !value.isBlank(), overlay + ":" + e.getKey() + " has no " + property);
+                assertTrue(
+                        value != null && !value.isBlank(),
+                        overlay + ":" + e.getKey() + " has no " + property);
             }
         }
     }
@@ -91,8 +122,17 @@ class ServiceConfigurationTest {
     @MethodSource("overlays")
     void theServicesShareOneRunId(String overlay) {
         Rendered r = Kustomize.overlay(overlay);
-        Map<String, String> runIds = Sources.SERVICES.stream().collect(Collectors.toMap(s -> s,
-                s -> env(r, s).getOrDefault(Sources.envName(prefix(s) + ".run-id"), "default")));
+        Map<String, String> runIds =
+                Sources.SERVICES.stream()
+                        .collect(
+                                Collectors.toMap(
+                                        s -> s,
+                                        s ->
+                                                env(r, s)
+                                                        .getOrDefault(
+                                                                Sources.envName(
+                                                                        prefix(s) + ".run-id"),
+                                                                "default")));
         assertEquals(1, Set.copyOf(runIds.values()).size(), "run ids: " + runIds);
     }
 
@@ -100,20 +140,35 @@ class ServiceConfigurationTest {
     @MethodSource("overlays")
     void theServicesPointAtTheDeployedKafkaBootstrapAndRegistryV3Api(String overlay) {
         Rendered r = Kustomize.overlay(overlay);
-        GenericKafkaListener plain = r.kafka().getSpec().getKafka().getListeners().stream()
-                .filter(l -> !l.isTls()).findFirst().orElseThrow();
-        String bootstrap = r.kafka().getMetadata().getName() + "-kafka-bootstrap:" + plain.getPort();
+        GenericKafkaListener plain =
+                r.kafka().getSpec().getKafka().getListeners().stream()
+                        .filter(l -> !l.isTls())
+                        .findFirst()
+                        .orElseThrow();
+        String bootstrap =
+                r.kafka().getMetadata().getName() + "-kafka-bootstrap:" + plain.getPort();
 
         Service registry = r.get(Service.class, "apicurio-registry");
         int registryPort = registry.getSpec().getPorts().get(0).getPort();
-        String registryUrl = "http://" + registry.getMetadata().getName() + ":" + registryPort + "/apis/registry/v3";
+        String registryUrl =
+                "http://"
+                        + registry.getMetadata().getName()
+                        + ":"
+                        + registryPort
+                        + "/apis/registry/v3";
         Container registryContainer = Rendered.mainContainer(r.deployment("apicurio-registry"));
-        assertEquals(registryPort, PodChecks.resolvePort(registryContainer, registry.getSpec().getPorts().get(0).getTargetPort()));
+        assertEquals(
+                registryPort,
+                PodChecks.resolvePort(
+                        registryContainer, registry.getSpec().getPorts().get(0).getTargetPort()));
 
         for (String service : Sources.SERVICES) {
             Map<String, String> env = env(r, service);
             assertEquals(bootstrap, env.get("KAFKA_BOOTSTRAP_SERVERS"), overlay + ":" + service);
-            assertEquals(registryUrl, env.get(Sources.envName(prefix(service) + ".registry-url")), overlay + ":" + service);
+            assertEquals(
+                    registryUrl,
+                    env.get(Sources.envName(prefix(service) + ".registry-url")),
+                    overlay + ":" + service);
         }
     }
 
@@ -125,12 +180,19 @@ class ServiceConfigurationTest {
             int port = Sources.httpPort(service);
             Deployment d = r.deployment(service);
             Container c = Rendered.mainContainer(d);
-            List<Integer> containerPorts = c.getPorts().stream().map(ContainerPort::getContainerPort).toList();
+            List<Integer> containerPorts =
+                    c.getPorts().stream().map(ContainerPort::getContainerPort).toList();
             assertEquals(List.of(port), containerPorts, service);
             Service svc = r.get(Service.class, service);
-            assertEquals(d.getSpec().getSelector().getMatchLabels(), svc.getSpec().getSelector(), service);
+            assertEquals(
+                    d.getSpec().getSelector().getMatchLabels(),
+                    svc.getSpec().getSelector(),
+                    service);
             for (ServicePort sp : svc.getSpec().getPorts()) {
-                assertEquals(port, PodChecks.resolvePort(c, sp.getTargetPort()), service + " service targets the HTTP port");
+                assertEquals(
+                        port,
+                        PodChecks.resolvePort(c, sp.getTargetPort()),
+                        service + " service targets the HTTP port");
             }
         }
     }
@@ -138,25 +200,42 @@ class ServiceConfigurationTest {
     @ParameterizedTest
     @MethodSource("overlays")
     void theRegistryGivesOneIdToOneSchemaWhicheverClientRegistersIt(String overlay) {
-        Map<String, String> env = Kustomize.overlay(overlay).environment(
-                Rendered.mainContainer(Kustomize.overlay(overlay).deployment("apicurio-registry")));
+        Map<String, String> env =
+                Kustomize.overlay(overlay)
+                        .environment(
+                                Rendered.mainContainer(
+                                        Kustomize.overlay(overlay)
+                                                .deployment("apicurio-registry")));
         assertEquals("true", env.get("APICURIO_CCOMPAT_USE_CANONICAL_HASH"));
-        assertNotNull(Rendered.mainContainer(Kustomize.overlay(overlay).deployment("apicurio-registry")).getImage());
-        assertTrue(Rendered.mainContainer(Kustomize.overlay(overlay).deployment("apicurio-registry")).getImage()
-                .endsWith("/apicurio-registry:3.0.9"), "the registry version the project is tested with");
+        assertNotNull(
+                Rendered.mainContainer(Kustomize.overlay(overlay).deployment("apicurio-registry"))
+                        .getImage());
+        assertTrue(
+                Rendered.mainContainer(Kustomize.overlay(overlay).deployment("apicurio-registry"))
+                        .getImage()
+                        .endsWith("/apicurio-registry:3.0.9"),
+                "the registry version the project is tested with");
     }
 
     @Test
     void prodKeepsRegistrySchemasInKafkaWhileDevKeepsThemInMemory() {
-        Map<String, String> prod = Kustomize.overlay("prod").environment(
-                Rendered.mainContainer(Kustomize.overlay("prod").deployment("apicurio-registry")));
+        Map<String, String> prod =
+                Kustomize.overlay("prod")
+                        .environment(
+                                Rendered.mainContainer(
+                                        Kustomize.overlay("prod").deployment("apicurio-registry")));
         assertEquals("kafkasql", prod.get("APICURIO_STORAGE_KIND"));
         String kafka = Kustomize.overlay("prod").kafka().getMetadata().getName();
-        assertEquals(kafka + "-kafka-bootstrap:9092", prod.get("APICURIO_KAFKASQL_BOOTSTRAP_SERVERS"));
-        assertTrue(Kustomize.overlay("prod").topicsByName().containsKey("kafkasql-journal"),
+        assertEquals(
+                kafka + "-kafka-bootstrap:9092", prod.get("APICURIO_KAFKASQL_BOOTSTRAP_SERVERS"));
+        assertTrue(
+                Kustomize.overlay("prod").topicsByName().containsKey("kafkasql-journal"),
                 "the journal is declared (replication, infinite retention)");
-        Map<String, String> dev = Kustomize.overlay("dev").environment(
-                Rendered.mainContainer(Kustomize.overlay("dev").deployment("apicurio-registry")));
+        Map<String, String> dev =
+                Kustomize.overlay("dev")
+                        .environment(
+                                Rendered.mainContainer(
+                                        Kustomize.overlay("dev").deployment("apicurio-registry")));
         assertEquals(null, dev.get("APICURIO_STORAGE_KIND"));
     }
 

@@ -18,14 +18,16 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * What the deployment must agree with, read from the services' sources in this checkout (not copied into the
- * tests): the topic names, each service's {@code @ConfigMapping} properties, its application.properties and its
- * Dockerfile. The k8s module depends on no other module, so it reads source text.
+ * What the deployment must agree with, read from the services' sources in this checkout (not copied
+ * into the tests): the topic names, each service's {@code @ConfigMapping} properties, its
+ * application.properties and its Dockerfile. The k8s module depends on no other module, so it reads
+ * source text.
  */
 final class Sources {
 
     /** The three services: module directory = Deployment name = image name. */
-    static final List<String> SERVICES = List.of("producer-teacher", "trainer-student", "evaluator");
+    static final List<String> SERVICES =
+            List.of("producer-teacher", "trainer-student", "evaluator");
 
     private Sources() {}
 
@@ -41,34 +43,50 @@ final class Sources {
         }
     }
 
-    /** Topic constants of schemas' Topics.java, in the order of {@code Topics.ALL}: constant name -> topic. */
+    /**
+     * Topic constants of schemas' Topics.java, in the order of {@code Topics.ALL}: constant name ->
+     * topic.
+     */
     static Map<String, String> topics() {
-        String src = stripComments(read(root().resolve("schemas/src/main/java/dev/distill/schemas/Topics.java")));
+        String src =
+                stripComments(
+                        read(
+                                root().resolve(
+                                                "schemas/src/main/java/dev/distill/schemas/Topics.java")));
         Map<String, String> constants = new LinkedHashMap<>();
-        Matcher m = Pattern.compile("static\\s+final\\s+String\\s+(\\w+)\\s*=\\s*\"([^\"]+)\"\\s*;").matcher(src);
+        Matcher m =
+                Pattern.compile("static\\s+final\\s+String\\s+(\\w+)\\s*=\\s*\"([^\"]+)\"\\s*;")
+                        .matcher(src);
         while (m.find()) {
             constants.put(m.group(1), m.group(2));
         }
         Matcher all = Pattern.compile("ALL\\s*=\\s*List\\.of\\(([^)]*)\\)").matcher(src);
         if (!all.find() || constants.isEmpty()) {
-            throw new AssertionError("Topics.java no longer has String constants and a List.of(...) ALL");
+            throw new AssertionError(
+                    "Topics.java no longer has String constants and a List.of(...) ALL");
         }
         Map<String, String> inAll = new LinkedHashMap<>();
         for (String id : all.group(1).split(",")) {
             String name = id.trim();
             String topic = constants.get(name);
             if (topic == null) {
-                throw new AssertionError("Topics.ALL names " + name + ", which is not a String constant of Topics");
+                throw new AssertionError(
+                        "Topics.ALL names " + name + ", which is not a String constant of Topics");
             }
             inAll.put(name, topic);
         }
         return inAll;
     }
 
-    /** The service's application.properties (the %profile entries included, as they are written). */
+    /**
+     * The service's application.properties (the %profile entries included, as they are written).
+     */
     static Properties applicationProperties(String service) {
         Properties p = new Properties();
-        try (Reader r = Files.newBufferedReader(root().resolve(service).resolve("src/main/resources/application.properties"))) {
+        try (Reader r =
+                Files.newBufferedReader(
+                        root().resolve(service)
+                                .resolve("src/main/resources/application.properties"))) {
             p.load(r);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -80,7 +98,8 @@ final class Sources {
     static int httpPort(String service) {
         String port = applicationProperties(service).getProperty("quarkus.http.port");
         if (port == null) {
-            throw new AssertionError(service + " sets no quarkus.http.port in application.properties");
+            throw new AssertionError(
+                    service + " sets no quarkus.http.port in application.properties");
         }
         return Integer.parseInt(port.trim());
     }
@@ -94,17 +113,20 @@ final class Sources {
     }
 
     /**
-     * Every configuration property name of the service's {@code @ConfigMapping} interfaces (prefix + kebab-case
-     * method names, nested interfaces as sub-sections, {@code @WithName} honoured), e.g.
-     * distill.trainer.checkpoint-dir, distill.trainer.topics.dead-letters.
+     * Every configuration property name of the service's {@code @ConfigMapping} interfaces (prefix
+     * + kebab-case method names, nested interfaces as sub-sections, {@code @WithName} honoured),
+     * e.g. distill.trainer.checkpoint-dir, distill.trainer.topics.dead-letters.
      */
     static Set<String> mappedProperties(String service) {
         Set<String> names = new LinkedHashSet<>();
         try (Stream<Path> files = Files.walk(mainJava(service))) {
             for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
                 String src = stripComments(read(f));
-                Matcher mapping = Pattern.compile("@ConfigMapping\\s*\\(\\s*prefix\\s*=\\s*\"([^\"]+)\"\\s*\\)"
-                        + "[^{]*?interface\\s+(\\w+)").matcher(src);
+                Matcher mapping =
+                        Pattern.compile(
+                                        "@ConfigMapping\\s*\\(\\s*prefix\\s*=\\s*\"([^\"]+)\"\\s*\\)"
+                                            + "[^{]*?interface\\s+(\\w+)")
+                                .matcher(src);
                 while (mapping.find()) {
                     Map<String, String> bodies = interfaceBodies(src);
                     collect(mapping.group(1), bodies.get(mapping.group(2)), bodies, names);
@@ -114,16 +136,20 @@ final class Sources {
             throw new UncheckedIOException(e);
         }
         if (names.isEmpty()) {
-            throw new AssertionError("no @ConfigMapping interface found under " + mainJava(service));
+            throw new AssertionError(
+                    "no @ConfigMapping interface found under " + mainJava(service));
         }
         return names;
     }
 
-    private static final Pattern METHOD = Pattern.compile(
-            "((?:@\\w+(?:\\s*\\([^)]*\\))?\\s*)*)([\\w.]+(?:<[^;(){}]*>)?(?:\\[\\])?)\\s+(\\w+)\\s*\\(\\s*\\)\\s*;");
-    private static final Pattern WITH_NAME = Pattern.compile("@WithName\\s*\\(\\s*\"([^\"]+)\"\\s*\\)");
+    private static final Pattern METHOD =
+            Pattern.compile(
+                    "((?:@\\w+(?:\\s*\\([^)]*\\))?\\s*)*)([\\w.]+(?:<[^;(){}]*>)?(?:\\[\\])?)\\s+(\\w+)\\s*\\(\\s*\\)\\s*;");
+    private static final Pattern WITH_NAME =
+            Pattern.compile("@WithName\\s*\\(\\s*\"([^\"]+)\"\\s*\\)");
 
-    private static void collect(String prefix, String body, Map<String, String> bodies, Set<String> out) {
+    private static void collect(
+            String prefix, String body, Map<String, String> bodies, Set<String> out) {
         Matcher m = METHOD.matcher(body);
         while (m.find()) {
             Matcher withName = WITH_NAME.matcher(m.group(1));
@@ -164,12 +190,18 @@ final class Sources {
         return camel.replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT);
     }
 
-    /** The environment variable SmallRye reads for a property: non-alphanumerics become '_', upper case. */
+    /**
+     * The environment variable SmallRye reads for a property: non-alphanumerics become '_', upper
+     * case.
+     */
     static String envName(String property) {
         return property.replaceAll("[^A-Za-z0-9]", "_").toUpperCase(Locale.ROOT);
     }
 
-    /** Java source without comments (string and char literals kept intact: "http://..." is not a comment). */
+    /**
+     * Java source without comments (string and char literals kept intact: "http://..." is not a
+     * comment).
+     */
     static String stripComments(String java) {
         StringBuilder out = new StringBuilder(java.length());
         int i = 0;

@@ -1,18 +1,22 @@
 package dev.distill.k8s;
 
-import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.strimzi.api.kafka.model.topic.KafkaTopic;
-import org.junit.jupiter.api.Test;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The typed parsing is strict: what the API server (or the operator) would reject or ignore fails here. */
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.strimzi.api.kafka.model.topic.KafkaTopic;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The typed parsing is strict: what the API server (or the operator) would reject or ignore fails
+ * here.
+ */
 class StrictModelTest {
 
-    private static final String DEPLOYMENT = """
+    private static final String DEPLOYMENT =
+            """
             apiVersion: apps/v1
             kind: Deployment
             metadata:
@@ -35,28 +39,41 @@ class StrictModelTest {
     void aWellFormedDeploymentParsesIntoTheTypedModel() {
         Rendered r = StrictModel.parse(DEPLOYMENT.formatted("readOnlyRootFilesystem"), "test");
         Deployment d = assertInstanceOf(Deployment.class, r.objects().get(0));
-        assertTrue(d.getSpec().getTemplate().getSpec().getContainers().get(0).getSecurityContext()
-                .getReadOnlyRootFilesystem());
+        assertTrue(
+                d.getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getContainers()
+                        .get(0)
+                        .getSecurityContext()
+                        .getReadOnlyRootFilesystem());
     }
 
     @Test
     void aMisspeltKubernetesFieldIsRejectedNotKeptAsAnExtraProperty() {
-        // fabric8 would silently keep "readOnlyRootFileSystem" (capital S) in additionalProperties: the
+        // fabric8 would silently keep "readOnlyRootFileSystem" (capital S) in additionalProperties:
+        // the
         // container would run with a writable root filesystem.
-        AssertionError e = assertThrows(AssertionError.class,
-                () -> StrictModel.parse(DEPLOYMENT.formatted("readOnlyRootFileSystem"), "test"));
+        AssertionError e =
+                assertThrows(
+                        AssertionError.class,
+                        () ->
+                                StrictModel.parse(
+                                        DEPLOYMENT.formatted("readOnlyRootFileSystem"), "test"));
         assertTrue(e.getMessage().contains("readOnlyRootFileSystem"), e.getMessage());
     }
 
     @Test
     void aStringWhereTheApiWantsABooleanIsRejected() {
-        String quoted = DEPLOYMENT.formatted("readOnlyRootFilesystem").replace(": true", ": \"true\"");
+        String quoted =
+                DEPLOYMENT.formatted("readOnlyRootFilesystem").replace(": true", ": \"true\"");
         assertThrows(AssertionError.class, () -> StrictModel.parse(quoted, "test"));
     }
 
     @Test
     void aMisspeltStrimziFieldIsRejected() {
-        String topic = """
+        String topic =
+                """
                 apiVersion: kafka.strimzi.io/v1
                 kind: KafkaTopic
                 metadata:
@@ -66,15 +83,20 @@ class StrictModelTest {
                   partitions: 1
                   %s: 3
                 """;
-        assertInstanceOf(KafkaTopic.class, StrictModel.parse(topic.formatted("replicas"), "test").objects().get(0));
-        AssertionError e = assertThrows(AssertionError.class,
-                () -> StrictModel.parse(topic.formatted("replication"), "test"));
+        assertInstanceOf(
+                KafkaTopic.class,
+                StrictModel.parse(topic.formatted("replicas"), "test").objects().get(0));
+        AssertionError e =
+                assertThrows(
+                        AssertionError.class,
+                        () -> StrictModel.parse(topic.formatted("replication"), "test"));
         assertTrue(e.getMessage().contains("replication"), e.getMessage());
     }
 
     @Test
     void aKedaTriggerParameterMustBeAString() {
-        String scaledObject = """
+        String scaledObject =
+                """
                 apiVersion: keda.sh/v1alpha1
                 kind: ScaledObject
                 metadata: {name: s}
@@ -85,23 +107,37 @@ class StrictModelTest {
                       metadata:
                         lagThreshold: %s
                 """;
-        ScaledObject ok = assertInstanceOf(ScaledObject.class,
-                StrictModel.parse(scaledObject.formatted("\"16\""), "test").objects().get(0));
+        ScaledObject ok =
+                assertInstanceOf(
+                        ScaledObject.class,
+                        StrictModel.parse(scaledObject.formatted("\"16\""), "test")
+                                .objects()
+                                .get(0));
         assertEquals("16", ok.spec().triggers().get(0).metadata().get("lagThreshold"));
-        assertThrows(AssertionError.class, () -> StrictModel.parse(scaledObject.formatted("16"), "test"));
-        assertThrows(AssertionError.class, () -> StrictModel.parse(
-                scaledObject.formatted("\"16\"").replace("scaleTargetRef", "scaleTarget"), "test"));
+        assertThrows(
+                AssertionError.class,
+                () -> StrictModel.parse(scaledObject.formatted("16"), "test"));
+        assertThrows(
+                AssertionError.class,
+                () ->
+                        StrictModel.parse(
+                                scaledObject
+                                        .formatted("\"16\"")
+                                        .replace("scaleTargetRef", "scaleTarget"),
+                                "test"));
     }
 
     @Test
     void aKindOrApiVersionTheDeploymentDoesNotUseIsRejected() {
-        String oldTopicApi = """
+        String oldTopicApi =
+                """
                 apiVersion: kafka.strimzi.io/v1beta2
                 kind: KafkaTopic
                 metadata: {name: t}
                 spec: {partitions: 1}
                 """;
-        AssertionError e = assertThrows(AssertionError.class, () -> StrictModel.parse(oldTopicApi, "test"));
+        AssertionError e =
+                assertThrows(AssertionError.class, () -> StrictModel.parse(oldTopicApi, "test"));
         assertTrue(e.getMessage().contains("v1beta2"), e.getMessage());
     }
 }

@@ -17,12 +17,13 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * A real Apicurio Registry server (in-memory storage) running in its own JVM on a free loopback port, serving
- * its native API at {@link #registryUrl()} and the Confluent-compatible API at {@link #confluentUrl()}.
+ * A real Apicurio Registry server (in-memory storage) running in its own JVM on a free loopback
+ * port, serving its native API at {@link #registryUrl()} and the Confluent-compatible API at {@link
+ * #confluentUrl()}.
  *
- * <p>Started with {@code apicurio.ccompat.use-canonical-hash=true} (the same schema registered by different
- * clients gets one id) and with deletion of groups, artifacts and versions enabled (handy for tests). Its
- * stdout/stderr go to {@code registry.log} in {@link #workDir()}.
+ * <p>Started with {@code apicurio.ccompat.use-canonical-hash=true} (the same schema registered by
+ * different clients gets one id) and with deletion of groups, artifacts and versions enabled (handy
+ * for tests). Its stdout/stderr go to {@code registry.log} in {@link #workDir()}.
  *
  * <pre>{@code
  * try (ApicurioRegistry registry = ApicurioRegistry.start(ApicurioRegistry.Options.defaults())) {
@@ -40,15 +41,17 @@ public final class ApicurioRegistry implements AutoCloseable {
         private final List<String> jvmOptions = new ArrayList<>();
         private final Map<String, String> properties = new LinkedHashMap<>();
 
-        private Options() {
-        }
+        private Options() {}
 
         /** Defaults: temporary work dir, 384 MB heap, 60 s timeout. */
         public static Options defaults() {
             return new Options();
         }
 
-        /** Directory for the log (created if missing; kept on close). Default: a temp dir, deleted on close. */
+        /**
+         * Directory for the log (created if missing; kept on close). Default: a temp dir, deleted
+         * on close.
+         */
         public Options workDir(Path dir) {
             this.workDir = dir;
             return this;
@@ -62,8 +65,8 @@ public final class ApicurioRegistry implements AutoCloseable {
 
         /**
          * An extra JVM flag for the child, after the defaults ({@code -Xmx384m -XX:+UseSerialGC
-         * -XX:TieredStopAtLevel=1}: C1 only, which halves start-up on 2 cores; add {@code -XX:TieredStopAtLevel=4}
-         * for full C2 throughput). A later flag overrides an earlier one.
+         * -XX:TieredStopAtLevel=1}: C1 only, which halves start-up on 2 cores; add {@code
+         * -XX:TieredStopAtLevel=4} for full C2 throughput). A later flag overrides an earlier one.
          */
         public Options jvmOption(String flag) {
             jvmOptions.add(Objects.requireNonNull(flag));
@@ -76,7 +79,9 @@ public final class ApicurioRegistry implements AutoCloseable {
             return this;
         }
 
-        /** Any extra or overriding Quarkus/Apicurio config property, passed as {@code -Dkey=value}. */
+        /**
+         * Any extra or overriding Quarkus/Apicurio config property, passed as {@code -Dkey=value}.
+         */
         public Options property(String key, String value) {
             properties.put(Objects.requireNonNull(key), Objects.requireNonNull(value));
             return this;
@@ -92,7 +97,12 @@ public final class ApicurioRegistry implements AutoCloseable {
     private final Duration startupTime;
     private volatile boolean closed;
 
-    private ApicurioRegistry(Path workDir, boolean ownsWorkDir, int port, ChildProcess process, Duration startupTime) {
+    private ApicurioRegistry(
+            Path workDir,
+            boolean ownsWorkDir,
+            int port,
+            ChildProcess process,
+            Duration startupTime) {
         this.workDir = workDir;
         this.ownsWorkDir = ownsWorkDir;
         this.port = port;
@@ -108,16 +118,21 @@ public final class ApicurioRegistry implements AutoCloseable {
     /**
      * Starts the registry and returns once {@code GET /health/ready} answers 200.
      *
-     * @throws LocalStackException with the tail of {@code registry.log} if it does not become ready in time
+     * @throws LocalStackException with the tail of {@code registry.log} if it does not become ready
+     *     in time
      */
     public static ApicurioRegistry start(Options options) {
         Instant t0 = Instant.now();
         boolean owns = options.workDir == null;
         Path dir;
         try {
-            dir = owns ? Files.createTempDirectory("distill-apicurio-") : Files.createDirectories(options.workDir);
+            dir =
+                    owns
+                            ? Files.createTempDirectory("distill-apicurio-")
+                            : Files.createDirectories(options.workDir);
         } catch (IOException e) {
-            throw new LocalStackException("cannot create the registry work dir: " + e.getMessage(), e);
+            throw new LocalStackException(
+                    "cannot create the registry work dir: " + e.getMessage(), e);
         }
         dir = dir.toAbsolutePath();
         try {
@@ -128,15 +143,27 @@ public final class ApicurioRegistry implements AutoCloseable {
                 try {
                     awaitReady(child, port, Instant.now().plus(options.startupTimeout));
                     Duration took = Duration.between(t0, Instant.now());
-                    LOG.log(System.Logger.Level.INFO, "Apicurio Registry ready on http://127.0.0.1:{0} in {1} ms (pid {2}, logs {3})",
-                            String.valueOf(port), took.toMillis(), String.valueOf(child.handle().pid()), dir);
+                    LOG.log(
+                            System.Logger.Level.INFO,
+                            "Apicurio Registry ready on http://127.0.0.1:{0} in {1} ms (pid {2},"
+                                    + " logs {3})",
+                            String.valueOf(port),
+                            took.toMillis(),
+                            String.valueOf(child.handle().pid()),
+                            dir);
                     return new ApicurioRegistry(dir, owns, port, child, took);
                 } catch (LocalStackException e) {
                     child.stop();
-                    boolean bindConflict = ChildProcess.logContains(child.logFile(),
-                            "Address already in use", "BindException", "seems to be in use by another process");
+                    boolean bindConflict =
+                            ChildProcess.logContains(
+                                    child.logFile(),
+                                    "Address already in use",
+                                    "BindException",
+                                    "seems to be in use by another process");
                     if (attempt < 2 && bindConflict) {
-                        LOG.log(System.Logger.Level.WARNING, "Apicurio Registry lost a port race; retrying on a new port");
+                        LOG.log(
+                                System.Logger.Level.WARNING,
+                                "Apicurio Registry lost a port race; retrying on a new port");
                         continue;
                     }
                     throw e;
@@ -155,41 +182,65 @@ public final class ApicurioRegistry implements AutoCloseable {
         p.put("quarkus.http.port", String.valueOf(port));
         p.put("quarkus.http.host", "127.0.0.1");
         p.put("apicurio.ccompat.use-canonical-hash", "true");
-        // Offline as built: prod mode has no Dev Services, and 3.0.9 has no OpenTelemetry extension (setting
-        // quarkus.devservices.* / quarkus.otel.* only produces "unrecognized"/"build time fixed" warnings).
+        // Offline as built: prod mode has no Dev Services, and 3.0.9 has no OpenTelemetry extension
+        // (setting
+        // quarkus.devservices.* / quarkus.otel.* only produces "unrecognized"/"build time fixed"
+        // warnings).
         p.put("apicurio.rest.deletion.group.enabled", "true");
         p.put("apicurio.rest.deletion.artifact.enabled", "true");
         p.put("apicurio.rest.deletion.artifact-version.enabled", "true");
         p.put("apicurio.storage.snapshot.location", dir.toString());
         p.put("vertx.cacheDirBase", dir.resolve("vertx-cache").toString());
-        // Apicurio 3.0.9 ships a broken date pattern ("YYYY-MMx-dd"); also show Quarkus' own start-up lines.
+        // Apicurio 3.0.9 ships a broken date pattern ("YYYY-MMx-dd"); also show Quarkus' own
+        // start-up lines.
         p.put("quarkus.log.console.format", "%d{yyyy-MM-dd HH:mm:ss,SSS} %p [%c{3.}] (%t) %m%n");
         p.put("quarkus.log.category.\"io.quarkus\".level", "INFO");
         p.putAll(o.properties);
 
-        List<String> cmd = new ArrayList<>(List.of(Locations.javaExecutable(), "-Xmx" + o.maxHeap, "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1", "-XX:+ExitOnOutOfMemoryError", "-Djava.awt.headless=true"));
+        List<String> cmd =
+                new ArrayList<>(
+                        List.of(
+                                Locations.javaExecutable(),
+                                "-Xmx" + o.maxHeap,
+                                "-XX:+UseSerialGC",
+                                "-XX:TieredStopAtLevel=1",
+                                "-XX:+ExitOnOutOfMemoryError",
+                                "-Djava.awt.headless=true"));
         cmd.addAll(o.jvmOptions);
         p.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
         // The runner jar's manifest Class-Path (lib/*.jar) applies on -cp as it does with -jar.
-        cmd.addAll(List.of("-cp", Locations.watchdogClasses(dir) + File.pathSeparator + runner,
-                Locations.WATCHDOG_MAIN, String.valueOf(ProcessHandle.current().pid()), Locations.mainClassOf(runner)));
+        cmd.addAll(
+                List.of(
+                        "-cp",
+                        Locations.watchdogClasses(dir) + File.pathSeparator + runner,
+                        Locations.WATCHDOG_MAIN,
+                        String.valueOf(ProcessHandle.current().pid()),
+                        Locations.mainClassOf(runner)));
         return ChildProcess.start("apicurio-registry", cmd, dir, dir.resolve("registry.log"));
     }
 
     private static void awaitReady(ChildProcess child, int port, Instant deadline) {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready"))
-                .timeout(Duration.ofSeconds(5)).GET().build();
+        HttpRequest ready =
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready"))
+                        .timeout(Duration.ofSeconds(5))
+                        .GET()
+                        .build();
         String last = "no answer";
         while (true) {
             if (!child.isAlive()) {
-                throw new LocalStackException("Apicurio Registry exited during start-up (exit " + child.exitValue() + ")"
-                        + child.logTailMessage());
+                throw new LocalStackException(
+                        "Apicurio Registry exited during start-up (exit "
+                                + child.exitValue()
+                                + ")"
+                                + child.logTailMessage());
             }
             if (Instant.now().isAfter(deadline)) {
-                throw new LocalStackException("Apicurio Registry not ready in time (last: " + last + ")"
-                        + child.logTailMessage());
+                throw new LocalStackException(
+                        "Apicurio Registry not ready in time (last: "
+                                + last
+                                + ")"
+                                + child.logTailMessage());
             }
             if (Ports.accepts(port)) {
                 try {
@@ -202,7 +253,8 @@ public final class ApicurioRegistry implements AutoCloseable {
                     last = e.toString();
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    throw new LocalStackException("interrupted while waiting for Apicurio Registry", e);
+                    throw new LocalStackException(
+                            "interrupted while waiting for Apicurio Registry", e);
                 }
             }
             KafkaBroker.sleep(200);
@@ -219,7 +271,10 @@ public final class ApicurioRegistry implements AutoCloseable {
         return baseUrl() + "/apis/registry/v3";
     }
 
-    /** The Confluent Schema Registry compatible API: {@code "http://127.0.0.1:PORT/apis/ccompat/v7"}. */
+    /**
+     * The Confluent Schema Registry compatible API: {@code
+     * "http://127.0.0.1:PORT/apis/ccompat/v7"}.
+     */
     public String confluentUrl() {
         return baseUrl() + "/apis/ccompat/v7";
     }
@@ -252,7 +307,10 @@ public final class ApicurioRegistry implements AutoCloseable {
         process.requestStop();
     }
 
-    /** Stops the registry (SIGTERM, up to 15 s, then SIGKILL); deletes the work dir if it was a temp dir. Idempotent. */
+    /**
+     * Stops the registry (SIGTERM, up to 15 s, then SIGKILL); deletes the work dir if it was a temp
+     * dir. Idempotent.
+     */
     @Override
     public void close() {
         if (closed) {
@@ -267,6 +325,12 @@ public final class ApicurioRegistry implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "ApicurioRegistry[" + baseUrl() + ", pid " + process.handle().pid() + ", " + workDir + "]";
+        return "ApicurioRegistry["
+                + baseUrl()
+                + ", pid "
+                + process.handle().pid()
+                + ", "
+                + workDir
+                + "]";
     }
 }

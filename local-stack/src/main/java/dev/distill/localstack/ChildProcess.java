@@ -16,9 +16,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One child JVM: output to a log file, graceful stop, and a JVM-wide shutdown hook so that no child outlives
- * its parent's normal exit. (A parent killed with SIGKILL runs no hook: the child's {@code ParentWatchdog}
- * covers that case.)
+ * One child JVM: output to a log file, graceful stop, and a JVM-wide shutdown hook so that no child
+ * outlives its parent's normal exit. (A parent killed with SIGKILL runs no hook: the child's {@code
+ * ParentWatchdog} covers that case.)
  */
 final class ChildProcess {
 
@@ -38,18 +38,31 @@ final class ChildProcess {
         this.logFile = logFile;
     }
 
-    /** Starts {@code command} in {@code workingDir}; stdout and stderr are appended to {@code logFile}. */
+    /**
+     * Starts {@code command} in {@code workingDir}; stdout and stderr are appended to {@code
+     * logFile}.
+     */
     static ChildProcess start(String name, List<String> command, Path workingDir, Path logFile) {
         installShutdownHook();
         try {
             Files.createDirectories(logFile.getParent());
-            Files.writeString(logFile, "=== local-stack " + Instant.now() + ": starting " + name + "\n=== "
-                    + String.join(" ", command) + "\n", StandardCharsets.UTF_8,
-                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-            ProcessBuilder pb = new ProcessBuilder(command)
-                    .directory(workingDir.toFile())
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+            Files.writeString(
+                    logFile,
+                    "=== local-stack "
+                            + Instant.now()
+                            + ": starting "
+                            + name
+                            + "\n=== "
+                            + String.join(" ", command)
+                            + "\n",
+                    StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
+            ProcessBuilder pb =
+                    new ProcessBuilder(command)
+                            .directory(workingDir.toFile())
+                            .redirectErrorStream(true)
+                            .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
             // Options meant for the caller's own JVMs must not leak into the children.
             pb.environment().remove("JDK_JAVA_OPTIONS");
             pb.environment().remove("JAVA_TOOL_OPTIONS");
@@ -65,13 +78,18 @@ final class ChildProcess {
     }
 
     /** Runs {@code command} to completion (for short tools such as the Kafka storage formatter). */
-    static int run(String name, List<String> command, Path workingDir, Path logFile, Duration timeout) {
+    static int run(
+            String name, List<String> command, Path workingDir, Path logFile, Duration timeout) {
         ChildProcess child = start(name, command, workingDir, logFile);
         try {
             if (!child.process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 child.stop();
-                throw new LocalStackException(name + " did not finish within " + timeout.toSeconds() + " s"
-                        + child.logTailMessage());
+                throw new LocalStackException(
+                        name
+                                + " did not finish within "
+                                + timeout.toSeconds()
+                                + " s"
+                                + child.logTailMessage());
             }
             return child.process.exitValue();
         } catch (InterruptedException e) {
@@ -190,7 +208,8 @@ final class ChildProcess {
             if (hookInstalled) {
                 return;
             }
-            Runtime.getRuntime().addShutdownHook(new Thread(ChildProcess::stopAllLive, "local-stack-shutdown"));
+            Runtime.getRuntime()
+                    .addShutdownHook(new Thread(ChildProcess::stopAllLive, "local-stack-shutdown"));
             hookInstalled = true;
         }
     }

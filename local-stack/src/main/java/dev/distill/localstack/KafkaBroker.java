@@ -19,7 +19,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
-
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
@@ -27,13 +26,14 @@ import org.apache.kafka.common.Node;
 import org.apache.kafka.common.Uuid;
 
 /**
- * A real single-node KRaft Apache Kafka broker (broker + controller in one process) running in its own JVM:
- * {@code java -cp <kafka jars> kafka.Kafka server.properties}, listening on free loopback ports.
+ * A real single-node KRaft Apache Kafka broker (broker + controller in one process) running in its
+ * own JVM: {@code java -cp <kafka jars> kafka.Kafka server.properties}, listening on free loopback
+ * ports.
  *
- * <p>Every start is a fresh, empty cluster: the data directory is wiped and formatted again (the registry is
- * in-memory, so schema ids would not survive a restart anyway). Files in {@link #workDir()}:
- * {@code server.properties}, {@code log4j2.properties}, {@code data/}, {@code broker.log} (the broker's
- * stdout/stderr) and {@code storage-format.log}.
+ * <p>Every start is a fresh, empty cluster: the data directory is wiped and formatted again (the
+ * registry is in-memory, so schema ids would not survive a restart anyway). Files in {@link
+ * #workDir()}: {@code server.properties}, {@code log4j2.properties}, {@code data/}, {@code
+ * broker.log} (the broker's stdout/stderr) and {@code storage-format.log}.
  *
  * <pre>{@code
  * try (KafkaBroker kafka = KafkaBroker.start(KafkaBroker.Options.defaults())) {
@@ -53,15 +53,20 @@ public final class KafkaBroker implements AutoCloseable {
         private final List<String> jvmOptions = new ArrayList<>();
         private final Map<String, String> properties = new LinkedHashMap<>();
 
-        private Options() {
-        }
+        private Options() {}
 
-        /** Defaults: temporary work dir, 1 partition per topic, no auto-created topics, 512 MB heap, 90 s timeout. */
+        /**
+         * Defaults: temporary work dir, 1 partition per topic, no auto-created topics, 512 MB heap,
+         * 90 s timeout.
+         */
         public static Options defaults() {
             return new Options();
         }
 
-        /** Directory for config, data and logs (created if missing; kept on close). Default: a temp dir, deleted on close. */
+        /**
+         * Directory for config, data and logs (created if missing; kept on close). Default: a temp
+         * dir, deleted on close.
+         */
         public Options workDir(Path dir) {
             this.workDir = dir;
             return this;
@@ -90,8 +95,8 @@ public final class KafkaBroker implements AutoCloseable {
 
         /**
          * An extra JVM flag for the child, after the defaults ({@code -Xmx512m -XX:+UseSerialGC
-         * -XX:TieredStopAtLevel=1}: C1 only, which halves start-up on 2 cores; add {@code -XX:TieredStopAtLevel=4}
-         * for full C2 throughput). A later flag overrides an earlier one.
+         * -XX:TieredStopAtLevel=1}: C1 only, which halves start-up on 2 cores; add {@code
+         * -XX:TieredStopAtLevel=4} for full C2 throughput). A later flag overrides an earlier one.
          */
         public Options jvmOption(String flag) {
             jvmOptions.add(Objects.requireNonNull(flag));
@@ -104,7 +109,10 @@ public final class KafkaBroker implements AutoCloseable {
             return this;
         }
 
-        /** Any extra or overriding {@code server.properties} entry (listeners and log.dirs are managed here). */
+        /**
+         * Any extra or overriding {@code server.properties} entry (listeners and log.dirs are
+         * managed here).
+         */
         public Options property(String key, String value) {
             properties.put(Objects.requireNonNull(key), Objects.requireNonNull(value));
             return this;
@@ -121,8 +129,13 @@ public final class KafkaBroker implements AutoCloseable {
     private final Duration startupTime;
     private volatile boolean closed;
 
-    private KafkaBroker(Path workDir, boolean ownsWorkDir, int port, int controllerPort, ChildProcess process,
-                        Duration startupTime) {
+    private KafkaBroker(
+            Path workDir,
+            boolean ownsWorkDir,
+            int port,
+            int controllerPort,
+            ChildProcess process,
+            Duration startupTime) {
         this.workDir = workDir;
         this.ownsWorkDir = ownsWorkDir;
         this.port = port;
@@ -139,14 +152,18 @@ public final class KafkaBroker implements AutoCloseable {
     /**
      * Formats storage, starts the broker and returns once an AdminClient sees it (describeCluster).
      *
-     * @throws LocalStackException with the tail of {@code broker.log} if it does not become ready in time
+     * @throws LocalStackException with the tail of {@code broker.log} if it does not become ready
+     *     in time
      */
     public static KafkaBroker start(Options options) {
         Instant t0 = Instant.now();
         boolean owns = options.workDir == null;
         Path dir;
         try {
-            dir = owns ? Files.createTempDirectory("distill-kafka-") : Files.createDirectories(options.workDir);
+            dir =
+                    owns
+                            ? Files.createTempDirectory("distill-kafka-")
+                            : Files.createDirectories(options.workDir);
         } catch (IOException e) {
             throw new LocalStackException("cannot create the Kafka work dir: " + e.getMessage(), e);
         }
@@ -159,15 +176,23 @@ public final class KafkaBroker implements AutoCloseable {
                 try {
                     awaitReady(child, ports[0], Instant.now().plus(options.startupTimeout));
                     Duration took = Duration.between(t0, Instant.now());
-                    LOG.log(System.Logger.Level.INFO, "Kafka broker ready on 127.0.0.1:{0} in {1} ms (pid {2}, logs {3})",
-                            String.valueOf(ports[0]), took.toMillis(), String.valueOf(child.handle().pid()), dir);
+                    LOG.log(
+                            System.Logger.Level.INFO,
+                            "Kafka broker ready on 127.0.0.1:{0} in {1} ms (pid {2}, logs {3})",
+                            String.valueOf(ports[0]),
+                            took.toMillis(),
+                            String.valueOf(child.handle().pid()),
+                            dir);
                     return new KafkaBroker(dir, owns, ports[0], ports[1], child, took);
                 } catch (LocalStackException e) {
                     child.stop();
-                    boolean bindConflict = ChildProcess.logContains(child.logFile(),
-                            "Address already in use", "BindException");
+                    boolean bindConflict =
+                            ChildProcess.logContains(
+                                    child.logFile(), "Address already in use", "BindException");
                     if (attempt < 2 && bindConflict) {
-                        LOG.log(System.Logger.Level.WARNING, "Kafka broker lost a port race; retrying on new ports");
+                        LOG.log(
+                                System.Logger.Level.WARNING,
+                                "Kafka broker lost a port race; retrying on new ports");
                         continue;
                     }
                     throw e;
@@ -181,7 +206,8 @@ public final class KafkaBroker implements AutoCloseable {
         }
     }
 
-    private static ChildProcess launch(Options o, Path dir, List<Path> classpath, int port, int controllerPort) {
+    private static ChildProcess launch(
+            Options o, Path dir, List<Path> classpath, int port, int controllerPort) {
         Path data = dir.resolve("data");
         Path config = dir.resolve("server.properties");
         Path log4j = dir.resolve("log4j2.properties");
@@ -190,9 +216,12 @@ public final class KafkaBroker implements AutoCloseable {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("process.roles", "broker,controller");
         p.put("node.id", "1");
-        // Static voters: the controller address comes from this file on every start (ports change per start).
+        // Static voters: the controller address comes from this file on every start (ports change
+        // per start).
         p.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
-        p.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        p.put(
+                "listeners",
+                "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
         p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
         p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
         p.put("controller.listener.names", "CONTROLLER");
@@ -210,48 +239,88 @@ public final class KafkaBroker implements AutoCloseable {
         p.put("group.initial.rebalance.delay.ms", "0");
         p.put("log.cleaner.dedupe.buffer.size", String.valueOf(32L * 1024 * 1024));
         p.putAll(o.properties);
-        writeLines(config, p.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.toList()));
-        writeLines(log4j, List.of(
-                "status = warn",
-                "appender.out.type = Console",
-                "appender.out.name = OUT",
-                "appender.out.layout.type = PatternLayout",
-                "appender.out.layout.pattern = [%d] %p %m (%c)%n",
-                "rootLogger.level = INFO",
-                "rootLogger.appenderRef.out.ref = OUT",
-                "logger.config.name = org.apache.kafka.common.config.AbstractConfig",
-                "logger.config.level = WARN"));
+        writeLines(
+                config,
+                p.entrySet().stream()
+                        .map(e -> e.getKey() + "=" + e.getValue())
+                        .collect(Collectors.toList()));
+        writeLines(
+                log4j,
+                List.of(
+                        "status = warn",
+                        "appender.out.type = Console",
+                        "appender.out.name = OUT",
+                        "appender.out.layout.type = PatternLayout",
+                        "appender.out.layout.pattern = [%d] %p %m (%c)%n",
+                        "rootLogger.level = INFO",
+                        "rootLogger.appenderRef.out.ref = OUT",
+                        "logger.config.name = org.apache.kafka.common.config.AbstractConfig",
+                        "logger.config.level = WARN"));
 
         String java = Locations.javaExecutable();
-        String cp = classpath.stream().map(Path::toString).collect(Collectors.joining(File.pathSeparator));
-        // log4j2 must not stop in its own shutdown hook while Kafka still logs its controlled shutdown.
-        List<String> jvm = List.of("-Djava.awt.headless=true", "-Dlog4j2.configurationFile=" + log4j,
-                "-Dlog4j2.shutdownHookEnabled=false",
-                "-Dkafka.logs.dir=" + dir);
+        String cp =
+                classpath.stream()
+                        .map(Path::toString)
+                        .collect(Collectors.joining(File.pathSeparator));
+        // log4j2 must not stop in its own shutdown hook while Kafka still logs its controlled
+        // shutdown.
+        List<String> jvm =
+                List.of(
+                        "-Djava.awt.headless=true",
+                        "-Dlog4j2.configurationFile=" + log4j,
+                        "-Dlog4j2.shutdownHookEnabled=false",
+                        "-Dkafka.logs.dir=" + dir);
 
-        List<String> format = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+        List<String> format =
+                new ArrayList<>(
+                        List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
         format.addAll(jvm);
-        format.addAll(List.of("-cp", cp, "kafka.tools.StorageTool", "format", "-t", Uuid.randomUuid().toString(),
-                "-c", config.toString(), "--ignore-formatted"));
+        format.addAll(
+                List.of(
+                        "-cp",
+                        cp,
+                        "kafka.tools.StorageTool",
+                        "format",
+                        "-t",
+                        Uuid.randomUuid().toString(),
+                        "-c",
+                        config.toString(),
+                        "--ignore-formatted"));
         Path formatLog = dir.resolve("storage-format.log");
         int rc = ChildProcess.run("kafka-storage-format", format, dir, formatLog, o.startupTimeout);
         if (rc != 0) {
-            throw new LocalStackException("kafka.tools.StorageTool format failed (exit " + rc + ")"
-                    + ChildProcess.logTailMessage(formatLog, 30));
+            throw new LocalStackException(
+                    "kafka.tools.StorageTool format failed (exit "
+                            + rc
+                            + ")"
+                            + ChildProcess.logTailMessage(formatLog, 30));
         }
 
         String launcherCp = Locations.watchdogClasses(dir) + File.pathSeparator + cp;
-        List<String> broker = new ArrayList<>(List.of(java, "-Xmx" + o.maxHeap, "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1", "-XX:+ExitOnOutOfMemoryError"));
+        List<String> broker =
+                new ArrayList<>(
+                        List.of(
+                                java,
+                                "-Xmx" + o.maxHeap,
+                                "-XX:+UseSerialGC",
+                                "-XX:TieredStopAtLevel=1",
+                                "-XX:+ExitOnOutOfMemoryError"));
         broker.addAll(jvm);
         broker.addAll(o.jvmOptions);
-        broker.addAll(List.of("-cp", launcherCp, Locations.WATCHDOG_MAIN, String.valueOf(ProcessHandle.current().pid()),
-                "kafka.Kafka", config.toString()));
+        broker.addAll(
+                List.of(
+                        "-cp",
+                        launcherCp,
+                        Locations.WATCHDOG_MAIN,
+                        String.valueOf(ProcessHandle.current().pid()),
+                        "kafka.Kafka",
+                        config.toString()));
         return ChildProcess.start("kafka-broker", broker, dir, dir.resolve("broker.log"));
     }
 
     private static void awaitReady(ChildProcess child, int port, Instant deadline) {
-        // 1. wait for the listener (cheap, and keeps the AdminClient from logging connection warnings)
+        // 1. wait for the listener (cheap, and keeps the AdminClient from logging connection
+        // warnings)
         while (!Ports.accepts(port)) {
             checkAlive(child);
             checkDeadline(child, deadline, null);
@@ -270,8 +339,10 @@ public final class KafkaBroker implements AutoCloseable {
                 checkAlive(child);
                 checkDeadline(child, deadline, last);
                 try {
-                    Collection<Node> nodes = admin.describeCluster(new DescribeClusterOptions().timeoutMs(5000))
-                            .nodes().get(6, TimeUnit.SECONDS);
+                    Collection<Node> nodes =
+                            admin.describeCluster(new DescribeClusterOptions().timeoutMs(5000))
+                                    .nodes()
+                                    .get(6, TimeUnit.SECONDS);
                     if (!nodes.isEmpty()) {
                         return;
                     }
@@ -279,7 +350,8 @@ public final class KafkaBroker implements AutoCloseable {
                     last = e;
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    throw new LocalStackException("interrupted while waiting for the Kafka broker", e);
+                    throw new LocalStackException(
+                            "interrupted while waiting for the Kafka broker", e);
                 }
                 sleep(200);
             }
@@ -288,15 +360,20 @@ public final class KafkaBroker implements AutoCloseable {
 
     private static void checkAlive(ChildProcess child) {
         if (!child.isAlive()) {
-            throw new LocalStackException("Kafka broker exited during start-up (exit " + child.exitValue() + ")"
-                    + child.logTailMessage());
+            throw new LocalStackException(
+                    "Kafka broker exited during start-up (exit "
+                            + child.exitValue()
+                            + ")"
+                            + child.logTailMessage());
         }
     }
 
     private static void checkDeadline(ChildProcess child, Instant deadline, Exception last) {
         if (Instant.now().isAfter(deadline)) {
-            throw new LocalStackException("Kafka broker not ready in time"
-                    + (last == null ? "" : " (last AdminClient error: " + last + ")") + child.logTailMessage());
+            throw new LocalStackException(
+                    "Kafka broker not ready in time"
+                            + (last == null ? "" : " (last AdminClient error: " + last + ")")
+                            + child.logTailMessage());
         }
     }
 
@@ -347,7 +424,10 @@ public final class KafkaBroker implements AutoCloseable {
         return process.handle();
     }
 
-    /** Wall time from {@link #start} to ready (format + JVM start + first successful describeCluster). */
+    /**
+     * Wall time from {@link #start} to ready (format + JVM start + first successful
+     * describeCluster).
+     */
     public Duration startupTime() {
         return startupTime;
     }
@@ -357,7 +437,10 @@ public final class KafkaBroker implements AutoCloseable {
         process.requestStop();
     }
 
-    /** Stops the broker (SIGTERM, up to 15 s, then SIGKILL); deletes the work dir if it was a temp dir. Idempotent. */
+    /**
+     * Stops the broker (SIGTERM, up to 15 s, then SIGKILL); deletes the work dir if it was a temp
+     * dir. Idempotent.
+     */
     @Override
     public void close() {
         if (closed) {
@@ -372,6 +455,12 @@ public final class KafkaBroker implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "KafkaBroker[" + bootstrapServers() + ", pid " + process.handle().pid() + ", " + workDir + "]";
+        return "KafkaBroker["
+                + bootstrapServers()
+                + ", pid "
+                + process.handle().pid()
+                + ", "
+                + workDir
+                + "]";
     }
 }

@@ -12,7 +12,8 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 
 /**
- * A real single-node KRaft Kafka broker plus a real Apicurio Registry, each a child JVM on free loopback ports.
+ * A real single-node KRaft Kafka broker plus a real Apicurio Registry, each a child JVM on free
+ * loopback ports.
  *
  * <pre>{@code
  * try (LocalStack stack = LocalStack.start(LocalStack.Options.defaults().workDir(path))) {
@@ -22,8 +23,9 @@ import java.util.concurrent.ExecutionException;
  * }
  * }</pre>
  *
- * Both children start in parallel. Logs: {@code WORKDIR/kafka/broker.log}, {@code WORKDIR/registry/registry.log}.
- * Without {@link Options#workDir} a temp dir is used and deleted on {@link #close()}.
+ * Both children start in parallel. Logs: {@code WORKDIR/kafka/broker.log}, {@code
+ * WORKDIR/registry/registry.log}. Without {@link Options#workDir} a temp dir is used and deleted on
+ * {@link #close()}.
  */
 public final class LocalStack implements AutoCloseable {
 
@@ -36,8 +38,7 @@ public final class LocalStack implements AutoCloseable {
         private final Map<String, String> kafkaProperties = new LinkedHashMap<>();
         private final Map<String, String> registryProperties = new LinkedHashMap<>();
 
-        private Options() {
-        }
+        private Options() {}
 
         /** Defaults: temp work dir, 1 partition per topic, no auto-created topics. */
         public static Options defaults() {
@@ -90,7 +91,8 @@ public final class LocalStack implements AutoCloseable {
     private final ApicurioRegistry registry;
     private volatile boolean closed;
 
-    private LocalStack(Path workDir, boolean ownsWorkDir, KafkaBroker kafka, ApicurioRegistry registry) {
+    private LocalStack(
+            Path workDir, boolean ownsWorkDir, KafkaBroker kafka, ApicurioRegistry registry) {
         this.workDir = workDir;
         this.ownsWorkDir = ownsWorkDir;
         this.kafka = kafka;
@@ -103,8 +105,8 @@ public final class LocalStack implements AutoCloseable {
     }
 
     /**
-     * Starts the broker and the registry in parallel and returns when both are ready. If either fails, the other
-     * is stopped and the first failure is thrown.
+     * Starts the broker and the registry in parallel and returns when both are ready. If either
+     * fails, the other is stopped and the first failure is thrown.
      *
      * @throws LocalStackException with the tail of the failing child's log
      */
@@ -112,15 +114,22 @@ public final class LocalStack implements AutoCloseable {
         boolean owns = options.workDir == null;
         Path dir;
         try {
-            dir = owns ? Files.createTempDirectory("distill-local-stack-") : Files.createDirectories(options.workDir);
+            dir =
+                    owns
+                            ? Files.createTempDirectory("distill-local-stack-")
+                            : Files.createDirectories(options.workDir);
         } catch (IOException e) {
             throw new LocalStackException("cannot create the work dir: " + e.getMessage(), e);
         }
         dir = dir.toAbsolutePath();
 
-        KafkaBroker.Options ko = KafkaBroker.Options.defaults().workDir(dir.resolve("kafka"))
-                .numPartitions(options.numPartitions).autoCreateTopics(options.autoCreateTopics);
-        ApicurioRegistry.Options ro = ApicurioRegistry.Options.defaults().workDir(dir.resolve("registry"));
+        KafkaBroker.Options ko =
+                KafkaBroker.Options.defaults()
+                        .workDir(dir.resolve("kafka"))
+                        .numPartitions(options.numPartitions)
+                        .autoCreateTopics(options.autoCreateTopics);
+        ApicurioRegistry.Options ro =
+                ApicurioRegistry.Options.defaults().workDir(dir.resolve("registry"));
         if (options.startupTimeout != null) {
             ko.startupTimeout(options.startupTimeout);
             ro.startupTimeout(options.startupTimeout);
@@ -129,13 +138,16 @@ public final class LocalStack implements AutoCloseable {
         options.registryProperties.forEach(ro::property);
 
         CompletableFuture<ApicurioRegistry> registryFuture = new CompletableFuture<>();
-        Thread registryStarter = new Thread(() -> {
-            try {
-                registryFuture.complete(ApicurioRegistry.start(ro));
-            } catch (Throwable t) {
-                registryFuture.completeExceptionally(t);
-            }
-        }, "local-stack-registry-start");
+        Thread registryStarter =
+                new Thread(
+                        () -> {
+                            try {
+                                registryFuture.complete(ApicurioRegistry.start(ro));
+                            } catch (Throwable t) {
+                                registryFuture.completeExceptionally(t);
+                            }
+                        },
+                        "local-stack-registry-start");
         registryStarter.setDaemon(true);
         registryStarter.start();
 
@@ -226,6 +238,12 @@ public final class LocalStack implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "LocalStack[kafka " + bootstrapServers() + ", registry " + registry.baseUrl() + ", " + workDir + "]";
+        return "LocalStack[kafka "
+                + bootstrapServers()
+                + ", registry "
+                + registry.baseUrl()
+                + ", "
+                + workDir
+                + "]";
     }
 }

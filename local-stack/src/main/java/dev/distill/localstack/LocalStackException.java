@@ -1,6 +1,9 @@
 package dev.distill.localstack;
 
-/** A child process could not be started, did not become ready in time, or its files could not be found. */
+/**
+ * A child process could not be started, did not become ready in time, or its files could not be
+ * found.
+ */
 public class LocalStackException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;

@@ -6,17 +6,18 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Starts a {@link LocalStack}, prints its addresses and runs until Ctrl-C (a shutdown hook stops both children).
+ * Starts a {@link LocalStack}, prints its addresses and runs until Ctrl-C (a shutdown hook stops
+ * both children).
  *
  * <pre>
  * java -cp ... dev.distill.localstack.LocalStackMain [--work-dir DIR] [--partitions N] [--auto-create-topics]
  * </pre>
+ *
  * Without {@code --work-dir} a temp dir is used (and deleted on exit).
  */
 public final class LocalStackMain {
 
-    private LocalStackMain() {
-    }
+    private LocalStackMain() {}
 
     public static void main(String[] args) throws InterruptedException {
         LocalStack.Options options = LocalStack.Options.defaults();
@@ -33,7 +34,9 @@ public final class LocalStackMain {
                     break;
                 case "-h":
                 case "--help":
-                    System.out.println("usage: LocalStackMain [--work-dir DIR] [--partitions N] [--auto-create-topics]");
+                    System.out.println(
+                            "usage: LocalStackMain [--work-dir DIR] [--partitions N]"
+                                    + " [--auto-create-topics]");
                     return;
                 default:
                     System.err.println("unknown argument: " + args[i]);
@@ -44,35 +47,65 @@ public final class LocalStackMain {
         LocalStack stack = LocalStack.start(options);
         CountDownLatch stopped = new CountDownLatch(1);
         AtomicBoolean stopping = new AtomicBoolean();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            stopping.set(true);
-            System.out.println("Stopping local stack ...");
-            stack.close();
-            stopped.countDown();
-        }, "local-stack-main-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(
+                        new Thread(
+                                () -> {
+                                    stopping.set(true);
+                                    System.out.println("Stopping local stack ...");
+                                    stack.close();
+                                    stopped.countDown();
+                                },
+                                "local-stack-main-shutdown"));
 
         exitIfItDies(stack.kafka().process(), "Kafka broker", stack.kafka().logFile(), stopping);
-        exitIfItDies(stack.registry().process(), "Apicurio Registry", stack.registry().logFile(), stopping);
+        exitIfItDies(
+                stack.registry().process(),
+                "Apicurio Registry",
+                stack.registry().logFile(),
+                stopping);
 
         Path dir = stack.workDir();
-        System.out.println("Kafka bootstrap servers : " + stack.bootstrapServers()
-                + "   (ready in " + stack.kafka().startupTime().toMillis() + " ms, pid " + stack.kafka().process().pid() + ")");
-        System.out.println("Apicurio registry (v3)  : " + stack.registryUrl()
-                + "   (ready in " + stack.registry().startupTime().toMillis() + " ms, pid " + stack.registry().process().pid() + ")");
+        System.out.println(
+                "Kafka bootstrap servers : "
+                        + stack.bootstrapServers()
+                        + "   (ready in "
+                        + stack.kafka().startupTime().toMillis()
+                        + " ms, pid "
+                        + stack.kafka().process().pid()
+                        + ")");
+        System.out.println(
+                "Apicurio registry (v3)  : "
+                        + stack.registryUrl()
+                        + "   (ready in "
+                        + stack.registry().startupTime().toMillis()
+                        + " ms, pid "
+                        + stack.registry().process().pid()
+                        + ")");
         System.out.println("Confluent-compatible API: " + stack.confluentUrl());
-        System.out.println("Logs                    : " + dir.resolve("kafka/broker.log") + ", " + dir.resolve("registry/registry.log"));
+        System.out.println(
+                "Logs                    : "
+                        + dir.resolve("kafka/broker.log")
+                        + ", "
+                        + dir.resolve("registry/registry.log"));
         System.out.println("Press Ctrl-C to stop.");
         System.out.flush();
         stopped.await();
     }
 
-    private static void exitIfItDies(ProcessHandle child, String name, Path log, AtomicBoolean stopping) {
-        child.onExit().thenRun(() -> {
-            if (!stopping.get()) {
-                System.err.println(name + " exited unexpectedly." + ChildProcess.logTailMessage(log, 30));
-                System.exit(1);
-            }
-        });
+    private static void exitIfItDies(
+            ProcessHandle child, String name, Path log, AtomicBoolean stopping) {
+        child.onExit()
+                .thenRun(
+                        () -> {
+                            if (!stopping.get()) {
+                                System.err.println(
+                                        name
+                                                + " exited unexpectedly."
+                                                + ChildProcess.logTailMessage(log, 30));
+                                System.exit(1);
+                            }
+                        });
     }
 
     private static String value(String[] args, int i) {

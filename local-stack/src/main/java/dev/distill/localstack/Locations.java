@@ -24,15 +24,17 @@ import java.util.stream.Stream;
 /**
  * Where the broker's jars and the registry's files are, on this machine, at run time.
  *
- * <p>The build writes three resources next to these classes (so they travel inside the local-stack jar):
- * {@code kafka-broker-provided.classpath} and {@code kafka-broker-runtime.classpath} (the broker's jars as
- * {@code @M2_REPO@/group/path/artifact-version.jar}) and {@code local-stack-build.properties} (the build's local
- * repository, {@code target/kafka-libs}, the unpacked registry, the registry archive's repository path).
+ * <p>The build writes three resources next to these classes (so they travel inside the local-stack
+ * jar): {@code kafka-broker-provided.classpath} and {@code kafka-broker-runtime.classpath} (the
+ * broker's jars as {@code @M2_REPO@/group/path/artifact-version.jar}) and {@code
+ * local-stack-build.properties} (the build's local repository, {@code target/kafka-libs}, the
+ * unpacked registry, the registry archive's repository path).
  *
- * <p>Overrides (system properties): {@code localstack.kafka.classpath} (a complete broker classpath),
- * {@code localstack.apicurio.home} (a directory holding {@code apicurio-registry-app-VERSION-runner.jar}),
- * {@code localstack.cache.dir} (where the registry archive is unpacked when the build's copy is gone; default
- * {@code ~/.cache/distill-local-stack}), {@code maven.repo.local} (an extra local repository to search first).
+ * <p>Overrides (system properties): {@code localstack.kafka.classpath} (a complete broker
+ * classpath), {@code localstack.apicurio.home} (a directory holding {@code
+ * apicurio-registry-app-VERSION-runner.jar}), {@code localstack.cache.dir} (where the registry
+ * archive is unpacked when the build's copy is gone; default {@code ~/.cache/distill-local-stack}),
+ * {@code maven.repo.local} (an extra local repository to search first).
  */
 final class Locations {
 
@@ -40,12 +42,13 @@ final class Locations {
     private static final String RESOURCE_DIR = "/dev/distill/localstack/";
     private static final Properties BUILD = loadBuildProperties();
 
-    private Locations() {
-    }
+    private Locations() {}
 
     /** The {@code java} running this JVM, so children run on the same JDK. */
     static String javaExecutable() {
-        return ProcessHandle.current().info().command()
+        return ProcessHandle.current()
+                .info()
+                .command()
                 .filter(c -> Files.isExecutable(Paths.get(c)))
                 .orElse(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
     }
@@ -72,7 +75,8 @@ final class Locations {
         entries.addAll(readClasspathResource("kafka-broker-provided.classpath"));
         entries.addAll(readClasspathResource("kafka-broker-runtime.classpath"));
         if (entries.isEmpty()) {
-            throw new LocalStackException("local-stack was built without its broker classpath resources");
+            throw new LocalStackException(
+                    "local-stack was built without its broker classpath resources");
         }
         List<Path> repos = localRepositories();
         Path libs = pathProperty("kafka.libs.dir");
@@ -105,9 +109,14 @@ final class Locations {
             }
         }
         if (!missing.isEmpty()) {
-            throw new LocalStackException("Kafka broker jars not found in " + repos + (libs == null ? "" : " or " + libs)
-                    + ": " + missing + ". Build local-stack (mvn -f local-stack/pom.xml package) on this machine,"
-                    + " or set -Dlocalstack.kafka.classpath.");
+            throw new LocalStackException(
+                    "Kafka broker jars not found in "
+                            + repos
+                            + (libs == null ? "" : " or " + libs)
+                            + ": "
+                            + missing
+                            + ". Build local-stack (mvn -f local-stack/pom.xml package) on this"
+                            + " machine, or set -Dlocalstack.kafka.classpath.");
         }
         return jars;
     }
@@ -118,7 +127,8 @@ final class Locations {
                 return List.of();
             }
             List<String> out = new ArrayList<>();
-            for (String s : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("[;\\r\\n]+")) {
+            for (String s :
+                    new String(in.readAllBytes(), StandardCharsets.UTF_8).split("[;\\r\\n]+")) {
                 if (!s.isBlank()) {
                     out.add(s.trim());
                 }
@@ -134,7 +144,10 @@ final class Locations {
         return entry.substring(slash + 1);
     }
 
-    /** Local Maven repositories to search, most specific first: -Dmaven.repo.local, the build's, ~/.m2. */
+    /**
+     * Local Maven repositories to search, most specific first: -Dmaven.repo.local, the build's,
+     * ~/.m2.
+     */
     static List<Path> localRepositories() {
         Set<Path> repos = new LinkedHashSet<>();
         String sys = System.getProperty("maven.repo.local");
@@ -157,14 +170,18 @@ final class Locations {
 
     // ---------------------------------------------------------------- Apicurio Registry
 
-    /** The registry's runner jar ({@code apicurio-registry-app-VERSION-runner.jar}, with {@code lib/} beside it). */
+    /**
+     * The registry's runner jar ({@code apicurio-registry-app-VERSION-runner.jar}, with {@code
+     * lib/} beside it).
+     */
     static Path apicurioRunnerJar() {
         String runner = "apicurio-registry-app-" + apicurioVersion() + "-runner.jar";
         String override = System.getProperty("localstack.apicurio.home");
         if (override != null && !override.isBlank()) {
             Path jar = Paths.get(override).resolve(runner);
             if (!Files.isRegularFile(jar)) {
-                throw new LocalStackException("-Dlocalstack.apicurio.home=" + override + " has no " + runner);
+                throw new LocalStackException(
+                        "-Dlocalstack.apicurio.home=" + override + " has no " + runner);
             }
             return jar;
         }
@@ -181,7 +198,10 @@ final class Locations {
 
     static String mainClassOf(Path jar) {
         try (JarFile jf = new JarFile(jar.toFile())) {
-            String main = jf.getManifest() == null ? null : jf.getManifest().getMainAttributes().getValue("Main-Class");
+            String main =
+                    jf.getManifest() == null
+                            ? null
+                            : jf.getManifest().getMainAttributes().getValue("Main-Class");
             if (main == null) {
                 throw new LocalStackException(jar + " has no Main-Class");
             }
@@ -197,11 +217,17 @@ final class Locations {
             return Paths.get(sys);
         }
         String xdg = System.getenv("XDG_CACHE_HOME");
-        Path base = xdg != null && !xdg.isBlank() ? Paths.get(xdg) : Paths.get(System.getProperty("user.home"), ".cache");
+        Path base =
+                xdg != null && !xdg.isBlank()
+                        ? Paths.get(xdg)
+                        : Paths.get(System.getProperty("user.home"), ".cache");
         return base.resolve("distill-local-stack");
     }
 
-    /** Unpacks the registry archive from a local repository into {@code target}, once (file lock, atomic rename). */
+    /**
+     * Unpacks the registry archive from a local repository into {@code target}, once (file lock,
+     * atomic rename).
+     */
     private static Path unpackArchive(Path target) {
         String rel = BUILD.getProperty("apicurio.archive");
         Path archive = null;
@@ -212,25 +238,46 @@ final class Locations {
             }
         }
         if (archive == null) {
-            throw new LocalStackException("Apicurio Registry not found: neither " + BUILD.getProperty("apicurio.unpacked.dir")
-                    + " nor " + rel + " in " + localRepositories() + ". Build local-stack on this machine"
-                    + " (mvn -f local-stack/pom.xml package), or set -Dlocalstack.apicurio.home.");
+            throw new LocalStackException(
+                    "Apicurio Registry not found: neither "
+                            + BUILD.getProperty("apicurio.unpacked.dir")
+                            + " nor "
+                            + rel
+                            + " in "
+                            + localRepositories()
+                            + ". Build local-stack on this machine (mvn -f local-stack/pom.xml"
+                            + " package), or set -Dlocalstack.apicurio.home.");
         }
         String runner = "apicurio-registry-app-" + apicurioVersion() + "-runner.jar";
         try {
             Files.createDirectories(target.getParent());
             Path lockFile = target.getParent().resolve(target.getFileName() + ".lock");
-            try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                 FileLock ignored = ch.lock()) {
+            try (FileChannel ch =
+                            FileChannel.open(
+                                    lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                    FileLock ignored = ch.lock()) {
                 if (Files.isRegularFile(target.resolve(runner))) {
                     return target; // another process unpacked it while we waited
                 }
-                Path tmp = Files.createTempDirectory(target.getParent(), target.getFileName() + ".tmp");
+                Path tmp =
+                        Files.createTempDirectory(
+                                target.getParent(), target.getFileName() + ".tmp");
                 Path log = tmp.resolve("tar.log");
-                int rc = ChildProcess.run("tar", List.of("tar", "-xzf", archive.toString(), "-C", tmp.toString()),
-                        tmp, log, Duration.ofMinutes(5));
+                int rc =
+                        ChildProcess.run(
+                                "tar",
+                                List.of("tar", "-xzf", archive.toString(), "-C", tmp.toString()),
+                                tmp,
+                                log,
+                                Duration.ofMinutes(5));
                 if (rc != 0 || !Files.isRegularFile(tmp.resolve(runner))) {
-                    String msg = "unpacking " + archive + " failed (tar exit " + rc + ")" + ChildProcess.logTailMessage(log, 20);
+                    String msg =
+                            "unpacking "
+                                    + archive
+                                    + " failed (tar exit "
+                                    + rc
+                                    + ")"
+                                    + ChildProcess.logTailMessage(log, 20);
                     deleteRecursively(tmp);
                     throw new LocalStackException(msg);
                 }
@@ -240,20 +287,26 @@ final class Locations {
                 return target;
             }
         } catch (IOException e) {
-            throw new LocalStackException("cannot unpack " + archive + " into " + target + ": " + e.getMessage(), e);
+            throw new LocalStackException(
+                    "cannot unpack " + archive + " into " + target + ": " + e.getMessage(), e);
         }
     }
 
     // ---------------------------------------------------------------- helpers
 
-    /** The directory to put on a child's classpath so it can run {@code ParentWatchdog}: a copy of that one class. */
+    /**
+     * The directory to put on a child's classpath so it can run {@code ParentWatchdog}: a copy of
+     * that one class.
+     */
     static Path watchdogClasses(Path dir) {
         Path root = dir.resolve(".local-stack-launcher");
         try {
-            ChildProcess.copyResource(RESOURCE_DIR + "internal/ParentWatchdog.class",
+            ChildProcess.copyResource(
+                    RESOURCE_DIR + "internal/ParentWatchdog.class",
                     root.resolve("dev/distill/localstack/internal/ParentWatchdog.class"));
         } catch (IOException e) {
-            throw new LocalStackException("cannot write the child launcher into " + root + ": " + e.getMessage(), e);
+            throw new LocalStackException(
+                    "cannot write the child launcher into " + root + ": " + e.getMessage(), e);
         }
         return root;
     }
@@ -265,13 +318,15 @@ final class Locations {
             return;
         }
         try (Stream<Path> walk = Files.walk(dir)) {
-            walk.sorted((a, b) -> b.getNameCount() - a.getNameCount()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException ignored) {
-                    // best effort
-                }
-            });
+            walk.sorted((a, b) -> b.getNameCount() - a.getNameCount())
+                    .forEach(
+                            p -> {
+                                try {
+                                    Files.deleteIfExists(p);
+                                } catch (IOException ignored) {
+                                    // best effort
+                                }
+                            });
         } catch (IOException ignored) {
             // best effort
         }
@@ -284,9 +339,13 @@ final class Locations {
 
     private static Properties loadBuildProperties() {
         Properties p = new Properties();
-        try (InputStream in = Locations.class.getResourceAsStream(RESOURCE_DIR + "local-stack-build.properties")) {
+        try (InputStream in =
+                Locations.class.getResourceAsStream(
+                        RESOURCE_DIR + "local-stack-build.properties")) {
             if (in == null) {
-                throw new IllegalStateException("local-stack-build.properties missing: local-stack was not built with Maven");
+                throw new IllegalStateException(
+                        "local-stack-build.properties missing: local-stack was not built with"
+                                + " Maven");
             }
             p.load(in);
         } catch (IOException e) {

@@ -7,13 +7,15 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 
-/** Free loopback ports. A port is free when we probe it; a child may still lose a race for it (callers retry). */
+/**
+ * Free loopback ports. A port is free when we probe it; a child may still lose a race for it
+ * (callers retry).
+ */
 final class Ports {
 
     static final String LOOPBACK = "127.0.0.1";
 
-    private Ports() {
-    }
+    private Ports() {}
 
     static int freeLoopbackPort() {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(LOOPBACK))) {

@@ -13,9 +13,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * One packaged service (its Quarkus app) running as a child process, as users and Kubernetes run it. The one
- * launcher of the project: the CLI's demo, bench and replay and the end-to-end tests start services through
- * it, so their flags cannot drift apart; nothing outside a service ever loads its classes.
+ * One packaged service (its Quarkus app) running as a child process, as users and Kubernetes run
+ * it. The one launcher of the project: the CLI's demo, bench and replay and the end-to-end tests
+ * start services through it, so their flags cannot drift apart; nothing outside a service ever
+ * loads its classes.
  */
 public final class ServiceProcess implements AutoCloseable {
     private static final Pattern LISTENING = Pattern.compile("Listening on: http://[^:]+:(\\d+)");
@@ -30,16 +31,23 @@ public final class ServiceProcess implements AutoCloseable {
         this.process = process;
     }
 
-    /** The packaged app of {@code module} under the project root, or a clear error if it is not built. */
+    /**
+     * The packaged app of {@code module} under the project root, or a clear error if it is not
+     * built.
+     */
     public static Path app(Path projectRoot, String module) {
         Path jar = projectRoot.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
         if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException(module + " is not built: " + jar + " is missing (mvn -B package -DskipTests)");
+            throw new IllegalStateException(
+                    module + " is not built: " + jar + " is missing (mvn -B package -DskipTests)");
         }
         return jar;
     }
 
-    /** Starts building the launch of {@code module} (e.g. "trainer-student") found under {@code projectRoot}. */
+    /**
+     * Starts building the launch of {@code module} (e.g. "trainer-student") found under {@code
+     * projectRoot}.
+     */
     public static Builder of(Path projectRoot, String module) {
         return new Builder(projectRoot, module);
     }
@@ -87,10 +95,15 @@ public final class ServiceProcess implements AutoCloseable {
             if (maxHeap != null) {
                 cmd.add("-Xmx" + maxHeap);
             }
-            // One engine thread and no downloads, as everywhere in the project; a random HTTP port so that any
+            // One engine thread and no downloads, as everywhere in the project; a random HTTP port
+            // so that any
             // number of services share a machine (the port is read back from the log).
-            cmd.addAll(List.of("-Dai.djl.offline=true", "-Dai.djl.pytorch.num_threads=1",
-                    "-Dai.djl.pytorch.num_interop_threads=1", "-Dquarkus.http.port=0"));
+            cmd.addAll(
+                    List.of(
+                            "-Dai.djl.offline=true",
+                            "-Dai.djl.pytorch.num_threads=1",
+                            "-Dai.djl.pytorch.num_interop_threads=1",
+                            "-Dquarkus.http.port=0"));
             properties.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
             cmd.add("-jar");
             cmd.add(app(root, module).toString());
@@ -134,7 +147,10 @@ public final class ServiceProcess implements AutoCloseable {
         process.waitFor(30, TimeUnit.SECONDS);
     }
 
-    /** The service's HTTP address, from Quarkus' start-up line in the log (it listens on a random port). */
+    /**
+     * The service's HTTP address, from Quarkus' start-up line in the log (it listens on a random
+     * port).
+     */
     public String httpUrl() throws IOException {
         for (String line : Files.readAllLines(requireLog())) {
             Matcher m = LISTENING.matcher(line);
@@ -145,11 +161,15 @@ public final class ServiceProcess implements AutoCloseable {
         throw new IllegalStateException(module + " has not reported its HTTP port yet");
     }
 
-    /** The last {@code lines} lines of the log, headed by the module's name, for failure messages. */
+    /**
+     * The last {@code lines} lines of the log, headed by the module's name, for failure messages.
+     */
     public String logTail(int lines) {
         try {
             List<String> all = Files.readAllLines(requireLog());
-            return module + " log:\n" + String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+            return module
+                    + " log:\n"
+                    + String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
         } catch (IOException | IllegalStateException e) {
             return module + " log unreadable: " + e.getMessage();
         }

@@ -2,7 +2,6 @@ package dev.distill.producer;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
-
 import java.time.Duration;
 import java.util.Optional;
 
@@ -17,7 +16,10 @@ public interface ProducerConfig {
     @WithDefault("default")
     String runId();
 
-    /** Teacher checkpoint directory (ours or Hugging Face GPT-2, with its tokenizer). Required when enabled. */
+    /**
+     * Teacher checkpoint directory (ours or Hugging Face GPT-2, with its tokenizer). Required when
+     * enabled.
+     */
     Optional<String> teacherModel();
 
     /** Student version 0, used until the trainer publishes a checkpoint. Required when enabled. */
@@ -26,7 +28,10 @@ public interface ProducerConfig {
     @WithDefault("http://localhost:8080/apis/registry/v3")
     String registryUrl();
 
-    /** sampled (MiniLLM, teacher mix), teacher (SeqKD, alpha = 1) or reference (KD, teacher-forced references). */
+    /**
+     * sampled (MiniLLM, teacher mix), teacher (SeqKD, alpha = 1) or reference (KD, teacher-forced
+     * references).
+     */
     @WithDefault("sampled")
     String mode();
 
@@ -53,8 +58,8 @@ public interface ProducerConfig {
 
     /**
      * The prompt format for items without input, with {instruction}; set together with
-     * prompt-template-with-input (with {instruction} and {input}). Default: the instruction and a newline.
-     * The evaluator must use the same.
+     * prompt-template-with-input (with {instruction} and {input}). Default: the instruction and a
+     * newline. The evaluator must use the same.
      */
     Optional<String> promptTemplate();
 

@@ -24,11 +24,13 @@ public class ProducerConfigReadiness implements HealthCheck {
     }
 
     static HealthCheckResponse check(ProducerConfig config) {
-        var response = HealthCheckResponse.named(NAME)
-                // Reported as "none" instead of omitted so an idle producer is visible from the probe.
-                .withData("teacher-model", config.teacherModel().orElse("none"))
-                .withData("mode", config.mode())
-                .withData("batch-size", config.batchSize());
+        var response =
+                HealthCheckResponse.named(NAME)
+                        // Reported as "none" instead of omitted so an idle producer is visible from
+                        // the probe.
+                        .withData("teacher-model", config.teacherModel().orElse("none"))
+                        .withData("mode", config.mode())
+                        .withData("batch-size", config.batchSize());
         String problem = ProducerSettings.problem(config);
         if (problem != null) {
             return response.withData("reason", problem).down().build();

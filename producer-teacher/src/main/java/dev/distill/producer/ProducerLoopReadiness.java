@@ -2,13 +2,14 @@ package dev.distill.producer;
 
 import dev.distill.platform.loop.LoopHealth;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Map;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
-import java.util.Map;
-
-/** The shared loop's readiness, with the student version sampled with and the rollouts published. */
+/**
+ * The shared loop's readiness, with the student version sampled with and the rollouts published.
+ */
 @Readiness
 @ApplicationScoped
 public class ProducerLoopReadiness implements HealthCheck {
@@ -21,7 +22,13 @@ public class ProducerLoopReadiness implements HealthCheck {
     @Override
     public HealthCheckResponse call() {
         ProducerStats s = service.stats();
-        return LoopHealth.of("producer-loop", s.loop,
-                Map.of("student-version", s.studentVersion.get(), "rollouts", s.rolloutsPublished.get()));
+        return LoopHealth.of(
+                "producer-loop",
+                s.loop,
+                Map.of(
+                        "student-version",
+                        s.studentVersion.get(),
+                        "rollouts",
+                        s.rolloutsPublished.get()));
     }
 }

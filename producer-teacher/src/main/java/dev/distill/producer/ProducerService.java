@@ -9,11 +9,10 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.jboss.logging.Logger;
-
 import java.time.Duration;
 import java.util.function.Supplier;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
 
 /** Runs the producer loop on its own thread for the life of the application. */
 @ApplicationScoped
@@ -26,8 +25,10 @@ public class ProducerService {
     private final ProducerStats stats = new ProducerStats();
     private ServiceLoop loop;
 
-    ProducerService(ProducerConfig config, @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
-                    MeterRegistry registry) {
+    ProducerService(
+            ProducerConfig config,
+            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
+            MeterRegistry registry) {
         this.config = config;
         this.bootstrapServers = bootstrapServers;
         this.registry = registry;
@@ -50,7 +51,9 @@ public class ProducerService {
 
     void stop(@Observes ShutdownEvent ignored) throws InterruptedException {
         if (loop != null) {
-            LOG.info("stopping the producer loop; an uncommitted batch is re-sampled by whoever takes the partition");
+            LOG.info(
+                    "stopping the producer loop; an uncommitted batch is re-sampled by whoever"
+                            + " takes the partition");
             loop.stopAndWait(Duration.ofMinutes(1));
         }
     }

@@ -2,32 +2,68 @@ package dev.distill.producer;
 
 import dev.distill.core.data.PromptTemplate;
 import dev.distill.platform.loop.LoopSettings;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.UUID;
 
-/** Everything the producer loop needs, as a plain value (from {@link ProducerConfig}, or directly in tests). */
-record ProducerSettings(String runId, Path teacher, Path initialStudent, String bootstrapServers, String registryUrl,
-                        Mode mode, double alpha, int supportK, int maxNewTokens, int maxPromptTokens, int batchSize,
-                        long seed, Duration pollTimeout, String promptsTopic, String rolloutsTopic,
-                        String checkpointsTopic, String deadLettersTopic, String instanceId, PromptTemplate promptTemplate) {
+/**
+ * Everything the producer loop needs, as a plain value (from {@link ProducerConfig}, or directly in
+ * tests).
+ */
+record ProducerSettings(
+        String runId,
+        Path teacher,
+        Path initialStudent,
+        String bootstrapServers,
+        String registryUrl,
+        Mode mode,
+        double alpha,
+        int supportK,
+        int maxNewTokens,
+        int maxPromptTokens,
+        int batchSize,
+        long seed,
+        Duration pollTimeout,
+        String promptsTopic,
+        String rolloutsTopic,
+        String checkpointsTopic,
+        String deadLettersTopic,
+        String instanceId,
+        PromptTemplate promptTemplate) {
 
-    enum Mode { SAMPLED, TEACHER, REFERENCE }
+    enum Mode {
+        SAMPLED,
+        TEACHER,
+        REFERENCE
+    }
 
     String groupId() {
         return "distill-producer-" + runId;
     }
 
-    /** Unique per instance: instances of a consumer group are fenced through the group (KIP-447). */
+    /**
+     * Unique per instance: instances of a consumer group are fenced through the group (KIP-447).
+     */
     String transactionalId() {
         return groupId() + "-" + instanceId;
     }
 
-    /** One batch per poll; sampling a batch can take a while on CPU and must not get the member evicted. */
+    /**
+     * One batch per poll; sampling a batch can take a while on CPU and must not get the member
+     * evicted.
+     */
     LoopSettings loop() {
-        return new LoopSettings("producer-teacher", bootstrapServers, registryUrl, groupId(), transactionalId(),
-                promptsTopic, LoopSettings.Input.GROUP, batchSize, Duration.ofMinutes(10), pollTimeout);
+        return new LoopSettings(
+                "producer-teacher",
+                bootstrapServers,
+                registryUrl,
+                groupId(),
+                transactionalId(),
+                promptsTopic,
+                LoopSettings.Input.GROUP,
+                batchSize,
+                Duration.ofMinutes(10),
+                pollTimeout);
     }
 
     double effectiveAlpha() {
@@ -35,12 +71,27 @@ record ProducerSettings(String runId, Path teacher, Path initialStudent, String 
     }
 
     static ProducerSettings of(ProducerConfig c, String bootstrapServers) {
-        return new ProducerSettings(c.runId(), Path.of(c.teacherModel().orElseThrow()),
-                Path.of(c.initialStudent().orElseThrow()), bootstrapServers, c.registryUrl(),
-                Mode.valueOf(c.mode().toUpperCase(java.util.Locale.ROOT)), c.alpha(), c.supportK(), c.maxNewTokens(),
-                c.maxPromptTokens(), c.batchSize(), c.seed(), c.pollTimeout(), c.topics().prompts(), c.topics().rollouts(),
-                c.topics().checkpoints(), c.topics().deadLetters(), UUID.randomUUID().toString(),
-                PromptTemplate.orDefault(c.promptTemplate().orElse(null), c.promptTemplateWithInput().orElse(null)));
+        return new ProducerSettings(
+                c.runId(),
+                Path.of(c.teacherModel().orElseThrow()),
+                Path.of(c.initialStudent().orElseThrow()),
+                bootstrapServers,
+                c.registryUrl(),
+                Mode.valueOf(c.mode().toUpperCase(java.util.Locale.ROOT)),
+                c.alpha(),
+                c.supportK(),
+                c.maxNewTokens(),
+                c.maxPromptTokens(),
+                c.batchSize(),
+                c.seed(),
+                c.pollTimeout(),
+                c.topics().prompts(),
+                c.topics().rollouts(),
+                c.topics().checkpoints(),
+                c.topics().deadLetters(),
+                UUID.randomUUID().toString(),
+                PromptTemplate.orDefault(
+                        c.promptTemplate().orElse(null), c.promptTemplateWithInput().orElse(null)));
     }
 
     /** What is wrong with a configuration, or null. */
@@ -58,7 +109,8 @@ record ProducerSettings(String runId, Path teacher, Path initialStudent, String 
             return "support-k, max-new-tokens and max-prompt-tokens must be positive";
         }
         try {
-            PromptTemplate.orDefault(c.promptTemplate().orElse(null), c.promptTemplateWithInput().orElse(null));
+            PromptTemplate.orDefault(
+                    c.promptTemplate().orElse(null), c.promptTemplateWithInput().orElse(null));
         } catch (IllegalArgumentException e) {
             return "distill.producer.prompt-template: " + e.getMessage();
         }

@@ -1,7 +1,6 @@
 package dev.distill.producer;
 
 import dev.distill.platform.loop.LoopStats;
-
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 

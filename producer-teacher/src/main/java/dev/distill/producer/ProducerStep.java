@@ -17,11 +17,6 @@ import dev.distill.platform.loop.Step;
 import dev.distill.platform.loop.Transactions;
 import dev.distill.schemas.avro.DeadLetter;
 import dev.distill.schemas.avro.Prompt;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
-import org.jboss.logging.Logger;
-
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,12 +24,16 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.jboss.logging.Logger;
 
 /**
- * The producer's step: sample each polled batch of prompts with the teacher and the newest student and
- * publish the rollouts. A batch is one transaction (rollouts + dead letters + the batch's prompt offsets),
- * so a crash or a rebalance between two instances of the group neither loses a prompt nor publishes it
- * twice.
+ * The producer's step: sample each polled batch of prompts with the teacher and the newest student
+ * and publish the rollouts. A batch is one transaction (rollouts + dead letters + the batch's
+ * prompt offsets), so a crash or a rebalance between two instances of the group neither loses a
+ * prompt nor publishes it twice.
  */
 final class ProducerStep implements Step {
     private static final Logger LOG = Logger.getLogger(ProducerStep.class);
@@ -57,18 +56,33 @@ final class ProducerStep implements Step {
     }
 
     /** A prompt ready to sample, or the reason it cannot be. */
-    private record Work(ConsumerRecord<String, byte[]> record, Prompt prompt, int[] tokens, int[] reference,
-                        DeadLetter deadLetter) {}
+    private record Work(
+            ConsumerRecord<String, byte[]> record,
+            Prompt prompt,
+            int[] tokens,
+            int[] reference,
+            DeadLetter deadLetter) {}
 
     @Override
-    public void open(Map<TopicPartition, OffsetAndMetadata> committed) throws IOException, InterruptedException {
+    public void open(Map<TopicPartition, OffsetAndMetadata> committed)
+            throws IOException, InterruptedException {
         teacher = Checkpoints.load(s.teacher(), root);
         decoder = new AvroDecoder<>(s.registryUrl());
         tokenizer = Tokenizers.forCheckpoint(s.teacher(), teacher.model().config().vocabSize());
-        eos = teacher.model().config().eosTokenId() != null ? teacher.model().config().eosTokenId()
-                : tokenizer.eosId().orElseThrow(() -> new IllegalStateException("the teacher has no end-of-text id"));
+        eos =
+                teacher.model().config().eosTokenId() != null
+                        ? teacher.model().config().eosTokenId()
+                        : tokenizer
+                                .eosId()
+                                .orElseThrow(
+                                        () ->
+                                                new IllegalStateException(
+                                                        "the teacher has no end-of-text id"));
         student = new StudentFollower.Student(0, Checkpoints.load(s.initialStudent(), root));
-        SharedVocabulary.require(s.teacher(), teacher.model().config().vocabSize(), s.initialStudent(),
+        SharedVocabulary.require(
+                s.teacher(),
+                teacher.model().config().vocabSize(),
+                s.initialStudent(),
                 student.loaded().model().config().vocabSize());
         follower = new StudentFollower(s, root);
         followerThread = new Thread(follower, "student-follower");
@@ -118,15 +132,20 @@ final class ProducerStep implements Step {
         long t0 = System.nanoTime();
         List<Work> work = records.stream().map(this::prepare).toList();
         List<Work> ready = work.stream().filter(w -> w.tokens() != null).toList();
-        List<Rollout> rollouts = ready.isEmpty() ? List.of() : sample(ready, teacher.model(), student);
+        List<Rollout> rollouts =
+                ready.isEmpty() ? List.of() : sample(ready, teacher.model(), student);
         Instant now = Instant.now();
         List<Transactions.Output> out = new ArrayList<>();
         for (Rollout r : rollouts) {
-            out.add(new Transactions.Output(s.rolloutsTopic(), r.promptId(), RolloutCodec.toAvro(r, now)));
+            out.add(
+                    new Transactions.Output(
+                            s.rolloutsTopic(), r.promptId(), RolloutCodec.toAvro(r, now)));
         }
         for (Work w : work) {
             if (w.deadLetter() != null) {
-                out.add(new Transactions.Output(s.deadLettersTopic(), w.record().key(), w.deadLetter()));
+                out.add(
+                        new Transactions.Output(
+                                s.deadLettersTopic(), w.record().key(), w.deadLetter()));
             }
         }
         tx.commit(out, Transactions.after(records, null));
@@ -145,17 +164,25 @@ final class ProducerStep implements Step {
                 return new Work(r, p, null, null, null); // another run's prompt on a shared topic
             }
             if (p.getInstruction().isBlank()) {
-                throw new IllegalArgumentException("prompt " + p.getId() + " has an empty instruction");
+                throw new IllegalArgumentException(
+                        "prompt " + p.getId() + " has an empty instruction");
             }
-            int[] tokens = tokenizer.encode(s.promptTemplate().apply(p.getInstruction(), p.getContext()));
+            int[] tokens =
+                    tokenizer.encode(s.promptTemplate().apply(p.getInstruction(), p.getContext()));
             if (tokens.length > s.maxPromptTokens()) {
-                throw new IllegalArgumentException("prompt " + p.getId() + " is " + tokens.length
-                        + " tokens long, over the limit of " + s.maxPromptTokens());
+                throw new IllegalArgumentException(
+                        "prompt "
+                                + p.getId()
+                                + " is "
+                                + tokens.length
+                                + " tokens long, over the limit of "
+                                + s.maxPromptTokens());
             }
             int[] reference = null;
             if (s.mode() == ProducerSettings.Mode.REFERENCE) {
                 if (p.getReferences().isEmpty()) {
-                    throw new IllegalArgumentException("prompt " + p.getId() + " has no reference response to score");
+                    throw new IllegalArgumentException(
+                            "prompt " + p.getId() + " has no reference response to score");
                 }
                 int[] ref = tokenizer.encode(p.getReferences().get(0));
                 reference = Arrays.copyOf(ref, ref.length + 1);
@@ -168,24 +195,61 @@ final class ProducerStep implements Step {
         }
     }
 
-    private List<Rollout> sample(List<Work> ready, CausalLm teacher, StudentFollower.Student student) {
+    private List<Rollout> sample(
+            List<Work> ready, CausalLm teacher, StudentFollower.Student student) {
         long version = student.version();
         String teacherName = s.teacher().getFileName().toString();
         if (s.mode() == ProducerSettings.Mode.REFERENCE) {
-            List<ReferenceRollouts.Item> items = ready.stream().map(w -> new ReferenceRollouts.Item(w.prompt().getId(),
-                    w.tokens(), w.reference(), seed(w.prompt().getId(), version))).toList();
-            return ReferenceRollouts.score(teacher, student.loaded().model(), version, s.runId(), items, s.supportK(),
+            List<ReferenceRollouts.Item> items =
+                    ready.stream()
+                            .map(
+                                    w ->
+                                            new ReferenceRollouts.Item(
+                                                    w.prompt().getId(),
+                                                    w.tokens(),
+                                                    w.reference(),
+                                                    seed(w.prompt().getId(), version)))
+                            .toList();
+            return ReferenceRollouts.score(
+                    teacher,
+                    student.loaded().model(),
+                    version,
+                    s.runId(),
+                    items,
+                    s.supportK(),
                     teacherName);
         }
-        List<TeacherMixedSampler.Prompt> prompts = ready.stream().map(w -> new TeacherMixedSampler.Prompt(
-                w.prompt().getId(), w.tokens(), seed(w.prompt().getId(), version))).toList();
-        int room = Math.min(s.maxNewTokens(), Math.min(teacher.config().nPositions(),
-                student.loaded().model().config().nPositions()) - prompts.stream().mapToInt(p -> p.tokens().length).max().orElse(0) + 1);
-        return TeacherMixedSampler.sample(teacher, student.loaded().model(), version, s.runId(), prompts,
-                new TeacherMixedSampler.Config(s.effectiveAlpha(), Math.max(1, room), s.supportK(), eos, teacherName));
+        List<TeacherMixedSampler.Prompt> prompts =
+                ready.stream()
+                        .map(
+                                w ->
+                                        new TeacherMixedSampler.Prompt(
+                                                w.prompt().getId(),
+                                                w.tokens(),
+                                                seed(w.prompt().getId(), version)))
+                        .toList();
+        int room =
+                Math.min(
+                        s.maxNewTokens(),
+                        Math.min(
+                                        teacher.config().nPositions(),
+                                        student.loaded().model().config().nPositions())
+                                - prompts.stream().mapToInt(p -> p.tokens().length).max().orElse(0)
+                                + 1);
+        return TeacherMixedSampler.sample(
+                teacher,
+                student.loaded().model(),
+                version,
+                s.runId(),
+                prompts,
+                new TeacherMixedSampler.Config(
+                        s.effectiveAlpha(), Math.max(1, room), s.supportK(), eos, teacherName));
     }
 
-    /** A prompt's sampling seed depends on the run, the prompt and the student version, never on the batch. */
+    /**
+     * A prompt's sampling seed depends on the run, the prompt and the student version, never on the
+     * batch.
+     */
     private long seed(String promptId, long version) {
         long h = s.seed() * 0x9E3779B97F4A7C15L;
         h ^= (s.runId() + "/" + promptId).hashCode() * 0xC2B2AE3D27D4EB4FL;

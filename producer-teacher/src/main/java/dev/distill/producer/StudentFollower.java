@@ -5,18 +5,17 @@ import dev.distill.core.checkpoint.CheckpointStores;
 import dev.distill.core.checkpoint.Checkpoints;
 import dev.distill.platform.kafka.ClientConfigs;
 import dev.distill.schemas.avro.CheckpointEvent;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
-import org.jboss.logging.Logger;
-
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.jboss.logging.Logger;
 
 /**
  * Follows distill.checkpoints and loads each newer student of the run in the background (hash
@@ -46,12 +45,17 @@ final class StudentFollower implements Runnable {
         this.root = root;
     }
 
-    /** The newest loaded student not yet taken, or null. The caller owns (and closes) what it takes. */
+    /**
+     * The newest loaded student not yet taken, or null. The caller owns (and closes) what it takes.
+     */
     Student take() {
         return pending.getAndSet(null);
     }
 
-    /** Waits until the topic has been read to its end once, so start-up samples with the newest student. */
+    /**
+     * Waits until the topic has been read to its end once, so start-up samples with the newest
+     * student.
+     */
     void awaitCaughtUp(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!caughtUp && System.nanoTime() < deadline) {
@@ -69,11 +73,14 @@ final class StudentFollower implements Runnable {
 
     @Override
     public void run() {
-        try (KafkaConsumer<String, CheckpointEvent> c = new KafkaConsumer<>(
-                ClientConfigs.avroConsumer(s.bootstrapServers(), s.registryUrl()))) {
+        try (KafkaConsumer<String, CheckpointEvent> c =
+                new KafkaConsumer<>(
+                        ClientConfigs.avroConsumer(s.bootstrapServers(), s.registryUrl()))) {
             consumer = c;
-            List<TopicPartition> tps = c.partitionsFor(s.checkpointsTopic()).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            List<TopicPartition> tps =
+                    c.partitionsFor(s.checkpointsTopic()).stream()
+                            .map(p -> new TopicPartition(p.topic(), p.partition()))
+                            .toList();
             c.assign(tps);
             c.seekToBeginning(tps);
             Map<TopicPartition, Long> end = c.endOffsets(tps);
@@ -81,7 +88,9 @@ final class StudentFollower implements Runnable {
                 CheckpointEvent newest = null;
                 for (ConsumerRecord<String, CheckpointEvent> r : c.poll(Duration.ofMillis(500))) {
                     CheckpointEvent e = r.value();
-                    if (e != null && e.getRunId().equals(s.runId()) && e.getVersion() > newestSeen
+                    if (e != null
+                            && e.getRunId().equals(s.runId())
+                            && e.getVersion() > newestSeen
                             && (newest == null || e.getVersion() > newest.getVersion())) {
                         newest = e;
                     }
@@ -96,7 +105,10 @@ final class StudentFollower implements Runnable {
         } catch (WakeupException e) {
             // stopping
         } catch (RuntimeException e) {
-            LOG.error("checkpoint follower stopped; the producer keeps sampling with the student it has", e);
+            LOG.error(
+                    "checkpoint follower stopped; the producer keeps sampling with the student it"
+                            + " has",
+                    e);
         } finally {
             caughtUp = true;
             Student left = take();
@@ -114,8 +126,9 @@ final class StudentFollower implements Runnable {
             String sha = loaded.manifest().map(m -> m.weightsSha256()).orElse("");
             if (!sha.equals(e.getSha256())) {
                 loaded.close();
-                LOG.errorf("checkpoint v%d at %s has weights %s but its event says %s; not using it", e.getVersion(), dir,
-                        sha, e.getSha256());
+                LOG.errorf(
+                        "checkpoint v%d at %s has weights %s but its event says %s; not using it",
+                        e.getVersion(), dir, sha, e.getSha256());
                 return;
             }
             newestSeen = e.getVersion();
@@ -125,7 +138,9 @@ final class StudentFollower implements Runnable {
             }
             LOG.infof("loaded student v%d of run %s from %s", e.getVersion(), s.runId(), dir);
         } catch (java.io.IOException | RuntimeException ex) {
-            LOG.errorf("cannot load checkpoint v%d from %s: %s", e.getVersion(), e.getUri(), ex.getMessage());
+            LOG.errorf(
+                    "cannot load checkpoint v%d from %s: %s",
+                    e.getVersion(), e.getUri(), ex.getMessage());
         }
     }
 }

@@ -7,27 +7,93 @@ import java.util.Optional;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.junit.jupiter.api.Test;
 
-/** The DOWN path cannot be reached through the running app without breaking its config, so test it directly. */
+/**
+ * The DOWN path cannot be reached through the running app without breaking its config, so test it
+ * directly.
+ */
 class ProducerConfigReadinessTest {
 
     private static ProducerConfig config(String model, int batchSize, String mode) {
         return new ProducerConfig() {
-            @Override public boolean enabled() { return true; }
-            @Override public String runId() { return "run"; }
-            @Override public Optional<String> teacherModel() { return Optional.ofNullable(model); }
-            @Override public Optional<String> initialStudent() { return Optional.of("student"); }
-            @Override public Optional<String> promptTemplate() { return Optional.empty(); }
-            @Override public Optional<String> promptTemplateWithInput() { return Optional.empty(); }
-            @Override public String registryUrl() { return "http://registry"; }
-            @Override public String mode() { return mode; }
-            @Override public double alpha() { return 0.2; }
-            @Override public int supportK() { return 32; }
-            @Override public int maxNewTokens() { return 64; }
-            @Override public int maxPromptTokens() { return 448; }
-            @Override public int batchSize() { return batchSize; }
-            @Override public long seed() { return 0; }
-            @Override public Duration pollTimeout() { return Duration.ofMillis(500); }
-            @Override public Topics topics() { return null; }
+            @Override
+            public boolean enabled() {
+                return true;
+            }
+
+            @Override
+            public String runId() {
+                return "run";
+            }
+
+            @Override
+            public Optional<String> teacherModel() {
+                return Optional.ofNullable(model);
+            }
+
+            @Override
+            public Optional<String> initialStudent() {
+                return Optional.of("student");
+            }
+
+            @Override
+            public Optional<String> promptTemplate() {
+                return Optional.empty();
+            }
+
+            @Override
+            public Optional<String> promptTemplateWithInput() {
+                return Optional.empty();
+            }
+
+            @Override
+            public String registryUrl() {
+                return "http://registry";
+            }
+
+            @Override
+            public String mode() {
+                return mode;
+            }
+
+            @Override
+            public double alpha() {
+                return 0.2;
+            }
+
+            @Override
+            public int supportK() {
+                return 32;
+            }
+
+            @Override
+            public int maxNewTokens() {
+                return 64;
+            }
+
+            @Override
+            public int maxPromptTokens() {
+                return 448;
+            }
+
+            @Override
+            public int batchSize() {
+                return batchSize;
+            }
+
+            @Override
+            public long seed() {
+                return 0;
+            }
+
+            @Override
+            public Duration pollTimeout() {
+                return Duration.ofMillis(500);
+            }
+
+            @Override
+            public Topics topics() {
+                return null;
+            }
         };
     }
 
@@ -35,7 +101,9 @@ class ProducerConfigReadinessTest {
     void nonPositiveBatchSizeIsDown() {
         HealthCheckResponse r = ProducerConfigReadiness.check(config("teacher", 0, "sampled"));
         assertEquals(HealthCheckResponse.Status.DOWN, r.getStatus());
-        assertEquals("distill.producer.batch-size must be positive", r.getData().orElseThrow().get("reason"));
+        assertEquals(
+                "distill.producer.batch-size must be positive",
+                r.getData().orElseThrow().get("reason"));
     }
 
     @Test

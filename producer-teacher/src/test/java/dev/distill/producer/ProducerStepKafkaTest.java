@@ -1,5 +1,8 @@
 package dev.distill.producer;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.djl.ndarray.NDManager;
 import dev.distill.core.checkpoint.CheckpointManifest;
 import dev.distill.core.checkpoint.Checkpoints;
@@ -20,6 +23,18 @@ import dev.distill.schemas.avro.Prompt;
 import dev.distill.schemas.avro.Rollout;
 import dev.distill.schemas.avro.RolloutKind;
 import dev.distill.schemas.avro.TokenScore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -33,27 +48,16 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.function.BooleanSupplier;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
-/** The producer step in the shared loop, against the real broker and registry processes of the local stack. */
+/**
+ * The producer step in the shared loop, against the real broker and registry processes of the local
+ * stack.
+ */
 @Tag("integration")
 class ProducerStepKafkaTest {
-    static final String[] WORDS = {"name", "a", "word", "for", "the", "colour", "of", "sky", "sea", "grass", "blue",
-            "green", "red", "count", "one", "two", "three", "four", "five", "six"};
+    static final String[] WORDS = {
+        "name", "a", "word", "for", "the", "colour", "of", "sky", "sea", "grass", "blue", "green",
+        "red", "count", "one", "two", "three", "four", "five", "six"
+    };
 
     static Path work;
     static LocalStack stack;
@@ -65,7 +69,9 @@ class ProducerStepKafkaTest {
 
     @BeforeAll
     static void setUp() throws Exception {
-        work = Files.createDirectories(Path.of("target", "producer-kafka-test-" + System.currentTimeMillis()));
+        work =
+                Files.createDirectories(
+                        Path.of("target", "producer-kafka-test-" + System.currentTimeMillis()));
         stack = LocalStack.start(LocalStack.Options.defaults().workDir(work.resolve("stack")));
         String tokenizerJson = tokenizerJson();
         Path tokFile = work.resolve("tokenizer.json");
@@ -74,9 +80,12 @@ class ProducerStepKafkaTest {
         int vocab = tokenizer.vocabSize();
         int eos = tokenizer.eosId().orElseThrow();
         root = NDManager.newBaseManager();
-        teacherDir = save("teacher", new GptConfig(vocab, 64, 32, 2, 4, null, 1e-5, true, eos), 1, 0);
-        studentDir = save("student", new GptConfig(vocab, 64, 16, 1, 2, null, 1e-5, true, eos), 2, 0);
-        studentV1Dir = save("student-v1", new GptConfig(vocab, 64, 16, 1, 2, null, 1e-5, true, eos), 3, 1);
+        teacherDir =
+                save("teacher", new GptConfig(vocab, 64, 32, 2, 4, null, 1e-5, true, eos), 1, 0);
+        studentDir =
+                save("student", new GptConfig(vocab, 64, 16, 1, 2, null, 1e-5, true, eos), 2, 0);
+        studentV1Dir =
+                save("student-v1", new GptConfig(vocab, 64, 16, 1, 2, null, 1e-5, true, eos), 3, 1);
         for (Path d : List.of(teacherDir, studentDir, studentV1Dir)) {
             Files.writeString(d.resolve("tokenizer.json"), tokenizerJson);
         }
@@ -85,7 +94,8 @@ class ProducerStepKafkaTest {
     static Path save(String name, GptConfig cfg, long seed, long version) throws Exception {
         try (CausalLm m = CausalLm.create(cfg, root, seed)) {
             Path dir = work.resolve(name);
-            Checkpoints.save(m, null, CheckpointManifest.of(version, null, 0, seed, null, null), dir);
+            Checkpoints.save(
+                    m, null, CheckpointManifest.of(version, null, 0, seed, null, null), dir);
             return dir;
         }
     }
@@ -109,21 +119,36 @@ class ProducerStepKafkaTest {
             vocab.append(", \"").append(WORDS[i]).append("\": ").append(i + 1);
         }
         int eos = WORDS.length + 1;
-        return "{\"version\": \"1.0\", \"truncation\": null, \"padding\": null, \"added_tokens\": [{\"id\": " + eos
-                + ", \"content\": \"<|endoftext|>\", \"single_word\": false, \"lstrip\": false, \"rstrip\": false,"
-                + " \"normalized\": false, \"special\": true}], \"normalizer\": null,"
-                + " \"pre_tokenizer\": {\"type\": \"WhitespaceSplit\"}, \"post_processor\": null,"
-                + " \"decoder\": {\"type\": \"WordPiece\", \"prefix\": \"##\", \"cleanup\": false},"
-                + " \"model\": {\"type\": \"WordLevel\", \"vocab\": {" + vocab + "}, \"unk_token\": \"[UNK]\"}}";
+        return "{\"version\": \"1.0\", \"truncation\": null, \"padding\": null, \"added_tokens\":"
+                + " [{\"id\": "
+                + eos
+                + ", \"content\": \"<|endoftext|>\", \"single_word\": false, \"lstrip\": false,"
+                + " \"rstrip\": false, \"normalized\": false, \"special\": true}], \"normalizer\":"
+                + " null, \"pre_tokenizer\": {\"type\": \"WhitespaceSplit\"}, \"post_processor\":"
+                + " null, \"decoder\": {\"type\": \"WordPiece\", \"prefix\": \"##\", \"cleanup\":"
+                + " false}, \"model\": {\"type\": \"WordLevel\", \"vocab\": {"
+                + vocab
+                + "}, \"unk_token\": \"[UNK]\"}}";
     }
 
     record Topics(String prompts, String rollouts, String checkpoints, String deadLetters) {}
 
     static Topics topics(String test) throws Exception {
-        Topics t = new Topics("prompts." + test, "rollouts." + test, "checkpoints." + test, "dead-letters." + test);
+        Topics t =
+                new Topics(
+                        "prompts." + test,
+                        "rollouts." + test,
+                        "checkpoints." + test,
+                        "dead-letters." + test);
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.bootstrapServers()))) {
-            admin.createTopics(List.of(new NewTopic(t.prompts(), 2, (short) 1), new NewTopic(t.rollouts(), 2, (short) 1),
-                    new NewTopic(t.checkpoints(), 1, (short) 1), new NewTopic(t.deadLetters(), 1, (short) 1))).all().get();
+            admin.createTopics(
+                            List.of(
+                                    new NewTopic(t.prompts(), 2, (short) 1),
+                                    new NewTopic(t.rollouts(), 2, (short) 1),
+                                    new NewTopic(t.checkpoints(), 1, (short) 1),
+                                    new NewTopic(t.deadLetters(), 1, (short) 1)))
+                    .all()
+                    .get();
         }
         return t;
     }
@@ -136,29 +161,59 @@ class ProducerStepKafkaTest {
         return settings(run, t, mode, teacherDir, PromptTemplate.DEFAULT);
     }
 
-    static ProducerSettings settings(String run, Topics t, ProducerSettings.Mode mode, Path teacher, PromptTemplate template) {
-        return new ProducerSettings(run, teacher, studentDir, stack.bootstrapServers(), stack.registryUrl(),
-                mode, 0.2, 4, 8, 12, 4, 7, Duration.ofMillis(200), t.prompts(), t.rollouts(),
-                t.checkpoints(), t.deadLetters(), java.util.UUID.randomUUID().toString(), template);
+    static ProducerSettings settings(
+            String run,
+            Topics t,
+            ProducerSettings.Mode mode,
+            Path teacher,
+            PromptTemplate template) {
+        return new ProducerSettings(
+                run,
+                teacher,
+                studentDir,
+                stack.bootstrapServers(),
+                stack.registryUrl(),
+                mode,
+                0.2,
+                4,
+                8,
+                12,
+                4,
+                7,
+                Duration.ofMillis(200),
+                t.prompts(),
+                t.rollouts(),
+                t.checkpoints(),
+                t.deadLetters(),
+                java.util.UUID.randomUUID().toString(),
+                template);
     }
 
     @Test
     void encodesPromptsWithTheConfiguredTemplate() throws Exception {
         String run = "template";
         Topics t = topics(run);
-        PromptTemplate template = new PromptTemplate("the {instruction} of", "the {instruction} of {input} a");
-        publish(t.prompts(), List.of(prompt(run, "p0", "colour sky"), prompt(run, "p1", "word sea")));
+        PromptTemplate template =
+                new PromptTemplate("the {instruction} of", "the {instruction} of {input} a");
+        publish(
+                t.prompts(),
+                List.of(prompt(run, "p0", "colour sky"), prompt(run, "p1", "word sea")));
         ProducerStats stats = new ProducerStats();
-        ServiceLoop loop = loop(settings(run, t, ProducerSettings.Mode.SAMPLED, teacherDir, template), stats);
+        ServiceLoop loop =
+                loop(settings(run, t, ProducerSettings.Mode.SAMPLED, teacherDir, template), stats);
         loop.start();
-        await(() -> stats.rolloutsPublished.get() >= 2 || stats.loop.failure.get() != null, "2 rollouts");
+        await(
+                () -> stats.rolloutsPublished.get() >= 2 || stats.loop.failure.get() != null,
+                "2 rollouts");
         loop.stopAndWait(Duration.ofSeconds(30));
         assertEquals(null, stats.loop.failure.get());
         List<Rollout> rollouts = readAll(t.rollouts());
         assertEquals(2, rollouts.size());
         for (Rollout r : rollouts) {
             String instruction = r.getPromptId().equals("p0") ? "colour sky" : "word sea";
-            assertEquals(Arrays.stream(tokenizer.encode("the " + instruction + " of")).boxed().toList(), r.getPromptTokens());
+            assertEquals(
+                    Arrays.stream(tokenizer.encode("the " + instruction + " of")).boxed().toList(),
+                    r.getPromptTokens());
         }
     }
 
@@ -166,30 +221,64 @@ class ProducerStepKafkaTest {
     void refusesToStartWhenTeacherAndStudentDoNotShareATokenizer() throws Exception {
         String run = "tokenizers";
         Topics t = topics(run);
-        Path otherTeacher = save("teacher-other-tokenizer", new GptConfig(tokenizer.vocabSize(), 64, 32, 1, 4, null, 1e-5,
-                true, tokenizer.eosId().orElseThrow()), 4, 0);
-        Files.writeString(otherTeacher.resolve("tokenizer.json"), tokenizerJson().replace("\"colour\"", "\"color\""));
+        Path otherTeacher =
+                save(
+                        "teacher-other-tokenizer",
+                        new GptConfig(
+                                tokenizer.vocabSize(),
+                                64,
+                                32,
+                                1,
+                                4,
+                                null,
+                                1e-5,
+                                true,
+                                tokenizer.eosId().orElseThrow()),
+                        4,
+                        0);
+        Files.writeString(
+                otherTeacher.resolve("tokenizer.json"),
+                tokenizerJson().replace("\"colour\"", "\"color\""));
         ProducerStats stats = new ProducerStats();
-        ServiceLoop loop = loop(settings(run, t, ProducerSettings.Mode.SAMPLED, otherTeacher,
-                PromptTemplate.DEFAULT), stats);
+        ServiceLoop loop =
+                loop(
+                        settings(
+                                run,
+                                t,
+                                ProducerSettings.Mode.SAMPLED,
+                                otherTeacher,
+                                PromptTemplate.DEFAULT),
+                        stats);
         loop.start();
         await(() -> stats.loop.failure.get() != null, "a start-up failure");
         loop.stopAndWait(Duration.ofSeconds(30));
         String failure = String.valueOf(stats.loop.failure.get());
-        assertTrue(failure.contains("do not share a tokenizer") && failure.contains("'color' vs 'colour'"), failure);
+        assertTrue(
+                failure.contains("do not share a tokenizer")
+                        && failure.contains("'color' vs 'colour'"),
+                failure);
     }
 
     static Map<String, Object> producerProps(boolean avro) {
         Map<String, Object> p = new HashMap<>(WireFormat.serdeConfig(stack.registryUrl()));
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, avro ? WireFormat.SERIALIZER : ByteArraySerializer.class.getName());
+        p.put(
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
+                avro ? WireFormat.SERIALIZER : ByteArraySerializer.class.getName());
         return p;
     }
 
     static Prompt prompt(String run, String id, String instruction) {
-        return Prompt.newBuilder().setId(id).setRunId(run).setInstruction(instruction).setContext(null)
-                .setReferences(List.of("blue")).setSource("test").setCreatedAt(Instant.ofEpochMilli(1)).build();
+        return Prompt.newBuilder()
+                .setId(id)
+                .setRunId(run)
+                .setInstruction(instruction)
+                .setContext(null)
+                .setReferences(List.of("blue"))
+                .setSource("test")
+                .setCreatedAt(Instant.ofEpochMilli(1))
+                .build();
     }
 
     static void publish(String topic, List<Prompt> prompts) {
@@ -199,8 +288,13 @@ class ProducerStepKafkaTest {
     }
 
     static <T> List<T> readAll(String topic) {
-        return TopicReader.<String, T>readToEnd(ClientConfigs.avroConsumer(stack.bootstrapServers(), stack.registryUrl()),
-                topic, Duration.ofSeconds(30)).stream().map(ConsumerRecord::value).toList();
+        return TopicReader.<String, T>readToEnd(
+                        ClientConfigs.avroConsumer(stack.bootstrapServers(), stack.registryUrl()),
+                        topic,
+                        Duration.ofSeconds(30))
+                .stream()
+                .map(ConsumerRecord::value)
+                .toList();
     }
 
     static void await(BooleanSupplier condition, String what) throws InterruptedException {
@@ -221,19 +315,32 @@ class ProducerStepKafkaTest {
         Topics t = topics(run);
         List<Prompt> good = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
-            good.add(prompt(run, "p" + i, "name a word for the colour of the " + (i % 2 == 0 ? "sky" : "sea")));
+            good.add(
+                    prompt(
+                            run,
+                            "p" + i,
+                            "name a word for the colour of the " + (i % 2 == 0 ? "sky" : "sea")));
         }
         try (KafkaProducer<String, byte[]> raw = new KafkaProducer<>(producerProps(false))) {
             raw.send(new ProducerRecord<>(t.prompts(), "garbage", "not avro at all".getBytes()));
         }
-        publish(t.prompts(), List.of(prompt(run, "long", "one two three four five six one two three four five six one")));
+        publish(
+                t.prompts(),
+                List.of(
+                        prompt(
+                                run,
+                                "long",
+                                "one two three four five six one two three four five six one")));
         publish(t.prompts(), List.of(prompt("other-run", "theirs", "name a word")));
         publish(t.prompts(), good);
 
         ProducerStats stats = new ProducerStats();
         ServiceLoop loop = loop(settings(run, t), stats);
         loop.start();
-        await(() -> stats.rolloutsPublished.get() >= 6 && stats.loop.deadLettered.get() >= 2 || stats.loop.failure.get() != null,
+        await(
+                () ->
+                        stats.rolloutsPublished.get() >= 6 && stats.loop.deadLettered.get() >= 2
+                                || stats.loop.failure.get() != null,
                 "6 rollouts and 2 dead letters");
         loop.stopAndWait(Duration.ofSeconds(30));
         assertEquals(null, stats.loop.failure.get());
@@ -244,7 +351,8 @@ class ProducerStepKafkaTest {
         good.forEach(p -> byId.put(p.getId(), p));
         for (Rollout r : rollouts) {
             Prompt p = byId.get(r.getPromptId());
-            int[] expected = tokenizer.encode(PromptTemplate.format(p.getInstruction(), p.getContext()));
+            int[] expected =
+                    tokenizer.encode(PromptTemplate.format(p.getInstruction(), p.getContext()));
             assertEquals(Arrays.stream(expected).boxed().toList(), r.getPromptTokens());
             assertEquals(r.getResponseTokens().size(), r.getTokens().size());
             assertTrue(r.getResponseTokens().size() >= 1 && r.getResponseTokens().size() <= 8);
@@ -255,21 +363,32 @@ class ProducerStepKafkaTest {
             for (int i = 0; i < r.getTokens().size(); i++) {
                 TokenScore s = r.getTokens().get(i);
                 assertTrue(s.getTeacherLogProb() <= 0 && Float.isFinite(s.getTeacherLogProb()));
-                assertTrue(s.getSupportIds().size() >= 4 && s.getSupportIds().size() <= 8, s.toString());
+                assertTrue(
+                        s.getSupportIds().size() >= 4 && s.getSupportIds().size() <= 8,
+                        s.toString());
                 assertEquals(s.getSupportIds().size(), s.getSupportTeacherLogProbs().size());
                 int sampled = r.getResponseTokens().get(i);
                 int at = s.getSupportIds().indexOf(sampled);
                 if (at >= 0) {
-                    assertEquals(s.getTeacherLogProb(), s.getSupportTeacherLogProbs().get(at), 1e-6f,
+                    assertEquals(
+                            s.getTeacherLogProb(),
+                            s.getSupportTeacherLogProbs().get(at),
+                            1e-6f,
                             "the teacher score of the sampled token agrees with its support score");
                 }
             }
         }
-        assertEquals(byId.keySet(), new HashSet<>(rollouts.stream().map(Rollout::getPromptId).toList()));
+        assertEquals(
+                byId.keySet(), new HashSet<>(rollouts.stream().map(Rollout::getPromptId).toList()));
         List<DeadLetter> dead = readAll(t.deadLetters());
         assertEquals(2, dead.size(), dead.toString());
-        assertTrue(dead.stream().anyMatch(d -> d.getError().contains("not in the Confluent wire format")), dead.toString());
-        assertTrue(dead.stream().anyMatch(d -> d.getError().contains("over the limit of 12")), dead.toString());
+        assertTrue(
+                dead.stream()
+                        .anyMatch(d -> d.getError().contains("not in the Confluent wire format")),
+                dead.toString());
+        assertTrue(
+                dead.stream().anyMatch(d -> d.getError().contains("over the limit of 12")),
+                dead.toString());
     }
 
     @Test
@@ -277,18 +396,34 @@ class ProducerStepKafkaTest {
         String run = "hotswap";
         Topics t = topics(run);
         CheckpointManifest m = Checkpoints.readManifest(studentV1Dir).orElseThrow();
-        CheckpointEvent event = CheckpointEvent.newBuilder().setRunId(run).setVersion(1).setStep(10)
-                .setUri(studentV1Dir.toAbsolutePath().toUri().toString()).setSha256(m.weightsSha256()).setSizeBytes(1)
-                .setModelConfig(new ModelConfig(22, 64, 16, 1, 2, "gpt2", null)).setParentVersion(0L).setLineage(List.of())
-                .setConfigHash("x").setSeed(3).setTrainMetrics(Map.of()).setCreatedAt(Instant.now()).build();
+        CheckpointEvent event =
+                CheckpointEvent.newBuilder()
+                        .setRunId(run)
+                        .setVersion(1)
+                        .setStep(10)
+                        .setUri(studentV1Dir.toAbsolutePath().toUri().toString())
+                        .setSha256(m.weightsSha256())
+                        .setSizeBytes(1)
+                        .setModelConfig(new ModelConfig(22, 64, 16, 1, 2, "gpt2", null))
+                        .setParentVersion(0L)
+                        .setLineage(List.of())
+                        .setConfigHash("x")
+                        .setSeed(3)
+                        .setTrainMetrics(Map.of())
+                        .setCreatedAt(Instant.now())
+                        .build();
         try (KafkaProducer<String, Object> p = new KafkaProducer<>(producerProps(true))) {
             p.send(new ProducerRecord<>(t.checkpoints(), run, event));
         }
-        publish(t.prompts(), List.of(prompt(run, "q1", "count one two"), prompt(run, "q2", "count three four")));
+        publish(
+                t.prompts(),
+                List.of(prompt(run, "q1", "count one two"), prompt(run, "q2", "count three four")));
         ProducerStats stats = new ProducerStats();
         ServiceLoop loop = loop(settings(run, t), stats);
         loop.start();
-        await(() -> stats.rolloutsPublished.get() >= 2 || stats.loop.failure.get() != null, "2 rollouts");
+        await(
+                () -> stats.rolloutsPublished.get() >= 2 || stats.loop.failure.get() != null,
+                "2 rollouts");
         loop.stopAndWait(Duration.ofSeconds(30));
         List<Rollout> rollouts = readAll(t.rollouts());
         assertEquals(List.of(1L, 1L), rollouts.stream().map(Rollout::getBehaviourVersion).toList());
@@ -303,7 +438,9 @@ class ProducerStepKafkaTest {
         ProducerStats stats = new ProducerStats();
         ServiceLoop loop = loop(settings(run, t, ProducerSettings.Mode.TEACHER), stats);
         loop.start();
-        await(() -> stats.rolloutsPublished.get() >= 1 || stats.loop.failure.get() != null, "1 rollout");
+        await(
+                () -> stats.rolloutsPublished.get() >= 1 || stats.loop.failure.get() != null,
+                "1 rollout");
         loop.stopAndWait(Duration.ofSeconds(30));
         Rollout r = ProducerStepKafkaTest.<Rollout>readAll(t.rollouts()).get(0);
         assertEquals(RolloutKind.TEACHER, r.getKind());
@@ -318,15 +455,22 @@ class ProducerStepKafkaTest {
         ProducerStats stats = new ProducerStats();
         ServiceLoop loop = loop(settings(run, t, ProducerSettings.Mode.REFERENCE), stats);
         loop.start();
-        await(() -> stats.rolloutsPublished.get() >= 1 || stats.loop.failure.get() != null, "1 rollout");
+        await(
+                () -> stats.rolloutsPublished.get() >= 1 || stats.loop.failure.get() != null,
+                "1 rollout");
         loop.stopAndWait(Duration.ofSeconds(30));
         Rollout r = ProducerStepKafkaTest.<Rollout>readAll(t.rollouts()).get(0);
         assertEquals(RolloutKind.REFERENCE, r.getKind());
         int[] blue = tokenizer.encode("blue");
-        assertEquals(List.of(blue[0], tokenizer.eosId().orElseThrow()), r.getResponseTokens(),
+        assertEquals(
+                List.of(blue[0], tokenizer.eosId().orElseThrow()),
+                r.getResponseTokens(),
                 "the reference response and its end, not a sample");
         assertEquals(2, r.getTokens().size());
-        assertTrue(r.getTokens().stream().allMatch(s -> s.getSupportIds().size() >= 4 && s.getTeacherLogProb() <= 0));
+        assertTrue(
+                r.getTokens().stream()
+                        .allMatch(
+                                s -> s.getSupportIds().size() >= 4 && s.getTeacherLogProb() <= 0));
     }
 
     @Test
@@ -339,7 +483,11 @@ class ProducerStepKafkaTest {
         ServiceLoop lb = loop(settings(run, t), b);
         la.start();
         lb.start();
-        await(() -> a.loop.state.get() == LoopState.RUNNING && b.loop.state.get() == LoopState.RUNNING, "both instances running");
+        await(
+                () ->
+                        a.loop.state.get() == LoopState.RUNNING
+                                && b.loop.state.get() == LoopState.RUNNING,
+                "both instances running");
         Thread.sleep(4000); // let the group settle on one partition each
         List<Prompt> prompts = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
@@ -355,7 +503,11 @@ class ProducerStepKafkaTest {
         Set<String> ids = new HashSet<>(rollouts.stream().map(Rollout::getPromptId).toList());
         assertEquals(20, rollouts.size(), "every prompt once");
         assertEquals(20, ids.size(), "no prompt twice");
-        assertTrue(a.rolloutsPublished.get() > 0 && b.rolloutsPublished.get() > 0,
-                "both instances took a share: " + a.rolloutsPublished.get() + " / " + b.rolloutsPublished.get());
+        assertTrue(
+                a.rolloutsPublished.get() > 0 && b.rolloutsPublished.get() > 0,
+                "both instances took a share: "
+                        + a.rolloutsPublished.get()
+                        + " / "
+                        + b.rolloutsPublished.get());
     }
 }

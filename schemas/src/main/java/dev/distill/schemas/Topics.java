@@ -5,9 +5,9 @@ import java.util.List;
 /**
  * Names of the topics the services exchange messages on.
  *
- * <p>Kept in one place so producers and consumers cannot drift apart. Services still take
- * the actual topic names from their configuration (so a deployment can rename them); these
- * are the defaults. Payload schemas are the generated classes in {@code dev.distill.schemas.avro}.
+ * <p>Kept in one place so producers and consumers cannot drift apart. Services still take the
+ * actual topic names from their configuration (so a deployment can rename them); these are the
+ * defaults. Payload schemas are the generated classes in {@code dev.distill.schemas.avro}.
  */
 public final class Topics {
 
@@ -21,6 +21,5 @@ public final class Topics {
     public static final List<String> ALL =
             List.of(PROMPTS, ROLLOUTS, CHECKPOINTS, EVALUATIONS, DEAD_LETTERS);
 
-    private Topics() {
-    }
+    private Topics() {}
 }

@@ -1,8 +1,5 @@
 package dev.distill.schemas;
 
-import org.apache.avro.Schema;
-import org.apache.avro.SchemaCompatibility;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,12 +8,14 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaCompatibility;
 
 /**
  * BACKWARD compatibility of the current schemas against the latest released ones: a consumer built
  * with the current schema must read everything written with the released one (so a topic replayed
- * from its start still decodes). The build runs this (SchemaEvolutionTest); releasing copies
- * {@code src/main/avro} into {@code released/v<N+1>}.
+ * from its start still decodes). The build runs this (SchemaEvolutionTest); releasing copies {@code
+ * src/main/avro} into {@code released/v<N+1>}.
  */
 public final class SchemaEvolution {
     private SchemaEvolution() {}
@@ -30,7 +29,9 @@ public final class SchemaEvolution {
             for (Path old : files.filter(p -> p.toString().endsWith(".avsc")).sorted().toList()) {
                 Path now = current.resolve(old.getFileName());
                 if (!Files.exists(now)) {
-                    problems.add(new Problem(old.getFileName().toString(), "released schema was deleted"));
+                    problems.add(
+                            new Problem(
+                                    old.getFileName().toString(), "released schema was deleted"));
                     continue;
                 }
                 Schema writer = new Schema.Parser().parse(old.toFile());
@@ -38,9 +39,19 @@ public final class SchemaEvolution {
                 SchemaCompatibility.SchemaPairCompatibility result =
                         SchemaCompatibility.checkReaderWriterCompatibility(reader, writer);
                 if (result.getType() != SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE) {
-                    problems.add(new Problem(old.getFileName().toString(), result.getResult().getIncompatibilities()
-                            .stream().map(i -> i.getType() + " at " + i.getLocation() + ": " + i.getMessage()).toList()
-                            .toString()));
+                    problems.add(
+                            new Problem(
+                                    old.getFileName().toString(),
+                                    result.getResult().getIncompatibilities().stream()
+                                            .map(
+                                                    i ->
+                                                            i.getType()
+                                                                    + " at "
+                                                                    + i.getLocation()
+                                                                    + ": "
+                                                                    + i.getMessage())
+                                            .toList()
+                                            .toString()));
                 }
             }
         }
@@ -51,7 +62,11 @@ public final class SchemaEvolution {
     public static Optional<Path> latest(Path releasedRoot) throws IOException {
         try (Stream<Path> dirs = Files.list(releasedRoot)) {
             return dirs.filter(p -> p.getFileName().toString().matches("v\\d+"))
-                    .max(Comparator.comparingInt(p -> Integer.parseInt(p.getFileName().toString().substring(1))));
+                    .max(
+                            Comparator.comparingInt(
+                                    p ->
+                                            Integer.parseInt(
+                                                    p.getFileName().toString().substring(1))));
         }
     }
 }

@@ -1,15 +1,14 @@
 package dev.distill.schemas;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class SchemaEvolutionTest {
     static final Path RELEASED = Path.of(System.getProperty("schemas.released.dir", "released"));
@@ -17,9 +16,13 @@ class SchemaEvolutionTest {
 
     @Test
     void currentSchemasAreBackwardCompatibleWithTheLatestRelease() throws IOException {
-        Path latest = SchemaEvolution.latest(RELEASED).orElseThrow(() -> new AssertionError("no released schemas"));
+        Path latest =
+                SchemaEvolution.latest(RELEASED)
+                        .orElseThrow(() -> new AssertionError("no released schemas"));
         List<SchemaEvolution.Problem> problems = SchemaEvolution.check(latest, CURRENT);
-        assertTrue(problems.isEmpty(), "schema changes break BACKWARD compatibility with " + latest + ": " + problems);
+        assertTrue(
+                problems.isEmpty(),
+                "schema changes break BACKWARD compatibility with " + latest + ": " + problems);
     }
 
     @Test
@@ -27,9 +30,12 @@ class SchemaEvolutionTest {
         Path released = Files.createDirectories(tmp.resolve("released"));
         Path current = Files.createDirectories(tmp.resolve("current"));
         Files.copy(CURRENT.resolve("Prompt.avsc"), released.resolve("Prompt.avsc"));
-        String changed = Files.readString(CURRENT.resolve("Prompt.avsc"))
-                .replace("{\"name\": \"source\", \"type\": \"string\"", "{\"name\": \"tenant\", \"type\": \"string\"},\n"
-                        + "    {\"name\": \"source\", \"type\": \"string\"");
+        String changed =
+                Files.readString(CURRENT.resolve("Prompt.avsc"))
+                        .replace(
+                                "{\"name\": \"source\", \"type\": \"string\"",
+                                "{\"name\": \"tenant\", \"type\": \"string\"},\n"
+                                        + "    {\"name\": \"source\", \"type\": \"string\"");
         Files.writeString(current.resolve("Prompt.avsc"), changed);
         List<SchemaEvolution.Problem> problems = SchemaEvolution.check(released, current);
         assertEquals(1, problems.size(), problems.toString());
@@ -41,9 +47,13 @@ class SchemaEvolutionTest {
         Path released = Files.createDirectories(tmp.resolve("released"));
         Path current = Files.createDirectories(tmp.resolve("current"));
         Files.copy(CURRENT.resolve("Prompt.avsc"), released.resolve("Prompt.avsc"));
-        String changed = Files.readString(CURRENT.resolve("Prompt.avsc"))
-                .replace("{\"name\": \"source\", \"type\": \"string\"", "{\"name\": \"tenant\", \"type\": [\"null\", \"string\"],"
-                        + " \"default\": null},\n    {\"name\": \"source\", \"type\": \"string\"");
+        String changed =
+                Files.readString(CURRENT.resolve("Prompt.avsc"))
+                        .replace(
+                                "{\"name\": \"source\", \"type\": \"string\"",
+                                "{\"name\": \"tenant\", \"type\": [\"null\", \"string\"],"
+                                        + " \"default\": null},\n"
+                                        + "    {\"name\": \"source\", \"type\": \"string\"");
         Files.writeString(current.resolve("Prompt.avsc"), changed);
         assertTrue(SchemaEvolution.check(released, current).isEmpty());
     }

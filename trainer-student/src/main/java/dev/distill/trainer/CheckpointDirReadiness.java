@@ -28,12 +28,14 @@ public class CheckpointDirReadiness implements HealthCheck {
     static HealthCheckResponse check(Path path) {
         boolean isDir = Files.isDirectory(path);
         boolean writable = isDir && Files.isWritable(path);
-        var response = HealthCheckResponse.named(NAME)
-                .withData("checkpoint-dir", path.toString())
-                .withData("writable", writable)
-                .status(writable);
+        var response =
+                HealthCheckResponse.named(NAME)
+                        .withData("checkpoint-dir", path.toString())
+                        .withData("writable", writable)
+                        .status(writable);
         if (!writable) {
-            response.withData("reason", isDir ? "directory is not writable" : "directory does not exist");
+            response.withData(
+                    "reason", isDir ? "directory is not writable" : "directory does not exist");
         }
         return response.build();
     }

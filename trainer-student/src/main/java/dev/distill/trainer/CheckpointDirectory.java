@@ -8,8 +8,8 @@ import java.nio.file.Path;
 import org.jboss.logging.Logger;
 
 /**
- * Creates the checkpoint directory at start-up. A failure does not stop the service: the
- * readiness check reports it, so an orchestrator sees why the trainer is not taking work.
+ * Creates the checkpoint directory at start-up. A failure does not stop the service: the readiness
+ * check reports it, so an orchestrator sees why the trainer is not taking work.
  */
 @Startup
 @ApplicationScoped

@@ -8,10 +8,6 @@ import dev.distill.core.data.Rollout;
 import dev.distill.core.train.StudentTrainer;
 import dev.distill.schemas.avro.CheckpointEvent;
 import dev.distill.schemas.avro.OffsetRange;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -21,24 +17,37 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 
 /**
- * Re-runs the round that produced checkpoint v of a run: the parent checkpoint (weights and optimiser
- * state), the exact rollout slice of the lineage read back from the topic, the same decoding and
- * order, the same configuration; and compares the SHA-256 of the result with the recorded one.
+ * Re-runs the round that produced checkpoint v of a run: the parent checkpoint (weights and
+ * optimiser state), the exact rollout slice of the lineage read back from the topic, the same
+ * decoding and order, the same configuration; and compares the SHA-256 of the result with the
+ * recorded one.
  */
 final class Replay {
     private Replay() {}
 
-    record Result(long version, String recordedSha, String replayedSha, int rollouts, String problem) {
+    record Result(
+            long version, String recordedSha, String replayedSha, int rollouts, String problem) {
         boolean matches() {
             return problem == null && recordedSha.equals(replayedSha);
         }
 
         String describe() {
-            return problem != null ? "replay of v" + version + " not possible: " + problem
-                    : "replay of v" + version + " over " + rollouts + " rollouts: recorded " + recordedSha + ", replayed "
-                    + replayedSha + (matches() ? " -> MATCH" : " -> MISMATCH");
+            return problem != null
+                    ? "replay of v" + version + " not possible: " + problem
+                    : "replay of v"
+                            + version
+                            + " over "
+                            + rollouts
+                            + " rollouts: recorded "
+                            + recordedSha
+                            + ", replayed "
+                            + replayedSha
+                            + (matches() ? " -> MATCH" : " -> MISMATCH");
         }
     }
 
@@ -46,24 +55,56 @@ final class Replay {
         Map<Long, CheckpointEvent> events = checkpointEvents(s);
         CheckpointEvent target = events.get(version);
         if (target == null) {
-            return new Result(version, "", "", 0, "no checkpoint event for run " + s.runId() + " version " + version
-                    + " on " + s.checkpointsTopic() + " (found " + events.keySet() + ")");
+            return new Result(
+                    version,
+                    "",
+                    "",
+                    0,
+                    "no checkpoint event for run "
+                            + s.runId()
+                            + " version "
+                            + version
+                            + " on "
+                            + s.checkpointsTopic()
+                            + " (found "
+                            + events.keySet()
+                            + ")");
         }
         long parentVersion = target.getParentVersion() == null ? 0 : target.getParentVersion();
-        Path parentDir = parentVersion == 0 ? s.initialCheckpoint()
-                : events.containsKey(parentVersion) ? CheckpointStores.open(URI.create(events.get(parentVersion).getUri()))
-                : null;
+        Path parentDir =
+                parentVersion == 0
+                        ? s.initialCheckpoint()
+                        : events.containsKey(parentVersion)
+                                ? CheckpointStores.open(
+                                        URI.create(events.get(parentVersion).getUri()))
+                                : null;
         if (parentDir == null) {
-            return new Result(version, target.getSha256(), "", 0, "the parent checkpoint v" + parentVersion + " is unknown");
+            return new Result(
+                    version,
+                    target.getSha256(),
+                    "",
+                    0,
+                    "the parent checkpoint v" + parentVersion + " is unknown");
         }
         try (NDManager root = NDManager.newBaseManager();
-             Checkpoints.Loaded parent = Checkpoints.load(parentDir, root);
-             StudentTrainer trainer = new StudentTrainer(parent.model(), parentVersion, s.trainerConfig())) {
-            List<RolloutDecoder.Polled> slice = readSlice(s, target.getLineage(), parent.model().config().vocabSize());
+                Checkpoints.Loaded parent = Checkpoints.load(parentDir, root);
+                StudentTrainer trainer =
+                        new StudentTrainer(parent.model(), parentVersion, s.trainerConfig())) {
+            List<RolloutDecoder.Polled> slice =
+                    readSlice(s, target.getLineage(), parent.model().config().vocabSize());
             RolloutDecoder.sortForTraining(slice);
             if (!trainer.configHash().equals(target.getConfigHash())) {
-                return new Result(version, target.getSha256(), "", 0, "the configuration differs from the recorded one"
-                        + " (config hash " + trainer.configHash() + " vs " + target.getConfigHash() + ")");
+                return new Result(
+                        version,
+                        target.getSha256(),
+                        "",
+                        0,
+                        "the configuration differs from the recorded one"
+                                + " (config hash "
+                                + trainer.configHash()
+                                + " vs "
+                                + target.getConfigHash()
+                                + ")");
             }
             CheckpointManifest pm = parent.manifest().orElse(null);
             if (pm != null && pm.optimizerSha256() != null) {
@@ -76,18 +117,32 @@ final class Replay {
                 }
             }
             Files.createDirectories(workDir);
-            StudentTrainer.Round round = trainer.trainRound(rollouts,
-                    s.pretrainBatches(s.loadPretrain(parent.model().config()), parentVersion), workDir, l -> { });
-            return new Result(version, target.getSha256(), round.manifest().weightsSha256(), rollouts.size(), null);
+            StudentTrainer.Round round =
+                    trainer.trainRound(
+                            rollouts,
+                            s.pretrainBatches(
+                                    s.loadPretrain(parent.model().config()), parentVersion),
+                            workDir,
+                            l -> {});
+            return new Result(
+                    version,
+                    target.getSha256(),
+                    round.manifest().weightsSha256(),
+                    rollouts.size(),
+                    null);
         }
     }
 
     private static Map<Long, CheckpointEvent> checkpointEvents(TrainerSettings s) {
-        Map<String, Object> p = dev.distill.platform.kafka.ClientConfigs.avroConsumer(s.bootstrapServers(), s.registryUrl());
+        Map<String, Object> p =
+                dev.distill.platform.kafka.ClientConfigs.avroConsumer(
+                        s.bootstrapServers(), s.registryUrl());
         Map<Long, CheckpointEvent> out = new HashMap<>();
         try (KafkaConsumer<String, CheckpointEvent> c = new KafkaConsumer<>(p)) {
-            List<TopicPartition> tps = c.partitionsFor(s.checkpointsTopic()).stream()
-                    .map(i -> new TopicPartition(s.checkpointsTopic(), i.partition())).toList();
+            List<TopicPartition> tps =
+                    c.partitionsFor(s.checkpointsTopic()).stream()
+                            .map(i -> new TopicPartition(s.checkpointsTopic(), i.partition()))
+                            .toList();
             c.assign(tps);
             c.seekToBeginning(tps);
             Map<TopicPartition, Long> end = c.endOffsets(tps);
@@ -103,10 +158,14 @@ final class Replay {
     }
 
     /** The records of the lineage ranges, read committed, decoded exactly as the live loop did. */
-    private static List<RolloutDecoder.Polled> readSlice(TrainerSettings s, List<OffsetRange> lineage, int vocab) {
-        Map<String, Object> p = dev.distill.platform.kafka.ClientConfigs.bytesConsumer(s.bootstrapServers(), null, 500, 300_000);
+    private static List<RolloutDecoder.Polled> readSlice(
+            TrainerSettings s, List<OffsetRange> lineage, int vocab) {
+        Map<String, Object> p =
+                dev.distill.platform.kafka.ClientConfigs.bytesConsumer(
+                        s.bootstrapServers(), null, 500, 300_000);
         List<RolloutDecoder.Polled> out = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p); RolloutDecoder decoder = new RolloutDecoder(s)) {
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p);
+                RolloutDecoder decoder = new RolloutDecoder(s)) {
             for (OffsetRange range : lineage) {
                 TopicPartition tp = new TopicPartition(range.getTopic(), range.getPartition());
                 c.assign(List.of(tp));

@@ -6,15 +6,14 @@ import dev.distill.platform.kafka.AvroDecoder;
 import dev.distill.platform.kafka.DeadLetters;
 import dev.distill.platform.kafka.Sources;
 import dev.distill.schemas.avro.DeadLetter;
+import java.util.Comparator;
+import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.jboss.logging.Logger;
 
-import java.util.Comparator;
-import java.util.List;
-
 /**
- * Turns a rollouts-topic record into a trainable rollout, a dead letter, or nothing (another run's).
- * The live loop and replay share it, so replay keeps and drops exactly what the loop did.
+ * Turns a rollouts-topic record into a trainable rollout, a dead letter, or nothing (another
+ * run's). The live loop and replay share it, so replay keeps and drops exactly what the loop did.
  */
 final class RolloutDecoder implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(RolloutDecoder.class);
@@ -33,19 +32,24 @@ final class RolloutDecoder implements AutoCloseable {
 
     /** (partition, offset) order: replay reads the same ranges and must train in the same order. */
     static void sortForTraining(List<Polled> round) {
-        round.sort(Comparator.<Polled>comparingInt(p -> p.record().partition()).thenComparingLong(p -> p.record().offset()));
+        round.sort(
+                Comparator.<Polled>comparingInt(p -> p.record().partition())
+                        .thenComparingLong(p -> p.record().offset()));
     }
 
     Polled decode(ConsumerRecord<String, byte[]> r, int vocab) {
         try {
             Rollout rollout = RolloutCodec.toCore(avro.decode(r), Sources.of(r));
             if (!rollout.runId().equals(runId)) {
-                return new Polled(r, null, null); // another run's rollout on a shared topic: not ours, not poison
+                return new Polled(
+                        r, null,
+                        null); // another run's rollout on a shared topic: not ours, not poison
             }
             rollout.validate(vocab);
             return new Polled(r, rollout, null);
         } catch (RuntimeException e) {
-            // Undecodable bytes, a record that fails validation, or one the codec cannot map: all poison here.
+            // Undecodable bytes, a record that fails validation, or one the codec cannot map: all
+            // poison here.
             LOG.warnf("dead-lettering %s: %s", Sources.of(r), e.getMessage());
             return new Polled(r, null, DeadLetters.of(r, e, SERVICE));
         }

@@ -2,15 +2,19 @@ package dev.distill.trainer;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
-
 import java.time.Duration;
 import java.util.Optional;
 
-/** The trainer's own settings; topic names default to the platform's and may be renamed per deployment. */
+/**
+ * The trainer's own settings; topic names default to the platform's and may be renamed per
+ * deployment.
+ */
 @ConfigMapping(prefix = "distill.trainer")
 public interface TrainerConfig {
 
-    /** Where student checkpoints are written; relative paths resolve against the working directory. */
+    /**
+     * Where student checkpoints are written; relative paths resolve against the working directory.
+     */
     @WithDefault("runs/checkpoints")
     String checkpointDir();
 
@@ -22,7 +26,10 @@ public interface TrainerConfig {
     @WithDefault("default")
     String runId();
 
-    /** Version 0 of the student: a checkpoint directory (ours or Hugging Face GPT-2). Required when enabled. */
+    /**
+     * Version 0 of the student: a checkpoint directory (ours or Hugging Face GPT-2). Required when
+     * enabled.
+     */
     Optional<String> initialCheckpoint();
 
     /** Apicurio Registry native API, e.g. http://registry:8080/apis/registry/v3. */
@@ -60,9 +67,9 @@ public interface TrainerConfig {
     Duration pollTimeout();
 
     /**
-     * MiniLLM's pre-training term L_pt: a UTF-8 text file (plain or .gz), one document per line, cut into
-     * windows of {@link #pretrainWindowTokens()} tokens; every optimiser step adds the language-modelling
-     * loss on one batch of them. Absent: no L_pt term.
+     * MiniLLM's pre-training term L_pt: a UTF-8 text file (plain or .gz), one document per line,
+     * cut into windows of {@link #pretrainWindowTokens()} tokens; every optimiser step adds the
+     * language-modelling loss on one batch of them. Absent: no L_pt term.
      */
     Optional<String> pretrainCorpus();
 
@@ -75,8 +82,8 @@ public interface TrainerConfig {
     int pretrainWindowTokens();
 
     /**
-     * The teacher's share in L_pt = (1 - share) CE + share teacher cross-entropy: 0.5 as in the reference
-     * code, which needs {@link #pretrainTeacherScores()}; 0 = plain language modelling.
+     * The teacher's share in L_pt = (1 - share) CE + share teacher cross-entropy: 0.5 as in the
+     * reference code, which needs {@link #pretrainTeacherScores()}; 0 = plain language modelling.
      */
     @WithDefault("0.5")
     double pretrainTeacherShare();
@@ -84,7 +91,10 @@ public interface TrainerConfig {
     /** The teacher's scores of the corpus's windows, written by {@code distill score-corpus}. */
     Optional<String> pretrainTeacherScores();
 
-    /** The KD baseline's teacher share: (1 - kd) CE + kd teacher cross-entropy (the reference code's 0.5). */
+    /**
+     * The KD baseline's teacher share: (1 - kd) CE + kd teacher cross-entropy (the reference code's
+     * 0.5).
+     */
     @WithDefault("0.5")
     double kdRatio();
 
@@ -96,7 +106,10 @@ public interface TrainerConfig {
     @WithDefault("true")
     boolean singleStepRegulariser();
 
-    /** Instead of training: replay the round that produced this version, report whether the hash matches, exit. */
+    /**
+     * Instead of training: replay the round that produced this version, report whether the hash
+     * matches, exit.
+     */
     Optional<Long> replayVersion();
 
     Topics topics();

@@ -2,11 +2,10 @@ package dev.distill.trainer;
 
 import dev.distill.platform.loop.LoopHealth;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Map;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
-
-import java.util.Map;
 
 /** The shared loop's readiness, with the version trained to and the rounds done. */
 @Readiness
@@ -21,6 +20,9 @@ public class TrainerLoopReadiness implements HealthCheck {
     @Override
     public HealthCheckResponse call() {
         TrainerStats s = service.stats();
-        return LoopHealth.of("trainer-loop", s.loop, Map.of("version", s.version.get(), "rounds", s.rounds.get()));
+        return LoopHealth.of(
+                "trainer-loop",
+                s.loop,
+                Map.of("version", s.version.get(), "rounds", s.rounds.get()));
     }
 }

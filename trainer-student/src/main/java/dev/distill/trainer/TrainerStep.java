@@ -12,11 +12,6 @@ import dev.distill.platform.loop.Step;
 import dev.distill.platform.loop.Transactions;
 import dev.distill.schemas.avro.CheckpointEvent;
 import dev.distill.schemas.avro.OffsetRange;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
-import org.jboss.logging.Logger;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,14 +24,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.jboss.logging.Logger;
 
 /**
- * The trainer's step in the shared loop. A round is the shortest prefix of the polled records that holds
- * rollouts-per-round valid rollouts (with any poison or other-run records among them); it is trained in
- * (partition, offset) order, written as checkpoint v+1, and then ONE Kafka transaction publishes the
- * CheckpointEvent and the round's dead letters and commits the round's offsets (with "v=..;sha=.." as
- * commit metadata). A crash before that commit leaves offsets at the previous checkpoint, so the restarted
- * trainer re-trains the same rollouts from the same weights: nothing lost, nothing trained twice.
+ * The trainer's step in the shared loop. A round is the shortest prefix of the polled records that
+ * holds rollouts-per-round valid rollouts (with any poison or other-run records among them); it is
+ * trained in (partition, offset) order, written as checkpoint v+1, and then ONE Kafka transaction
+ * publishes the CheckpointEvent and the round's dead letters and commits the round's offsets (with
+ * "v=..;sha=.." as commit metadata). A crash before that commit leaves offsets at the previous
+ * checkpoint, so the restarted trainer re-trains the same rollouts from the same weights: nothing
+ * lost, nothing trained twice.
  */
 final class TrainerStep implements Step {
     private static final Logger LOG = Logger.getLogger(TrainerStep.class);
@@ -49,17 +49,21 @@ final class TrainerStep implements Step {
     private Checkpoints.Loaded student;
     private StudentTrainer trainer;
     private PretrainCorpus pretrain;
+
     /**
-     * Records in poll order; within a partition that is offset order, so any prefix of this list covers a
-     * contiguous offset range per partition and can be committed as such.
+     * Records in poll order; within a partition that is offset order, so any prefix of this list
+     * covers a contiguous offset range per partition and can be committed as such.
      */
     private List<RolloutDecoder.Polled> pending = new ArrayList<>();
 
     TrainerStep(TrainerSettings settings, TrainerStats stats) {
-        this(settings, stats, () -> { });
+        this(settings, stats, () -> {});
     }
 
-    /** @param beforeCommit runs between writing a checkpoint and committing it (tests inject crashes here) */
+    /**
+     * @param beforeCommit runs between writing a checkpoint and committing it (tests inject crashes
+     *     here)
+     */
     TrainerStep(TrainerSettings settings, TrainerStats stats, Runnable beforeCommit) {
         this.s = settings;
         this.stats = stats;
@@ -77,16 +81,25 @@ final class TrainerStep implements Step {
         }
         pretrain = s.loadPretrain(student.model().config());
         if (pretrain != null) {
-            LOG.infof("L_pt on %s: %d windows, sha256 %s; teacher share %.2f%s", pretrain.file(), pretrain.windows(),
-                    pretrain.sha256(), s.pretrain().teacherShare(), s.pretrain().teacherScores() == null ? ""
+            LOG.infof(
+                    "L_pt on %s: %d windows, sha256 %s; teacher share %.2f%s",
+                    pretrain.file(),
+                    pretrain.windows(),
+                    pretrain.sha256(),
+                    s.pretrain().teacherShare(),
+                    s.pretrain().teacherScores() == null
+                            ? ""
                             : " with the teacher's scores in " + s.pretrain().teacherScores());
         }
         stats.version.set(start.version());
-        LOG.infof("trainer for run %s resumes at version %d from %s", s.runId(), start.version(), start.dir());
+        LOG.infof(
+                "trainer for run %s resumes at version %d from %s",
+                s.runId(), start.version(), start.dir());
     }
 
     @Override
-    public void process(List<ConsumerRecord<String, byte[]>> records, Transactions tx) throws IOException {
+    public void process(List<ConsumerRecord<String, byte[]>> records, Transactions tx)
+            throws IOException {
         ModelConfig model = student.model().config();
         for (ConsumerRecord<String, byte[]> r : records) {
             pending.add(decoder.decode(r, model.vocabSize()));
@@ -128,7 +141,10 @@ final class TrainerStep implements Step {
         root.close();
     }
 
-    /** Length of the prefix holding exactly rolloutsPerRound valid rollouts, or 0 if there are fewer. */
+    /**
+     * Length of the prefix holding exactly rolloutsPerRound valid rollouts, or 0 if there are
+     * fewer.
+     */
     private int roundEnd(List<RolloutDecoder.Polled> pending) {
         int valid = 0;
         for (int i = 0; i < pending.size(); i++) {
@@ -139,23 +155,37 @@ final class TrainerStep implements Step {
         return 0;
     }
 
-    private void trainAndPublish(List<RolloutDecoder.Polled> round, Transactions tx, ModelConfig model)
+    private void trainAndPublish(
+            List<RolloutDecoder.Polled> round, Transactions tx, ModelConfig model)
             throws IOException {
         List<RolloutDecoder.Polled> ordered = new ArrayList<>(round);
         // (partition, offset) order: replay reads the same ranges and must train in the same order.
         RolloutDecoder.sortForTraining(ordered);
-        List<Rollout> rollouts = ordered.stream().filter(p -> p.rollout() != null).map(RolloutDecoder.Polled::rollout).toList();
+        List<Rollout> rollouts =
+                ordered.stream()
+                        .filter(p -> p.rollout() != null)
+                        .map(RolloutDecoder.Polled::rollout)
+                        .toList();
         moveAsideUnpublished(s.runDir().resolve("v" + (trainer.version() + 1)));
         long t0 = System.nanoTime();
-        StudentTrainer.Round result = trainer.trainRound(rollouts,
-                s.pretrainBatches(pretrain, trainer.version()), s.runDir(), l -> { });
+        StudentTrainer.Round result =
+                trainer.trainRound(
+                        rollouts,
+                        s.pretrainBatches(pretrain, trainer.version()),
+                        s.runDir(),
+                        l -> {});
         double seconds = (System.nanoTime() - t0) / 1e9;
         Set<String> used = new HashSet<>(result.used());
         // Only what was trained counts: stale rollouts are dropped by the trainer, not trained on.
-        long tokens = rollouts.stream().filter(r -> used.contains(r.rolloutId())).mapToLong(Rollout::length).sum()
-                * s.epochs();
+        long tokens =
+                rollouts.stream()
+                                .filter(r -> used.contains(r.rolloutId()))
+                                .mapToLong(Rollout::length)
+                                .sum()
+                        * s.epochs();
 
-        Map<TopicPartition, long[]> ranges = new TreeMap<>(Comparator.comparing(TopicPartition::toString));
+        Map<TopicPartition, long[]> ranges =
+                new TreeMap<>(Comparator.comparing(TopicPartition::toString));
         for (RolloutDecoder.Polled p : ordered) {
             TopicPartition tp = new TopicPartition(p.record().topic(), p.record().partition());
             long[] r = ranges.computeIfAbsent(tp, k -> new long[] {Long.MAX_VALUE, -1});
@@ -165,10 +195,11 @@ final class TrainerStep implements Step {
         String commitMeta = "v=" + result.version() + ";sha=" + result.manifest().weightsSha256();
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         List<OffsetRange> lineage = new ArrayList<>();
-        ranges.forEach((tp, r) -> {
-            offsets.put(tp, new OffsetAndMetadata(r[1] + 1, commitMeta));
-            lineage.add(new OffsetRange(tp.topic(), tp.partition(), r[0], r[1]));
-        });
+        ranges.forEach(
+                (tp, r) -> {
+                    offsets.put(tp, new OffsetAndMetadata(r[1] + 1, commitMeta));
+                    lineage.add(new OffsetRange(tp.topic(), tp.partition(), r[0], r[1]));
+                });
         int deadLettered = (int) ordered.stream().filter(p -> p.deadLetter() != null).count();
         CheckpointEvent event = event(result, model, lineage, seconds, tokens, deadLettered);
 
@@ -177,7 +208,9 @@ final class TrainerStep implements Step {
         out.add(new Transactions.Output(s.checkpointsTopic(), s.runId(), event));
         for (RolloutDecoder.Polled p : ordered) {
             if (p.deadLetter() != null) {
-                out.add(new Transactions.Output(s.deadLettersTopic(), p.record().key(), p.deadLetter()));
+                out.add(
+                        new Transactions.Output(
+                                s.deadLettersTopic(), p.record().key(), p.deadLetter()));
             }
         }
         tx.commit(out, offsets);
@@ -187,22 +220,57 @@ final class TrainerStep implements Step {
         stats.droppedStale.addAndGet(result.droppedStale().size());
         stats.responseTokens.addAndGet(tokens);
         stats.lastTokensPerSecond.set(tokens / seconds);
-        stats.lastLoss.set(result.steps().isEmpty() ? Double.NaN : result.steps().get(result.steps().size() - 1).loss());
+        stats.lastLoss.set(
+                result.steps().isEmpty()
+                        ? Double.NaN
+                        : result.steps().get(result.steps().size() - 1).loss());
         event.getTrainMetrics().forEach(stats.lossTerms::put);
-        stats.maxStaleness.set(rollouts.stream().mapToLong(r -> result.version() - 1 - r.behaviourVersion()).max().orElse(0));
-        LOG.infof("published checkpoint v%d of run %s: %d rollouts, %d stale, %d dead-lettered, %.0f tokens/s",
-                result.version(), s.runId(), result.used().size(), result.droppedStale().size(), deadLettered,
+        stats.maxStaleness.set(
+                rollouts.stream()
+                        .mapToLong(r -> result.version() - 1 - r.behaviourVersion())
+                        .max()
+                        .orElse(0));
+        LOG.infof(
+                "published checkpoint v%d of run %s: %d rollouts, %d stale, %d dead-lettered, %.0f"
+                        + " tokens/s",
+                result.version(),
+                s.runId(),
+                result.used().size(),
+                result.droppedStale().size(),
+                deadLettered,
                 tokens / seconds);
     }
 
-    private CheckpointEvent event(StudentTrainer.Round result, ModelConfig model, List<OffsetRange> lineage, double seconds,
-                                  long tokens, int deadLettered) throws IOException {
+    private CheckpointEvent event(
+            StudentTrainer.Round result,
+            ModelConfig model,
+            List<OffsetRange> lineage,
+            double seconds,
+            long tokens,
+            int deadLettered)
+            throws IOException {
         CheckpointManifest m = result.manifest();
         Map<String, Double> metrics = new TreeMap<>();
-        result.steps().stream().flatMap(st -> st.parts().entrySet().stream())
-                .forEach(e -> metrics.merge(e.getKey(), e.getValue() / result.steps().size(), Double::sum));
-        metrics.put("loss", result.steps().stream().mapToDouble(StudentTrainer.StepLog::loss).average().orElse(Double.NaN));
-        metrics.put("grad_norm", result.steps().stream().mapToDouble(StudentTrainer.StepLog::gradNorm).average().orElse(Double.NaN));
+        result.steps().stream()
+                .flatMap(st -> st.parts().entrySet().stream())
+                .forEach(
+                        e ->
+                                metrics.merge(
+                                        e.getKey(),
+                                        e.getValue() / result.steps().size(),
+                                        Double::sum));
+        metrics.put(
+                "loss",
+                result.steps().stream()
+                        .mapToDouble(StudentTrainer.StepLog::loss)
+                        .average()
+                        .orElse(Double.NaN));
+        metrics.put(
+                "grad_norm",
+                result.steps().stream()
+                        .mapToDouble(StudentTrainer.StepLog::gradNorm)
+                        .average()
+                        .orElse(Double.NaN));
         if (!Double.isNaN(result.supportKlGap())) {
             metrics.put("support_gap", result.supportKlGap());
         }
@@ -217,8 +285,15 @@ final class TrainerStep implements Step {
                 .setUri(CheckpointStores.publishLocal(result.dir()).toString())
                 .setSha256(m.weightsSha256())
                 .setSizeBytes(Files.size(result.dir().resolve(Checkpoints.WEIGHTS)))
-                .setModelConfig(new dev.distill.schemas.avro.ModelConfig(model.vocabSize(), model.nPositions(),
-                        model.hidden(), model.nLayer(), model.nHead(), model.modelType(), model.nKvHead()))
+                .setModelConfig(
+                        new dev.distill.schemas.avro.ModelConfig(
+                                model.vocabSize(),
+                                model.nPositions(),
+                                model.hidden(),
+                                model.nLayer(),
+                                model.nHead(),
+                                model.modelType(),
+                                model.nKvHead()))
                 .setParentVersion(m.parentVersion())
                 .setLineage(lineage)
                 .setConfigHash(m.configHash())
@@ -228,7 +303,9 @@ final class TrainerStep implements Step {
                 .build();
     }
 
-    /** Where training resumes: the checkpoint named by the committed offsets, or the initial one. */
+    /**
+     * Where training resumes: the checkpoint named by the committed offsets, or the initial one.
+     */
     private record Recovered(long version, Path dir, CheckpointManifest manifest) {}
 
     private Recovered recover(Map<TopicPartition, OffsetAndMetadata> committed) throws IOException {
@@ -250,24 +327,48 @@ final class TrainerStep implements Step {
             }
         }
         if (version == 0) {
-            return new Recovered(0, s.initialCheckpoint(), Checkpoints.readManifest(s.initialCheckpoint()).orElse(null));
+            return new Recovered(
+                    0,
+                    s.initialCheckpoint(),
+                    Checkpoints.readManifest(s.initialCheckpoint()).orElse(null));
         }
         long named = version;
         Path dir = s.runDir().resolve("v" + version);
-        CheckpointManifest m = Checkpoints.readManifest(dir).orElseThrow(
-                () -> new IOException("committed offsets name checkpoint v" + named + " of run " + s.runId() + " but " + dir
-                        + " has no manifest"));
+        CheckpointManifest m =
+                Checkpoints.readManifest(dir)
+                        .orElseThrow(
+                                () ->
+                                        new IOException(
+                                                "committed offsets name checkpoint v"
+                                                        + named
+                                                        + " of run "
+                                                        + s.runId()
+                                                        + " but "
+                                                        + dir
+                                                        + " has no manifest"));
         if (!m.weightsSha256().equals(sha)) {
-            throw new IOException("checkpoint " + dir + " has weights " + m.weightsSha256() + " but the committed offsets"
-                    + " record " + sha + "; refusing to train on top of a different model");
+            throw new IOException(
+                    "checkpoint "
+                            + dir
+                            + " has weights "
+                            + m.weightsSha256()
+                            + " but the committed offsets"
+                            + " record "
+                            + sha
+                            + "; refusing to train on top of a different model");
         }
         return new Recovered(version, dir, m);
     }
 
-    /** A checkpoint directory for a version that was never committed is a crash leftover: keep it aside. */
+    /**
+     * A checkpoint directory for a version that was never committed is a crash leftover: keep it
+     * aside.
+     */
     private static void moveAsideUnpublished(Path dir) throws IOException {
         if (Files.exists(dir)) {
-            Path aside = dir.resolveSibling(dir.getFileName() + ".unpublished-" + System.currentTimeMillis());
+            Path aside =
+                    dir.resolveSibling(
+                            dir.getFileName() + ".unpublished-" + System.currentTimeMillis());
             Files.move(dir, aside);
             LOG.warnf("moved unpublished checkpoint %s aside to %s", dir, aside);
         }

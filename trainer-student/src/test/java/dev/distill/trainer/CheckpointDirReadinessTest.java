@@ -7,7 +7,10 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The DOWN path cannot be reached through the running app without breaking its config, so test it directly. */
+/**
+ * The DOWN path cannot be reached through the running app without breaking its config, so test it
+ * directly.
+ */
 class CheckpointDirReadinessTest {
 
     @Test

@@ -12,29 +12,41 @@ class TrainerHealthTest {
 
     @Test
     void readyReportsWritableCheckpointDir() {
-        given().when().get("/q/health/ready")
-                .then().statusCode(200)
+        given().when()
+                .get("/q/health/ready")
+                .then()
+                .statusCode(200)
                 .body("status", equalTo("UP"))
                 .body("checks.find { it.name == 'trainer-checkpoint-dir' }.status", equalTo("UP"))
-                .body("checks.find { it.name == 'trainer-checkpoint-dir' }.data.writable", equalTo(true))
-                .body("checks.find { it.name == 'trainer-checkpoint-dir' }.data.checkpoint-dir",
+                .body(
+                        "checks.find { it.name == 'trainer-checkpoint-dir' }.data.writable",
+                        equalTo(true))
+                .body(
+                        "checks.find { it.name == 'trainer-checkpoint-dir' }.data.checkpoint-dir",
                         endsWith("test-checkpoints"));
     }
 
     @Test
     void exposesPrometheusMetricsForThroughputLossTermsStalenessAndLag() {
-        String metrics = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
-        for (String name : new String[] {"distill_trainer_tokens_per_second", "distill_trainer_rollouts_dropped_stale",
-                "distill_trainer_staleness_max", "distill_trainer_lag", "distill_trainer_loss_term{term=\"pg\"",
-                "distill_trainer_loss_term{term=\"reg\"", "distill_trainer_dead_letters"}) {
-            org.junit.jupiter.api.Assertions.assertTrue(metrics.contains(name), name + " missing from /q/metrics");
+        String metrics =
+                given().when().get("/q/metrics").then().statusCode(200).extract().asString();
+        for (String name :
+                new String[] {
+                    "distill_trainer_tokens_per_second",
+                    "distill_trainer_rollouts_dropped_stale",
+                    "distill_trainer_staleness_max",
+                    "distill_trainer_lag",
+                    "distill_trainer_loss_term{term=\"pg\"",
+                    "distill_trainer_loss_term{term=\"reg\"",
+                    "distill_trainer_dead_letters"
+                }) {
+            org.junit.jupiter.api.Assertions.assertTrue(
+                    metrics.contains(name), name + " missing from /q/metrics");
         }
     }
 
     @Test
     void live() {
-        given().when().get("/q/health/live")
-                .then().statusCode(200)
-                .body("status", equalTo("UP"));
+        given().when().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
     }
 }

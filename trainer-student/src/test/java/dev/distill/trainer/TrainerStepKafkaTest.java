@@ -1,5 +1,8 @@
 package dev.distill.trainer;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.djl.ndarray.NDManager;
 import dev.distill.core.checkpoint.CheckpointManifest;
 import dev.distill.core.checkpoint.Checkpoints;
@@ -20,19 +23,6 @@ import dev.distill.platform.loop.ServiceLoop;
 import dev.distill.schemas.avro.CheckpointEvent;
 import dev.distill.schemas.avro.DeadLetter;
 import dev.distill.schemas.avro.OffsetRange;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -47,9 +37,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 
 /** The trainer loop against the real broker and registry processes of the local stack. */
 @Tag("integration")
@@ -67,17 +66,26 @@ class TrainerStepKafkaTest {
 
     @BeforeAll
     static void startStack() throws Exception {
-        work = Files.createDirectories(Path.of("target", "trainer-kafka-test-" + System.currentTimeMillis()));
+        work =
+                Files.createDirectories(
+                        Path.of("target", "trainer-kafka-test-" + System.currentTimeMillis()));
         stack = LocalStack.start(LocalStack.Options.defaults().workDir(work.resolve("stack")));
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.bootstrapServers()))) {
-            admin.createTopics(List.of(new NewTopic(CHECKPOINTS, 1, (short) 1),
-                    new NewTopic(DEAD_LETTERS, 1, (short) 1))).all().get();
+            admin.createTopics(
+                            List.of(
+                                    new NewTopic(CHECKPOINTS, 1, (short) 1),
+                                    new NewTopic(DEAD_LETTERS, 1, (short) 1)))
+                    .all()
+                    .get();
         }
         root = NDManager.newBaseManager();
-        teacher = CausalLm.create(new GptConfig(VOCAB, 32, 16, 1, 2, null, 1e-5, true, 21), root, 1);
-        studentInit = CausalLm.create(new GptConfig(VOCAB, 32, 16, 1, 2, null, 1e-5, true, 21), root, 2);
+        teacher =
+                CausalLm.create(new GptConfig(VOCAB, 32, 16, 1, 2, null, 1e-5, true, 21), root, 1);
+        studentInit =
+                CausalLm.create(new GptConfig(VOCAB, 32, 16, 1, 2, null, 1e-5, true, 21), root, 2);
         initDir = work.resolve("student-init");
-        Checkpoints.save(studentInit, null, CheckpointManifest.of(0, null, 0, 2L, null, null), initDir);
+        Checkpoints.save(
+                studentInit, null, CheckpointManifest.of(0, null, 0, 2L, null, null), initDir);
     }
 
     @AfterAll
@@ -90,7 +98,10 @@ class TrainerStepKafkaTest {
         }
     }
 
-    /** Each test has its own rollouts topic (two partitions), so lineage counts only its own records. */
+    /**
+     * Each test has its own rollouts topic (two partitions), so lineage counts only its own
+     * records.
+     */
     static String rolloutsTopic(String runId) throws Exception {
         String topic = "distill.rollouts." + runId;
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.bootstrapServers()))) {
@@ -102,17 +113,37 @@ class TrainerStepKafkaTest {
     }
 
     static TrainerSettings settings(String runId, int maxRounds) throws Exception {
-        return new TrainerSettings(runId, work.resolve("checkpoints"), initDir, stack.bootstrapServers(),
-                stack.registryUrl(), rolloutsTopic(runId), CHECKPOINTS, DEAD_LETTERS, ObjectiveConfig.defaults(Objective.MINILLM), 2, 4, 8, 1e-3, 2, 7,
-                maxRounds, Duration.ofMillis(200), null);
+        return new TrainerSettings(
+                runId,
+                work.resolve("checkpoints"),
+                initDir,
+                stack.bootstrapServers(),
+                stack.registryUrl(),
+                rolloutsTopic(runId),
+                CHECKPOINTS,
+                DEAD_LETTERS,
+                ObjectiveConfig.defaults(Objective.MINILLM),
+                2,
+                4,
+                8,
+                1e-3,
+                2,
+                7,
+                maxRounds,
+                Duration.ofMillis(200),
+                null);
     }
 
-    /** The same settings with MiniLLM's L_pt term on {@code corpus}, from a copy of the initial checkpoint with a tokenizer. */
+    /**
+     * The same settings with MiniLLM's L_pt term on {@code corpus}, from a copy of the initial
+     * checkpoint with a tokenizer.
+     */
     static TrainerSettings withPretrain(TrainerSettings s, Path corpus) throws Exception {
         return withPretrain(s, TrainerSettings.Pretrain.plain(corpus, 1.0, 8));
     }
 
-    static TrainerSettings withPretrain(TrainerSettings s, TrainerSettings.Pretrain pretrain) throws Exception {
+    static TrainerSettings withPretrain(TrainerSettings s, TrainerSettings.Pretrain pretrain)
+            throws Exception {
         Path init = work.resolve("student-init-with-tokenizer");
         if (!Files.isDirectory(init)) {
             Files.createDirectories(init);
@@ -125,26 +156,54 @@ class TrainerStepKafkaTest {
             for (int i = 0; i < 21; i++) {
                 vocab.append(i == 0 ? "" : ", ").append("\"w").append(i).append("\": ").append(i);
             }
-            Files.writeString(init.resolve("tokenizer.json"), "{\"version\": \"1.0\", \"truncation\": null, \"padding\": null,"
-                    + " \"added_tokens\": [{\"id\": 21, \"content\": \"<|endoftext|>\", \"single_word\": false, \"lstrip\": false,"
-                    + " \"rstrip\": false, \"normalized\": false, \"special\": true}], \"normalizer\": null,"
-                    + " \"pre_tokenizer\": {\"type\": \"WhitespaceSplit\"}, \"post_processor\": null, \"decoder\": null,"
-                    + " \"model\": {\"type\": \"WordLevel\", \"vocab\": {\"[UNK]\": 0, " + vocab.substring(vocab.indexOf(",") + 2)
-                    + "}, \"unk_token\": \"[UNK]\"}}");
+            Files.writeString(
+                    init.resolve("tokenizer.json"),
+                    "{\"version\": \"1.0\", \"truncation\": null, \"padding\": null,"
+                        + " \"added_tokens\": [{\"id\": 21, \"content\": \"<|endoftext|>\","
+                        + " \"single_word\": false, \"lstrip\": false, \"rstrip\": false,"
+                        + " \"normalized\": false, \"special\": true}], \"normalizer\": null,"
+                        + " \"pre_tokenizer\": {\"type\": \"WhitespaceSplit\"}, \"post_processor\":"
+                        + " null, \"decoder\": null, \"model\": {\"type\": \"WordLevel\","
+                        + " \"vocab\": {\"[UNK]\": 0, "
+                            + vocab.substring(vocab.indexOf(",") + 2)
+                            + "}, \"unk_token\": \"[UNK]\"}}");
         }
-        return new TrainerSettings(s.runId(), s.checkpointRoot(), init, s.bootstrapServers(), s.registryUrl(),
-                s.rolloutsTopic(), s.checkpointsTopic(), s.deadLettersTopic(), s.objective(), s.epochs(), s.miniBatchSize(),
-                s.rolloutsPerRound(), s.learningRate(), s.maxStaleness(), s.seed(), s.maxRounds(), s.pollTimeout(),
+        return new TrainerSettings(
+                s.runId(),
+                s.checkpointRoot(),
+                init,
+                s.bootstrapServers(),
+                s.registryUrl(),
+                s.rolloutsTopic(),
+                s.checkpointsTopic(),
+                s.deadLettersTopic(),
+                s.objective(),
+                s.epochs(),
+                s.miniBatchSize(),
+                s.rolloutsPerRound(),
+                s.learningRate(),
+                s.maxStaleness(),
+                s.seed(),
+                s.maxRounds(),
+                s.pollTimeout(),
                 pretrain);
     }
 
     static List<Rollout> rollouts(String runId, int n, long seed) {
         List<TeacherMixedSampler.Prompt> prompts = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            prompts.add(new TeacherMixedSampler.Prompt(runId + "-p" + seed + "-" + i, new int[] {i % 20, (i + 3) % 20, 20},
-                    seed * 1000 + i));
+            prompts.add(
+                    new TeacherMixedSampler.Prompt(
+                            runId + "-p" + seed + "-" + i,
+                            new int[] {i % 20, (i + 3) % 20, 20},
+                            seed * 1000 + i));
         }
-        return TeacherMixedSampler.sample(teacher, studentInit, 0, runId, prompts,
+        return TeacherMixedSampler.sample(
+                teacher,
+                studentInit,
+                0,
+                runId,
+                prompts,
                 new TeacherMixedSampler.Config(0.2, 6, 4, 21, "random-teacher"));
     }
 
@@ -155,28 +214,41 @@ class TrainerStepKafkaTest {
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, WireFormat.SERIALIZER);
         try (KafkaProducer<String, Object> producer = new KafkaProducer<>(p)) {
             for (Rollout r : rollouts) {
-                producer.send(new ProducerRecord<>(topic, r.promptId(), RolloutCodec.toAvro(r, java.time.Instant.ofEpochMilli(0))));
+                producer.send(
+                        new ProducerRecord<>(
+                                topic,
+                                r.promptId(),
+                                RolloutCodec.toAvro(r, java.time.Instant.ofEpochMilli(0))));
             }
         }
     }
 
     static void publishGarbage(String topic, String key) {
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()))) {
+        try (KafkaProducer<String, byte[]> producer =
+                new KafkaProducer<>(
+                        Map.of(
+                                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),
+                                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
+                                        StringSerializer.class.getName(),
+                                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
+                                        ByteArraySerializer.class.getName()))) {
             producer.send(new ProducerRecord<>(topic, key, "this is not avro".getBytes()));
         }
     }
 
     static <T> List<ConsumerRecord<String, T>> readAll(String topic, boolean avro) {
-        return TopicReader.readToEnd(avro ? ClientConfigs.avroConsumer(stack.bootstrapServers(), stack.registryUrl())
-                : ClientConfigs.bytesConsumer(stack.bootstrapServers(), null, 500, 300_000), topic, Duration.ofSeconds(30));
+        return TopicReader.readToEnd(
+                avro
+                        ? ClientConfigs.avroConsumer(stack.bootstrapServers(), stack.registryUrl())
+                        : ClientConfigs.bytesConsumer(stack.bootstrapServers(), null, 500, 300_000),
+                topic,
+                Duration.ofSeconds(30));
     }
 
     static List<CheckpointEvent> events(String runId) {
         List<CheckpointEvent> out = new ArrayList<>();
-        for (ConsumerRecord<String, CheckpointEvent> r : TrainerStepKafkaTest.<CheckpointEvent>readAll(CHECKPOINTS, true)) {
+        for (ConsumerRecord<String, CheckpointEvent> r :
+                TrainerStepKafkaTest.<CheckpointEvent>readAll(CHECKPOINTS, true)) {
             if (r.key().equals(runId)) {
                 out.add(r.value());
             }
@@ -184,26 +256,38 @@ class TrainerStepKafkaTest {
         return out;
     }
 
-    static TrainerStats run(TrainerSettings settings, TrainerStats stats) throws InterruptedException {
-        return run(settings, stats, () -> { });
+    static TrainerStats run(TrainerSettings settings, TrainerStats stats)
+            throws InterruptedException {
+        return run(settings, stats, () -> {});
     }
 
     static TrainerStats run(TrainerSettings settings, TrainerStats stats, Runnable beforeCommit)
             throws InterruptedException {
-        ServiceLoop loop = new ServiceLoop(settings.loop(), new TrainerStep(settings, stats, beforeCommit), stats.loop);
+        ServiceLoop loop =
+                new ServiceLoop(
+                        settings.loop(),
+                        new TrainerStep(settings, stats, beforeCommit),
+                        stats.loop);
         loop.start();
         assertTrue(loop.awaitEnd(Duration.ofMinutes(3)), "trainer loop did not finish");
         return stats;
     }
 
-    /** Every offset of every trained round appears in exactly one lineage range, from 0 without gaps. */
+    /**
+     * Every offset of every trained round appears in exactly one lineage range, from 0 without
+     * gaps.
+     */
     static long assertContiguousLineage(List<CheckpointEvent> events) {
         Map<Integer, Long> next = new HashMap<>();
         long covered = 0;
         for (CheckpointEvent e : events) {
             for (OffsetRange r : e.getLineage()) {
-                assertEquals((long) next.getOrDefault(r.getPartition(), 0L), r.getFromOffset(),
-                        "lineage of v" + e.getVersion() + " must continue where the previous checkpoint stopped");
+                assertEquals(
+                        (long) next.getOrDefault(r.getPartition(), 0L),
+                        r.getFromOffset(),
+                        "lineage of v"
+                                + e.getVersion()
+                                + " must continue where the previous checkpoint stopped");
                 next.put(r.getPartition(), r.getToOffset() + 1);
                 covered += r.getToOffset() - r.getFromOffset() + 1;
             }
@@ -222,12 +306,20 @@ class TrainerStepKafkaTest {
         List<Rollout> oov = rollouts(run, 1, 98);
         oov.get(0).responseTokens()[0] = VOCAB + 5; // a token id the student does not have
         publish(topic, oov);
-        publish(topic, rollouts("another-run", 1, 5)); // shared topics carry other runs: skipped, not dead-lettered
+        publish(
+                topic,
+                rollouts(
+                        "another-run",
+                        1,
+                        5)); // shared topics carry other runs: skipped, not dead-lettered
         publish(topic, rollouts(run, 16, 1));
 
         TrainerStats stats = new TrainerStats();
         run(settings(run, 2), stats);
-        assertEquals(LoopState.STOPPED, stats.loop.state.get(), String.valueOf(stats.loop.failure.get()));
+        assertEquals(
+                LoopState.STOPPED,
+                stats.loop.state.get(),
+                String.valueOf(stats.loop.failure.get()));
         List<CheckpointEvent> events = events(run);
         assertEquals(List.of(1L, 2L), events.stream().map(CheckpointEvent::getVersion).toList());
         assertEquals(0L, events.get(0).getParentVersion());
@@ -236,23 +328,49 @@ class TrainerStepKafkaTest {
             Path dir = Path.of(URI.create(e.getUri()));
             assertEquals(Checkpoints.sha256(dir.resolve(Checkpoints.WEIGHTS)), e.getSha256());
             assertEquals(Files.size(dir.resolve(Checkpoints.WEIGHTS)), e.getSizeBytes());
-            assertTrue(e.getTrainMetrics().get("loss").isNaN() == false, e.getTrainMetrics().toString());
+            assertTrue(
+                    e.getTrainMetrics().get("loss").isNaN() == false,
+                    e.getTrainMetrics().toString());
         }
-        assertEquals(20, assertContiguousLineage(events), "16 rollouts, 3 poison records, 1 of another run: each in one round");
-        assertEquals(16.0, events.stream().mapToDouble(e -> e.getTrainMetrics().get("rollouts")).sum());
+        assertEquals(
+                20,
+                assertContiguousLineage(events),
+                "16 rollouts, 3 poison records, 1 of another run: each in one round");
+        assertEquals(
+                16.0, events.stream().mapToDouble(e -> e.getTrainMetrics().get("rollouts")).sum());
 
         List<DeadLetter> dead = new ArrayList<>();
-        for (ConsumerRecord<String, DeadLetter> r : TrainerStepKafkaTest.<DeadLetter>readAll(DEAD_LETTERS, true)) {
+        for (ConsumerRecord<String, DeadLetter> r :
+                TrainerStepKafkaTest.<DeadLetter>readAll(DEAD_LETTERS, true)) {
             if (r.value().getTopic().equals(topic)) {
                 dead.add(r.value());
             }
         }
         assertEquals(3, dead.size(), dead.toString());
-        assertTrue(dead.stream().anyMatch(d -> d.getError().contains("response token id 27 is outside the vocabulary of 22")),
+        assertTrue(
+                dead.stream()
+                        .anyMatch(
+                                d ->
+                                        d.getError()
+                                                .contains(
+                                                        "response token id 27 is outside the"
+                                                                + " vocabulary of 22")),
                 dead.toString());
-        assertTrue(dead.stream().anyMatch(d -> d.getError().contains("teacher log-prob at token 0 is NaN")), dead.toString());
-        assertTrue(dead.stream().anyMatch(d -> new String(d.getPayload().array()).equals("this is not avro")
-                && d.getError().contains("not in the Confluent wire format")), dead.toString());
+        assertTrue(
+                dead.stream()
+                        .anyMatch(d -> d.getError().contains("teacher log-prob at token 0 is NaN")),
+                dead.toString());
+        assertTrue(
+                dead.stream()
+                        .anyMatch(
+                                d ->
+                                        new String(d.getPayload().array())
+                                                        .equals("this is not avro")
+                                                && d.getError()
+                                                        .contains(
+                                                                "not in the Confluent wire"
+                                                                        + " format")),
+                dead.toString());
         assertEquals(3, stats.loop.deadLettered.get());
         assertEquals(16, stats.rolloutsTrained.get());
 
@@ -260,49 +378,95 @@ class TrainerStepKafkaTest {
         assertTrue(replay.matches(), replay.describe());
         assertEquals(8, replay.rollouts());
         TrainerSettings other = settings(run, 2);
-        TrainerSettings otherSeed = new TrainerSettings(other.runId(), other.checkpointRoot(), other.initialCheckpoint(),
-                other.bootstrapServers(), other.registryUrl(), other.rolloutsTopic(), other.checkpointsTopic(),
-                other.deadLettersTopic(), other.objective(), other.epochs(), other.miniBatchSize(), other.rolloutsPerRound(),
-                other.learningRate(), other.maxStaleness(), other.seed() + 1, other.maxRounds(), other.pollTimeout(), null);
+        TrainerSettings otherSeed =
+                new TrainerSettings(
+                        other.runId(),
+                        other.checkpointRoot(),
+                        other.initialCheckpoint(),
+                        other.bootstrapServers(),
+                        other.registryUrl(),
+                        other.rolloutsTopic(),
+                        other.checkpointsTopic(),
+                        other.deadLettersTopic(),
+                        other.objective(),
+                        other.epochs(),
+                        other.miniBatchSize(),
+                        other.rolloutsPerRound(),
+                        other.learningRate(),
+                        other.maxStaleness(),
+                        other.seed() + 1,
+                        other.maxRounds(),
+                        other.pollTimeout(),
+                        null);
         Replay.Result refused = Replay.run(otherSeed, 2, work.resolve("replay-other"));
-        assertTrue(!refused.matches() && refused.problem().contains("configuration differs"), refused.describe());
+        assertTrue(
+                !refused.matches() && refused.problem().contains("configuration differs"),
+                refused.describe());
     }
 
     @Test
     void trainsThePretrainingTermWithTheTeachersShareAndReplaysIt() throws Exception {
         String run = "pretrain";
         Path corpus = work.resolve("corpus.txt");
-        Files.writeString(corpus, "w1 w2 w3 w4 w5 w6 w7 w8 w9 w10 w11 w12\nw3 w5 w7 w9\n\nw20 w19 w18 w17 w16 w15\n");
-        // The teacher's offline scores of the corpus, on the windows the trainer cuts (distill score-corpus).
+        Files.writeString(
+                corpus,
+                "w1 w2 w3 w4 w5 w6 w7 w8 w9 w10 w11 w12\nw3 w5 w7 w9\n\nw20 w19 w18 w17 w16 w15\n");
+        // The teacher's offline scores of the corpus, on the windows the trainer cuts (distill
+        // score-corpus).
         TrainerSettings plain = withPretrain(settings(run, 2), corpus);
         Path scores = work.resolve("corpus-teacher-scores.bin.gz");
-        CorpusTeacherScores.compute(teacher, "random-teacher", plain.loadPretrain(studentInit.config()), 4, 8, n -> { })
+        CorpusTeacherScores.compute(
+                        teacher,
+                        "random-teacher",
+                        plain.loadPretrain(studentInit.config()),
+                        4,
+                        8,
+                        n -> {})
                 .write(scores);
-        TrainerSettings withTeacher = withPretrain(settings(run, 2), new TrainerSettings.Pretrain(corpus, 1.0, 8, 0.5, scores));
+        TrainerSettings withTeacher =
+                withPretrain(
+                        settings(run, 2),
+                        new TrainerSettings.Pretrain(corpus, 1.0, 8, 0.5, scores));
         publish(rolloutsTopic(run), rollouts(run, 16, 3));
         TrainerStats stats = new TrainerStats();
         run(withTeacher, stats);
-        assertEquals(LoopState.STOPPED, stats.loop.state.get(), String.valueOf(stats.loop.failure.get()));
+        assertEquals(
+                LoopState.STOPPED,
+                stats.loop.state.get(),
+                String.valueOf(stats.loop.failure.get()));
         List<CheckpointEvent> events = events(run);
         assertEquals(List.of(1L, 2L), events.stream().map(CheckpointEvent::getVersion).toList());
         for (CheckpointEvent e : events) {
             Double pt = e.getTrainMetrics().get("pt");
             Double distil = e.getTrainMetrics().get("pt_distil");
-            assertTrue(pt != null && pt > 0 && Double.isFinite(pt), "L_pt in " + e.getTrainMetrics());
-            assertTrue(distil != null && distil > 0 && Double.isFinite(distil), "the teacher's half in " + e.getTrainMetrics());
+            assertTrue(
+                    pt != null && pt > 0 && Double.isFinite(pt), "L_pt in " + e.getTrainMetrics());
+            assertTrue(
+                    distil != null && distil > 0 && Double.isFinite(distil),
+                    "the teacher's half in " + e.getTrainMetrics());
             Double gap = e.getTrainMetrics().get("support_gap");
-            assertTrue(gap != null && gap >= 0 && Double.isFinite(gap), "the support-set gap in " + e.getTrainMetrics());
+            assertTrue(
+                    gap != null && gap >= 0 && Double.isFinite(gap),
+                    "the support-set gap in " + e.getTrainMetrics());
         }
 
         Replay.Result replay = Replay.run(withTeacher, 2, work.resolve("replay-pretrain"));
         assertTrue(replay.matches(), replay.describe());
         // Plain language modelling is another objective: replay refuses it.
         Replay.Result asPlain = Replay.run(plain, 2, work.resolve("replay-pretrain-plain"));
-        assertTrue(!asPlain.matches() && asPlain.problem() != null && asPlain.problem().contains("configuration differs"),
+        assertTrue(
+                !asPlain.matches()
+                        && asPlain.problem() != null
+                        && asPlain.problem().contains("configuration differs"),
                 asPlain.describe());
-        // Without the corpus the objective differs (no L_pt): replay must refuse rather than report a mismatch.
-        Replay.Result without = Replay.run(settings(run, 2), 2, work.resolve("replay-pretrain-without"));
-        assertTrue(!without.matches() && without.problem() != null && without.problem().contains("configuration differs"),
+        // Without the corpus the objective differs (no L_pt): replay must refuse rather than report
+        // a mismatch.
+        Replay.Result without =
+                Replay.run(settings(run, 2), 2, work.resolve("replay-pretrain-without"));
+        assertTrue(
+                !without.matches()
+                        && without.problem() != null
+                        && without.problem().contains("configuration differs"),
                 without.describe());
     }
 
@@ -311,17 +475,29 @@ class TrainerStepKafkaTest {
         String run = "wire";
         publish(rolloutsTopic(run), rollouts(run, 8, 2));
         run(settings(run, 1), new TrainerStats());
-        ConsumerRecord<String, byte[]> raw = TrainerStepKafkaTest.<byte[]>readAll(CHECKPOINTS, false).stream()
-                .filter(r -> r.key().equals(run)).findFirst().orElseThrow();
+        ConsumerRecord<String, byte[]> raw =
+                TrainerStepKafkaTest.<byte[]>readAll(CHECKPOINTS, false).stream()
+                        .filter(r -> r.key().equals(run))
+                        .findFirst()
+                        .orElseThrow();
         ByteBuffer bytes = ByteBuffer.wrap(raw.value());
         assertEquals(0, bytes.get(), "magic byte");
         int id = bytes.getInt();
-        HttpResponse<String> schema = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create(stack.confluentUrl() + "/schemas/ids/" + id)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> schema =
+                HttpClient.newHttpClient()
+                        .send(
+                                HttpRequest.newBuilder(
+                                                URI.create(
+                                                        stack.confluentUrl()
+                                                                + "/schemas/ids/"
+                                                                + id))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString());
         assertEquals(200, schema.statusCode(), schema.body());
         assertTrue(schema.body().contains("CheckpointEvent"), schema.body());
-        assertTrue(raw.headers().toArray().length == 0, "no Apicurio headers: the id travels in the payload");
+        assertTrue(
+                raw.headers().toArray().length == 0,
+                "no Apicurio headers: the id travels in the payload");
     }
 
     @Test
@@ -330,24 +506,39 @@ class TrainerStepKafkaTest {
         publish(rolloutsTopic(run), rollouts(run, 16, 3));
         AtomicInteger commits = new AtomicInteger();
         TrainerStats crashed = new TrainerStats();
-        run(settings(run, 2), crashed, () -> {
-            if (commits.incrementAndGet() == 2) {
-                throw new IllegalStateException("simulated crash after writing checkpoint v2, before committing it");
-            }
-        });
+        run(
+                settings(run, 2),
+                crashed,
+                () -> {
+                    if (commits.incrementAndGet() == 2) {
+                        throw new IllegalStateException(
+                                "simulated crash after writing checkpoint v2, before committing"
+                                        + " it");
+                    }
+                });
         assertEquals(LoopState.FAILED, crashed.loop.state.get());
         assertEquals(List.of(1L), events(run).stream().map(CheckpointEvent::getVersion).toList());
         Path runDir = work.resolve("checkpoints").resolve(run);
-        String unpublishedSha = Checkpoints.readManifest(runDir.resolve("v2")).orElseThrow().weightsSha256();
+        String unpublishedSha =
+                Checkpoints.readManifest(runDir.resolve("v2")).orElseThrow().weightsSha256();
 
         TrainerStats restarted = new TrainerStats();
         run(settings(run, 1), restarted);
         List<CheckpointEvent> events = events(run);
-        assertEquals(List.of(1L, 2L), events.stream().map(CheckpointEvent::getVersion).toList(), "v2 published once");
+        assertEquals(
+                List.of(1L, 2L),
+                events.stream().map(CheckpointEvent::getVersion).toList(),
+                "v2 published once");
         assertEquals(16, assertContiguousLineage(events), "every rollout trained exactly once");
-        assertEquals(unpublishedSha, events.get(1).getSha256(), "re-training the same slice gives the same weights");
+        assertEquals(
+                unpublishedSha,
+                events.get(1).getSha256(),
+                "re-training the same slice gives the same weights");
         try (Stream<Path> aside = Files.list(runDir)) {
-            assertEquals(1, aside.filter(p -> p.getFileName().toString().startsWith("v2.unpublished-")).count());
+            assertEquals(
+                    1,
+                    aside.filter(p -> p.getFileName().toString().startsWith("v2.unpublished-"))
+                            .count());
         }
     }
 
@@ -356,13 +547,20 @@ class TrainerStepKafkaTest {
         String run = "ghost";
         String topic = rolloutsTopic(run);
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.bootstrapServers()))) {
-            admin.alterConsumerGroupOffsets("distill-trainer-" + run, Map.of(
-                    new org.apache.kafka.common.TopicPartition(topic, 0),
-                    new org.apache.kafka.clients.consumer.OffsetAndMetadata(0, "v=3;sha=abc"))).all().get();
+            admin.alterConsumerGroupOffsets(
+                            "distill-trainer-" + run,
+                            Map.of(
+                                    new org.apache.kafka.common.TopicPartition(topic, 0),
+                                    new org.apache.kafka.clients.consumer.OffsetAndMetadata(
+                                            0, "v=3;sha=abc")))
+                    .all()
+                    .get();
         }
         TrainerStats stats = run(settings(run, 1), new TrainerStats());
         assertEquals(LoopState.FAILED, stats.loop.state.get());
         String failure = stats.loop.failure.get();
-        assertTrue(failure.startsWith("committed offsets name checkpoint v3 of run ghost but "), failure);
+        assertTrue(
+                failure.startsWith("committed offsets name checkpoint v3 of run ghost but "),
+                failure);
     }
 }

@@ -1,5 +1,11 @@
 package dev.distill.cli.chart;
 
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.text.DecimalFormat;
+import java.text.DecimalFormatSymbols;
+import java.util.Locale;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.axis.NumberTickUnit;
@@ -14,16 +20,9 @@ import org.jfree.chart.ui.HorizontalAlignment;
 import org.jfree.chart.ui.RectangleEdge;
 import org.jfree.chart.ui.RectangleInsets;
 
-import java.awt.BasicStroke;
-import java.awt.Color;
-import java.awt.Font;
-import java.text.DecimalFormat;
-import java.text.DecimalFormatSymbols;
-import java.util.Locale;
-
 /**
- * The look every figure shares. Only the logical SansSerif font, so that a chart of the same data is the same
- * picture on every run of a machine, whatever fonts it has installed.
+ * The look every figure shares. Only the logical SansSerif font, so that a chart of the same data
+ * is the same picture on every run of a machine, whatever fonts it has installed.
  */
 final class ChartStyle {
     static {
@@ -42,7 +41,10 @@ final class ChartStyle {
 
     private ChartStyle() {}
 
-    /** A chart on white with its title on the left, and the legend, if any, left-aligned under the plot. */
+    /**
+     * A chart on white with its title on the left, and the legend, if any, left-aligned under the
+     * plot.
+     */
     static JFreeChart chart(String title, Font font, Plot plot, boolean legend) {
         JFreeChart chart = new JFreeChart(title, font, plot, legend);
         chart.setBackgroundPaint(Color.WHITE);
@@ -87,15 +89,18 @@ final class ChartStyle {
     }
 
     /**
-     * Ticks at 1, 2 or 5 times a power of ten, printed with as many decimals as the step needs (0.05 as 0.05, not
-     * 0.1) and in the root locale: a machine set to German would otherwise write 0,05, and the same data would not
-     * give the same picture. Integer ticks for an axis of versions, buckets or step counts.
+     * Ticks at 1, 2 or 5 times a power of ten, printed with as many decimals as the step needs
+     * (0.05 as 0.05, not 0.1) and in the root locale: a machine set to German would otherwise write
+     * 0,05, and the same data would not give the same picture. Integer ticks for an axis of
+     * versions, buckets or step counts.
      */
     static TickUnitSource ticks(boolean integers) {
         TickUnits units = new TickUnits();
         for (int exp = integers ? 0 : -8; exp <= 9; exp++) {
-            DecimalFormat format = new DecimalFormat(exp >= 0 ? "0" : "0." + "0".repeat(-exp),
-                    DecimalFormatSymbols.getInstance(Locale.ROOT));
+            DecimalFormat format =
+                    new DecimalFormat(
+                            exp >= 0 ? "0" : "0." + "0".repeat(-exp),
+                            DecimalFormatSymbols.getInstance(Locale.ROOT));
             for (int m : new int[] {1, 2, 5}) {
                 units.add(new NumberTickUnit(m * Math.pow(10, exp), format));
             }

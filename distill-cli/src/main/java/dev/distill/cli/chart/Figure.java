@@ -1,13 +1,14 @@
 package dev.distill.cli.chart;
 
-import org.jfree.chart.ChartUtils;
-import org.jfree.chart.JFreeChart;
-
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
+import org.jfree.chart.ChartUtils;
+import org.jfree.chart.JFreeChart;
 
-/** A chart at the size it is written: the report's img tags take their width and height from here. */
+/**
+ * A chart at the size it is written: the report's img tags take their width and height from here.
+ */
 public record Figure(JFreeChart chart, int width, int height) {
     static {
         Headless.unlessSet();
@@ -17,8 +18,14 @@ public record Figure(JFreeChart chart, int width, int height) {
         try {
             ChartUtils.saveChartAsPNG(file.toFile(), chart, width, height);
         } catch (IOException e) {
-            throw new IOException("cannot write the chart '" + chart.getTitle().getText() + "' as PNG to " + file
-                    + ": " + e.getMessage(), e);
+            throw new IOException(
+                    "cannot write the chart '"
+                            + chart.getTitle().getText()
+                            + "' as PNG to "
+                            + file
+                            + ": "
+                            + e.getMessage(),
+                    e);
         }
     }
 

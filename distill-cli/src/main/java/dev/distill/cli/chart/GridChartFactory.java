@@ -1,25 +1,30 @@
 package dev.distill.cli.chart;
 
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.LegendItem;
 import org.jfree.chart.LegendItemCollection;
 
-import java.util.HashSet;
-import java.util.List;
-import java.util.Set;
-
-/** Small multiples of line plots: one panel per plot, one shared legend and one shared x-axis label. */
+/**
+ * Small multiples of line plots: one panel per plot, one shared legend and one shared x-axis label.
+ */
 public final class GridChartFactory {
     public static final int WIDTH = ChartStyle.WIDTH;
     public static final int HEIGHT = 600;
 
     private GridChartFactory() {}
 
-    /** A grid of {@link #WIDTH} x {@link #HEIGHT}; series of the same name are the same thing in every panel. */
+    /**
+     * A grid of {@link #WIDTH} x {@link #HEIGHT}; series of the same name are the same thing in
+     * every panel.
+     */
     public static Figure grid(String title, String xLabel, List<LinePlot> plots) {
         List<JFreeChart> panels = plots.stream().map(LineChartFactory::panel).toList();
         int columns = plots.size() <= 1 ? 1 : plots.size() <= 4 ? 2 : 3;
-        PanelGridPlot grid = new PanelGridPlot(panels, columns, legendOf(panels), "nothing to plot");
+        PanelGridPlot grid =
+                new PanelGridPlot(panels, columns, legendOf(panels), "nothing to plot");
         JFreeChart chart = ChartStyle.chart(title, ChartStyle.TITLE, grid, true);
         chart.addSubtitle(ChartStyle.footer(xLabel, ChartStyle.LABEL, ChartStyle.TEXT));
         return new Figure(chart, WIDTH, HEIGHT);

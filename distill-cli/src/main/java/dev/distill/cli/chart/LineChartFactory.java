@@ -2,6 +2,10 @@ package dev.distill.cli.chart;
 
 import dev.distill.cli.chart.LinePlot.Reference;
 import dev.distill.cli.chart.LinePlot.Series;
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.geom.Ellipse2D;
+import java.awt.geom.Line2D;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.plot.ValueMarker;
@@ -13,14 +17,10 @@ import org.jfree.chart.ui.Layer;
 import org.jfree.chart.ui.RectangleAnchor;
 import org.jfree.chart.ui.TextAnchor;
 
-import java.awt.BasicStroke;
-import java.awt.Color;
-import java.awt.geom.Ellipse2D;
-import java.awt.geom.Line2D;
-
 /**
- * Line charts of measurements against an integer x (checkpoint version, length bucket, step count): a line
- * and markers per series, a translucent band of ± spread, and labelled horizontal reference lines.
+ * Line charts of measurements against an integer x (checkpoint version, length bucket, step count):
+ * a line and markers per series, a translucent band of ± spread, and labelled horizontal reference
+ * lines.
  */
 public final class LineChartFactory {
     public static final int WIDTH = ChartStyle.WIDTH;
@@ -29,6 +29,7 @@ public final class LineChartFactory {
     private static final int LINES = 0;
     private static final int BANDS = 1;
     private static final int ERROR_BARS = 2;
+
     /** The spread's fill: light enough that lines of other runs still show through it. */
     private static final int BAND_ALPHA = 48;
 
@@ -36,7 +37,10 @@ public final class LineChartFactory {
 
     /** A chart of {@link #WIDTH} x {@link #HEIGHT} with its legend under the plot. */
     public static Figure lineChart(LinePlot plot) {
-        return new Figure(ChartStyle.chart(plot.title(), ChartStyle.TITLE, xyPlot(plot), true), WIDTH, HEIGHT);
+        return new Figure(
+                ChartStyle.chart(plot.title(), ChartStyle.TITLE, xyPlot(plot), true),
+                WIDTH,
+                HEIGHT);
     }
 
     /** One panel of a grid: a smaller title, no legend (the grid has one for all panels). */
@@ -72,7 +76,8 @@ public final class LineChartFactory {
 
     private static XYLineAndShapeRenderer lineRenderer(LinePlot plot) {
         XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, true);
-        // As one path, so that a dash pattern runs on through the points instead of restarting at each.
+        // As one path, so that a dash pattern runs on through the points instead of restarting at
+        // each.
         r.setDrawSeriesLineAsPath(true);
         r.setUseFillPaint(true);
         r.setDrawOutlines(true);
@@ -83,7 +88,8 @@ public final class LineChartFactory {
             r.setSeriesPaint(i, s.color());
             r.setSeriesStroke(i, s.style().stroke(2.4f));
             r.setSeriesShape(i, new Ellipse2D.Double(-3.8, -3.8, 7.6, 7.6));
-            // Hollow markers tell a dashed series from a solid one of the same colour even where lines overlap.
+            // Hollow markers tell a dashed series from a solid one of the same colour even where
+            // lines overlap.
             r.setSeriesFillPaint(i, s.style() == LineStyle.SOLID ? s.color() : Color.WHITE);
             r.setSeriesOutlineStroke(i, new BasicStroke(s.style() == LineStyle.SOLID ? 1f : 1.8f));
         }
@@ -117,8 +123,8 @@ public final class LineChartFactory {
     }
 
     /**
-     * A reference line labelled at its right end, above the line, in its own colour; the label's white ground keeps
-     * it readable where a run's line passes under it.
+     * A reference line labelled at its right end, above the line, in its own colour; the label's
+     * white ground keeps it readable where a run's line passes under it.
      */
     private static ValueMarker marker(Reference r) {
         ValueMarker m = new ValueMarker(r.value(), r.color(), r.style().stroke(2f));

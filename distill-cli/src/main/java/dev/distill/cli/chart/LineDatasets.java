@@ -2,15 +2,14 @@ package dev.distill.cli.chart;
 
 import dev.distill.cli.chart.LinePlot.Point;
 import dev.distill.cli.chart.LinePlot.Series;
+import java.awt.Color;
+import java.util.ArrayList;
+import java.util.List;
 import org.jfree.data.Range;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 import org.jfree.data.xy.YIntervalSeries;
 import org.jfree.data.xy.YIntervalSeriesCollection;
-
-import java.awt.Color;
-import java.util.ArrayList;
-import java.util.List;
 
 /** A line plot's data as JFreeChart datasets, and the axis ranges that show all of it. */
 final class LineDatasets {
@@ -20,16 +19,20 @@ final class LineDatasets {
     record Intervals(YIntervalSeriesCollection data, List<Color> colors) {}
 
     /**
-     * One series per plot series, in order; a missing value is a null, where the line breaks. Without a single
-     * value or reference line the series stay empty: they still name the runs in the legend, and the plot
-     * says it has no data.
+     * One series per plot series, in order; a missing value is a null, where the line breaks.
+     * Without a single value or reference line the series stay empty: they still name the runs in
+     * the legend, and the plot says it has no data.
      */
     static XYSeriesCollection lines(LinePlot plot) {
         XYSeriesCollection out = new XYSeriesCollection();
         boolean any = plot.hasData();
         for (Series s : plot.series()) {
-            // JFreeChart refuses two series of one key; two runs may still share a label in a hand-made plot.
-            String key = out.getSeriesIndex(s.name()) < 0 ? s.name() : s.name() + " #" + out.getSeriesCount();
+            // JFreeChart refuses two series of one key; two runs may still share a label in a
+            // hand-made plot.
+            String key =
+                    out.getSeriesIndex(s.name()) < 0
+                            ? s.name()
+                            : s.name() + " #" + out.getSeriesCount();
             XYSeries xy = new XYSeries(key, false, true);
             for (Point p : s.points()) {
                 if (any && Double.isFinite(p.x())) {
@@ -59,7 +62,8 @@ final class LineDatasets {
                 if ((seg.size() > 1) != stretches || seg.stream().noneMatch(Point::hasSpread)) {
                     continue;
                 }
-                YIntervalSeries band = new YIntervalSeries(s.name() + " #" + data.getSeriesCount(), false, true);
+                YIntervalSeries band =
+                        new YIntervalSeries(s.name() + " #" + data.getSeriesCount(), false, true);
                 for (Point p : seg) {
                     double d = p.hasSpread() ? p.spread() : 0;
                     band.add(p.x(), p.y(), p.y() - d, p.y() + d);
@@ -71,7 +75,10 @@ final class LineDatasets {
         return new Intervals(data, colors);
     }
 
-    /** Runs of consecutive measured points: a band is broken where a value is missing, never drawn across it. */
+    /**
+     * Runs of consecutive measured points: a band is broken where a value is missing, never drawn
+     * across it.
+     */
     static List<List<Point>> segments(List<Point> points) {
         List<List<Point>> out = new ArrayList<>();
         List<Point> cur = new ArrayList<>();
@@ -90,8 +97,8 @@ final class LineDatasets {
     }
 
     /**
-     * The measured x values with a margin so that end markers clear the frame; x is a checkpoint version, a
-     * bucket or a step count, so a single value gets a whole unit either side.
+     * The measured x values with a margin so that end markers clear the frame; x is a checkpoint
+     * version, a bucket or a step count, so a single value gets a whole unit either side.
      */
     static Range xRange(LinePlot plot) {
         double lo = Double.POSITIVE_INFINITY;
@@ -115,8 +122,8 @@ final class LineDatasets {
     }
 
     /**
-     * Every value with its spread, and every reference line: JFreeChart's auto range would leave out the
-     * references, which are markers, not data.
+     * Every value with its spread, and every reference line: JFreeChart's auto range would leave
+     * out the references, which are markers, not data.
      */
     static Range yRange(LinePlot plot) {
         double lo = Double.POSITIVE_INFINITY;
@@ -144,7 +151,8 @@ final class LineDatasets {
             double pad = lo == 0 ? 1 : Math.abs(lo) * 0.1;
             return new Range(lo - pad, hi + pad);
         }
-        // Headroom, so that a value on the range's edge (a reference line, say) does not sit on the frame.
+        // Headroom, so that a value on the range's edge (a reference line, say) does not sit on the
+        // frame.
         double pad = (hi - lo) * 0.05;
         return new Range(lo - pad, hi + pad);
     }

@@ -4,8 +4,16 @@ import java.awt.Color;
 import java.util.Comparator;
 import java.util.List;
 
-/** What a line chart shows: measured series and horizontal reference lines (e.g. the teacher's score). */
-public record LinePlot(String title, String xLabel, String yLabel, List<Series> series, List<Reference> references) {
+/**
+ * What a line chart shows: measured series and horizontal reference lines (e.g. the teacher's
+ * score).
+ */
+public record LinePlot(
+        String title,
+        String xLabel,
+        String yLabel,
+        List<Series> series,
+        List<Reference> references) {
     public LinePlot {
         series = List.copyOf(series);
         references = List.copyOf(references);

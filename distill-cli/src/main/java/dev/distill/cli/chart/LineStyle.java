@@ -4,7 +4,9 @@ import java.awt.BasicStroke;
 
 /** How a line is stroked: runs of one objective share a colour and differ by style. */
 public enum LineStyle {
-    SOLID, DASHED, DOTTED;
+    SOLID,
+    DASHED,
+    DOTTED;
 
     public BasicStroke stroke(float width) {
         return switch (this) {
@@ -15,6 +17,12 @@ public enum LineStyle {
     }
 
     private static BasicStroke dashed(float width, float dash, float gap) {
-        return new BasicStroke(width, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 10f, new float[] {dash, gap}, 0f);
+        return new BasicStroke(
+                width,
+                BasicStroke.CAP_BUTT,
+                BasicStroke.JOIN_ROUND,
+                10f,
+                new float[] {dash, gap},
+                0f);
     }
 }

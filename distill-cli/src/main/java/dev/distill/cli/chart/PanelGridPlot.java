@@ -1,5 +1,10 @@
 package dev.distill.cli.chart;
 
+import java.awt.Graphics2D;
+import java.awt.geom.Point2D;
+import java.awt.geom.Rectangle2D;
+import java.util.List;
+import java.util.Objects;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.LegendItemCollection;
 import org.jfree.chart.plot.Plot;
@@ -7,15 +12,10 @@ import org.jfree.chart.plot.PlotRenderingInfo;
 import org.jfree.chart.plot.PlotState;
 import org.jfree.chart.ui.RectangleInsets;
 
-import java.awt.Graphics2D;
-import java.awt.geom.Point2D;
-import java.awt.geom.Rectangle2D;
-import java.util.List;
-import java.util.Objects;
-
 /**
- * Small multiples: whole charts drawn row by row into a grid of equal cells, as one plot of an outer chart
- * that carries the shared title, legend and captions. JFreeChart's combined plots only stack along one axis.
+ * Small multiples: whole charts drawn row by row into a grid of equal cells, as one plot of an
+ * outer chart that carries the shared title, legend and captions. JFreeChart's combined plots only
+ * stack along one axis.
  */
 final class PanelGridPlot extends Plot {
     private static final long serialVersionUID = 1L;
@@ -25,12 +25,14 @@ final class PanelGridPlot extends Plot {
     private final LegendItemCollection legend;
 
     /**
-     * @param legend the outer chart's legend, e.g. every series once though it appears in several panels
-     * @param empty  what the plot says when there are no panels
+     * @param legend the outer chart's legend, e.g. every series once though it appears in several
+     *     panels
+     * @param empty what the plot says when there are no panels
      */
     PanelGridPlot(List<JFreeChart> panels, int columns, LegendItemCollection legend, String empty) {
         if (columns < 1) {
-            throw new IllegalArgumentException("a grid of panels needs at least one column, not " + columns);
+            throw new IllegalArgumentException(
+                    "a grid of panels needs at least one column, not " + columns);
         }
         this.panels = List.copyOf(panels);
         this.columns = columns;
@@ -53,7 +55,12 @@ final class PanelGridPlot extends Plot {
     }
 
     @Override
-    public void draw(Graphics2D g2, Rectangle2D area, Point2D anchor, PlotState parentState, PlotRenderingInfo info) {
+    public void draw(
+            Graphics2D g2,
+            Rectangle2D area,
+            Point2D anchor,
+            PlotState parentState,
+            PlotRenderingInfo info) {
         if (info != null) {
             info.setPlotArea(area);
             info.setDataArea(area);
@@ -66,8 +73,9 @@ final class PanelGridPlot extends Plot {
         double w = area.getWidth() / columns;
         double h = area.getHeight() / rows;
         for (int i = 0; i < panels.size(); i++) {
-            Rectangle2D cell = new Rectangle2D.Double(area.getX() + (i % columns) * w, area.getY() + (i / columns) * h,
-                    w, h);
+            Rectangle2D cell =
+                    new Rectangle2D.Double(
+                            area.getX() + (i % columns) * w, area.getY() + (i / columns) * h, w, h);
             panels.get(i).draw(g2, cell);
         }
     }

@@ -1,6 +1,12 @@
 package dev.distill.cli.chart;
 
 import dev.distill.cli.chart.ReliabilityDiagram.Bin;
+import java.awt.Color;
+import java.text.DecimalFormat;
+import java.text.DecimalFormatSymbols;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.LegendItemCollection;
 import org.jfree.chart.annotations.XYLineAnnotation;
@@ -20,30 +26,29 @@ import org.jfree.chart.ui.TextAnchor;
 import org.jfree.data.xy.XYIntervalSeries;
 import org.jfree.data.xy.XYIntervalSeriesCollection;
 
-import java.awt.Color;
-import java.text.DecimalFormat;
-import java.text.DecimalFormatSymbols;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Locale;
-
 /**
- * Token reliability diagrams side by side: per confidence bin, a bar of its accuracy, the gap to its mean
- * confidence in red, the diagonal of perfect calibration, and under it a strip of tokens per bin.
+ * Token reliability diagrams side by side: per confidence bin, a bar of its accuracy, the gap to
+ * its mean confidence in red, the diagonal of perfect calibration, and under it a strip of tokens
+ * per bin.
  */
 public final class ReliabilityChartFactory {
     public static final int WIDTH = ChartStyle.WIDTH;
     public static final int HEIGHT = 440;
-    static final String CAPTION = "bars: accuracy per confidence bin · red: gap to the bin's mean confidence · "
-            + "dashed: perfect calibration · strip: tokens per bin (log scale)";
+    static final String CAPTION =
+            "bars: accuracy per confidence bin · red: gap to the bin's mean confidence · "
+                    + "dashed: perfect calibration · strip: tokens per bin (log scale)";
 
     private ReliabilityChartFactory() {}
 
     /** A figure of {@link #WIDTH} x {@link #HEIGHT}, one diagram per column. */
     public static Figure reliability(String title, List<ReliabilityDiagram> diagrams) {
         List<JFreeChart> panels = diagrams.stream().map(ReliabilityChartFactory::panel).toList();
-        PanelGridPlot grid = new PanelGridPlot(panels, Math.max(1, panels.size()), new LegendItemCollection(),
-                "no reliability data");
+        PanelGridPlot grid =
+                new PanelGridPlot(
+                        panels,
+                        Math.max(1, panels.size()),
+                        new LegendItemCollection(),
+                        "no reliability data");
         JFreeChart chart = ChartStyle.chart(title, ChartStyle.TITLE, grid, false);
         chart.addSubtitle(ChartStyle.footer(CAPTION, ChartStyle.TICK, ChartStyle.AXIS));
         return new Figure(chart, WIDTH, HEIGHT);
@@ -56,7 +61,9 @@ public final class ReliabilityChartFactory {
         plot.add(accuracyPlot(d), 4);
         plot.add(countPlot(d), 1);
         JFreeChart chart = ChartStyle.chart(d.title(), ChartStyle.PANEL_TITLE, plot, false);
-        TextTitle tokens = new TextTitle(String.format(Locale.ROOT, "%,d tokens", d.tokens()), ChartStyle.TICK);
+        TextTitle tokens =
+                new TextTitle(
+                        String.format(Locale.ROOT, "%,d tokens", d.tokens()), ChartStyle.TICK);
         tokens.setPaint(ChartStyle.AXIS);
         tokens.setPosition(RectangleEdge.TOP);
         tokens.setHorizontalAlignment(HorizontalAlignment.LEFT);
@@ -83,17 +90,19 @@ public final class ReliabilityChartFactory {
         XYIntervalSeriesCollection data = new XYIntervalSeriesCollection();
         data.addSeries(accuracy);
         data.addSeries(gap);
-        XYPlot plot = new XYPlot(data, null, unitAxis("accuracy"), bars(d.color(), ChartPalette.GAP));
+        XYPlot plot =
+                new XYPlot(data, null, unitAxis("accuracy"), bars(d.color(), ChartPalette.GAP));
         ChartStyle.plot(plot);
         plot.setNoDataMessage("no reliability data");
-        XYLineAnnotation diagonal = new XYLineAnnotation(0, 0, 1, 1, LineStyle.DASHED.stroke(1.2f), ChartStyle.AXIS);
+        XYLineAnnotation diagonal =
+                new XYLineAnnotation(0, 0, 1, 1, LineStyle.DASHED.stroke(1.2f), ChartStyle.AXIS);
         plot.addAnnotation(diagonal);
         return plot;
     }
 
     /**
-     * Tokens per bin, on a log scale because nearly all tokens of a trained model sit in the top bins; each
-     * bar is labelled with its count, which the scale alone would hide.
+     * Tokens per bin, on a log scale because nearly all tokens of a trained model sit in the top
+     * bins; each bar is labelled with its count, which the scale alone would hide.
      */
     private static XYPlot countPlot(ReliabilityDiagram d) {
         XYIntervalSeries counts = new XYIntervalSeries("tokens", false, true);
@@ -121,8 +130,12 @@ public final class ReliabilityChartFactory {
         r.setDefaultItemLabelsVisible(true);
         r.setDefaultItemLabelFont(ChartStyle.SMALL);
         r.setDefaultItemLabelPaint(ChartStyle.AXIS);
-        r.setDefaultPositiveItemLabelPosition(new ItemLabelPosition(ItemLabelAnchor.OUTSIDE12, TextAnchor.CENTER_LEFT,
-                TextAnchor.CENTER_LEFT, -Math.PI / 2));
+        r.setDefaultPositiveItemLabelPosition(
+                new ItemLabelPosition(
+                        ItemLabelAnchor.OUTSIDE12,
+                        TextAnchor.CENTER_LEFT,
+                        TextAnchor.CENTER_LEFT,
+                        -Math.PI / 2));
         XYPlot plot = new XYPlot(data, null, scale, r);
         ChartStyle.plot(plot);
         plot.setRangeGridlinesVisible(false);
@@ -144,7 +157,10 @@ public final class ReliabilityChartFactory {
     private static NumberAxis unitAxis(String label) {
         NumberAxis a = ChartStyle.axis(label);
         a.setRange(0, 1);
-        a.setTickUnit(new NumberTickUnit(0.2, new DecimalFormat("0.0", DecimalFormatSymbols.getInstance(Locale.ROOT))));
+        a.setTickUnit(
+                new NumberTickUnit(
+                        0.2,
+                        new DecimalFormat("0.0", DecimalFormatSymbols.getInstance(Locale.ROOT))));
         return a;
     }
 

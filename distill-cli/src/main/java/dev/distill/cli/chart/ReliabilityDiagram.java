@@ -9,7 +9,8 @@ public record ReliabilityDiagram(String title, Color color, List<Bin> bins) {
         bins = List.copyOf(bins);
     }
 
-    public record Bin(double lower, double upper, long count, double meanConfidence, double accuracy) {}
+    public record Bin(
+            double lower, double upper, long count, double meanConfidence, double accuracy) {}
 
     long tokens() {
         return bins.stream().mapToLong(Bin::count).sum();

@@ -3,7 +3,6 @@ package dev.distill.cli.demo;
 import dev.distill.core.data.TaskItem;
 import dev.distill.schemas.avro.CheckpointEvent;
 import dev.distill.schemas.avro.EvalReport;
-
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -12,27 +11,48 @@ import java.util.Map;
 
 /**
  * One distillation run through the platform: starts the run's three services, feeds its prompts a
- * round ahead of the trainer, shows progress from the topics, and ends when the evaluator has scored
- * the last checkpoint; then stops the services.
+ * round ahead of the trainer, shows progress from the topics, and ends when the evaluator has
+ * scored the last checkpoint; then stops the services.
  */
 final class DemoRun {
-    private static final List<String> LOSS_TERMS = List.of("pg", "reg", "pt", "ce", "distil", "reward", "support_gap");
+    private static final List<String> LOSS_TERMS =
+            List.of("pg", "reg", "pt", "ce", "distil", "reward", "support_gap");
 
     private DemoRun() {}
 
-    static RunSeries run(RunPlan p, String bootstrap, String registryUrl, List<TaskItem> train, ModelScore sft,
-                         Progress progress, Duration timeout) throws IOException, InterruptedException {
+    static RunSeries run(
+            RunPlan p,
+            String bootstrap,
+            String registryUrl,
+            List<TaskItem> train,
+            ModelScore sft,
+            Progress progress,
+            Duration timeout)
+            throws IOException, InterruptedException {
         long start = System.nanoTime();
-        progress.println(String.format(Locale.ROOT, "run %s: %d rounds of %d rollouts (%s), logs in %s", p.runId(),
-                p.rounds(), p.rolloutsPerRound(), p.producerMode(), p.workDir()));
+        progress.println(
+                String.format(
+                        Locale.ROOT,
+                        "run %s: %d rounds of %d rollouts (%s), logs in %s",
+                        p.runId(),
+                        p.rounds(),
+                        p.rolloutsPerRound(),
+                        p.producerMode(),
+                        p.workDir()));
         try (RunServices services = RunServices.start(p, bootstrap, registryUrl);
-             RunWatcher watch = new RunWatcher(bootstrap, registryUrl, p.runId());
-             PromptFeeder feeder = new PromptFeeder(bootstrap, registryUrl, p.runId(), train, p.seed())) {
+                RunWatcher watch = new RunWatcher(bootstrap, registryUrl, p.runId());
+                PromptFeeder feeder =
+                        new PromptFeeder(bootstrap, registryUrl, p.runId(), train, p.seed())) {
             progress.update("start", "  starting producer-teacher, trainer-student, evaluator...");
             services.awaitReady(Duration.ofMinutes(3));
-            progress.println(String.format(Locale.ROOT, "  services ready in %.0f s (ports %s)",
-                    (System.nanoTime() - start) / 1e9, services.services().stream()
-                            .map(s -> s.name() + " " + s.port()).toList()));
+            progress.println(
+                    String.format(
+                            Locale.ROOT,
+                            "  services ready in %.0f s (ports %s)",
+                            (System.nanoTime() - start) / 1e9,
+                            services.services().stream()
+                                    .map(s -> s.name() + " " + s.port())
+                                    .toList()));
             Rate rate = new Rate();
             long deadline = System.nanoTime() + timeout.toNanos();
             long lastHealthCheck = System.nanoTime();
@@ -44,35 +64,65 @@ final class DemoRun {
                 }
                 watch.check();
                 long trained = watch.latestVersion();
-                // On-policy: at most one round of prompts ahead of the trainer, one spare round in case a
+                // On-policy: at most one round of prompts ahead of the trainer, one spare round in
+                // case a
                 // rollout is dead-lettered and the last round would otherwise never fill.
-                feeder.publishRounds((int) (Math.min(trained + 1, p.rounds()) + 1 - feeder.roundsPublished()),
+                feeder.publishRounds(
+                        (int) (Math.min(trained + 1, p.rounds()) + 1 - feeder.roundsPublished()),
                         p.rolloutsPerRound());
                 List<EvalReport> reports = watch.reports();
                 long evaluated = reports.size();
                 String status = line(p, trained, evaluated, watch, rate, reports, sft);
                 if (reports.stream().anyMatch(r -> r.getVersion() == p.rounds())) {
                     progress.println(status);
-                    progress.println(String.format(Locale.ROOT, "  run %s done in %s", p.runId(),
-                            clock((System.nanoTime() - start) / 1e9)));
+                    progress.println(
+                            String.format(
+                                    Locale.ROOT,
+                                    "  run %s done in %s",
+                                    p.runId(),
+                                    clock((System.nanoTime() - start) / 1e9)));
                     return new RunSeries(p.runId(), p.objective(), p.seed(), reports);
                 }
                 progress.update(trained + "/" + evaluated, status);
                 if (System.nanoTime() > deadline) {
-                    throw new IOException("run " + p.runId() + " did not finish in " + timeout.toMinutes() + " min: "
-                            + trained + " of " + p.rounds() + " checkpoints, " + evaluated + " evaluated; logs in "
-                            + p.workDir());
+                    throw new IOException(
+                            "run "
+                                    + p.runId()
+                                    + " did not finish in "
+                                    + timeout.toMinutes()
+                                    + " min: "
+                                    + trained
+                                    + " of "
+                                    + p.rounds()
+                                    + " checkpoints, "
+                                    + evaluated
+                                    + " evaluated; logs in "
+                                    + p.workDir());
                 }
                 Thread.sleep(500);
             }
         }
     }
 
-    private static String line(RunPlan p, long trained, long evaluated, RunWatcher watch, Rate rate,
-                               List<EvalReport> reports, ModelScore sft) {
-        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "  %-7s s%d train %s  eval %s  %,d rollouts %.1f/s",
-                p.objective().id(), p.seed(), Progress.bar(trained, p.rounds()), Progress.bar(evaluated, p.rounds()),
-                watch.rollouts(), rate.perSecond(watch.rollouts())));
+    private static String line(
+            RunPlan p,
+            long trained,
+            long evaluated,
+            RunWatcher watch,
+            Rate rate,
+            List<EvalReport> reports,
+            ModelScore sft) {
+        StringBuilder b =
+                new StringBuilder(
+                        String.format(
+                                Locale.ROOT,
+                                "  %-7s s%d train %s  eval %s  %,d rollouts %.1f/s",
+                                p.objective().id(),
+                                p.seed(),
+                                Progress.bar(trained, p.rounds()),
+                                Progress.bar(evaluated, p.rounds()),
+                                watch.rollouts(),
+                                rate.perSecond(watch.rollouts())));
         CheckpointEvent last = watch.latestCheckpoint();
         if (last != null) {
             Map<String, Double> m = last.getTrainMetrics();
@@ -85,7 +135,13 @@ final class DemoRun {
         }
         if (!reports.isEmpty()) {
             EvalReport r = reports.get(reports.size() - 1);
-            b.append(String.format(Locale.ROOT, "  Rouge-L v%d %.2f (SFT %.2f)", r.getVersion(), r.getRougeL(), sft.rougeL()));
+            b.append(
+                    String.format(
+                            Locale.ROOT,
+                            "  Rouge-L v%d %.2f (SFT %.2f)",
+                            r.getVersion(),
+                            r.getRougeL(),
+                            sft.rougeL()));
         }
         if (watch.deadLetters() > 0) {
             b.append("  dead letters ").append(watch.deadLetters());

@@ -25,18 +25,25 @@ final class Progress {
 
     /** A bar such as {@code ███████░░░░░░░ 7/20}. */
     static String bar(long done, long total) {
-        int filled = total <= 0 ? 0 : (int) Math.min(WIDTH, Math.round(WIDTH * (double) done / total));
-        return "█".repeat(filled) + "░".repeat(WIDTH - filled) + String.format(Locale.ROOT, " %d/%d", done, total);
+        int filled =
+                total <= 0 ? 0 : (int) Math.min(WIDTH, Math.round(WIDTH * (double) done / total));
+        return "█".repeat(filled)
+                + "░".repeat(WIDTH - filled)
+                + String.format(Locale.ROOT, " %d/%d", done, total);
     }
 
     /**
      * Shows {@code line}. {@code key} names its state (e.g. versions trained and evaluated): off a
-     * terminal a line with a new key is printed at once, one with the same key only after the quiet time.
+     * terminal a line with a new key is printed at once, one with the same key only after the quiet
+     * time.
      */
     void update(String key, String line) {
         long now = System.currentTimeMillis();
         if (terminal) {
-            String padded = line.length() < shownLength ? line + " ".repeat(shownLength - line.length()) : line;
+            String padded =
+                    line.length() < shownLength
+                            ? line + " ".repeat(shownLength - line.length())
+                            : line;
             out.print("\r" + padded);
             shownLength = line.length();
             out.flush();

@@ -8,7 +8,6 @@ import dev.distill.core.data.PromptTemplate;
 import dev.distill.core.metrics.Evaluation;
 import dev.distill.core.tokenizer.Tokenizer;
 import dev.distill.core.tokenizer.Tokenizers;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -30,44 +29,91 @@ final class ReferenceScores {
     private ReferenceScores() {}
 
     /**
-     * @param teacher the run's teacher for the reverse KL column, or null (the teacher itself is scored without)
+     * @param teacher the run's teacher for the reverse KL column, or null (the teacher itself is
+     *     scored without)
      */
-    static ModelScore score(String name, Path model, Path teacher, List<HeldOutItem> items, Evaluation.Protocol protocol,
-                            Path cacheDir) throws IOException {
+    static ModelScore score(
+            String name,
+            Path model,
+            Path teacher,
+            List<HeldOutItem> items,
+            Evaluation.Protocol protocol,
+            Path cacheDir)
+            throws IOException {
         try (NDManager root = NDManager.newBaseManager();
-             Checkpoints.Loaded m = Checkpoints.load(model, root);
-             Checkpoints.Loaded t = teacher == null ? null : Checkpoints.load(teacher, root)) {
+                Checkpoints.Loaded m = Checkpoints.load(model, root);
+                Checkpoints.Loaded t = teacher == null ? null : Checkpoints.load(teacher, root)) {
             String key = key(m, t, items, protocol);
-            Path cached = cacheDir.resolve(name.replaceAll("[^A-Za-z0-9_-]", "_") + "-" + key.substring(0, 16) + ".json");
+            Path cached =
+                    cacheDir.resolve(
+                            name.replaceAll("[^A-Za-z0-9_-]", "_")
+                                    + "-"
+                                    + key.substring(0, 16)
+                                    + ".json");
             if (Files.isRegularFile(cached)) {
                 return JSON.readValue(cached.toFile(), ModelScore.class);
             }
             Tokenizer tok = Tokenizers.forCheckpoint(model, m.model().config().vocabSize());
-            Evaluation.Result r = Evaluation.run(m.model(), tok, items, protocol, t == null ? null : t.model());
-            ModelScore score = new ModelScore(name, r.rougeL(), r.rougeLStd(), r.exactMatch(), r.tokenCalibration().ece(),
-                    r.optionCalibration() == null ? null : r.optionCalibration().ece(), r.reverseKlToTeacher(),
-                    r.tokenCalibration().bins().stream().map(b -> new ModelScore.Bin(b.lower(), b.upper(), b.count(),
-                            b.meanConfidence(), b.accuracy())).toList());
+            Evaluation.Result r =
+                    Evaluation.run(m.model(), tok, items, protocol, t == null ? null : t.model());
+            ModelScore score =
+                    new ModelScore(
+                            name,
+                            r.rougeL(),
+                            r.rougeLStd(),
+                            r.exactMatch(),
+                            r.tokenCalibration().ece(),
+                            r.optionCalibration() == null ? null : r.optionCalibration().ece(),
+                            r.reverseKlToTeacher(),
+                            r.tokenCalibration().bins().stream()
+                                    .map(
+                                            b ->
+                                                    new ModelScore.Bin(
+                                                            b.lower(),
+                                                            b.upper(),
+                                                            b.count(),
+                                                            b.meanConfidence(),
+                                                            b.accuracy()))
+                                    .toList());
             Files.createDirectories(cacheDir);
             JSON.writerWithDefaultPrettyPrinter().writeValue(cached.toFile(), score);
             return score;
         }
     }
 
-    private static String key(Checkpoints.Loaded m, Checkpoints.Loaded t, List<HeldOutItem> items,
-                              Evaluation.Protocol p) {
+    private static String key(
+            Checkpoints.Loaded m,
+            Checkpoints.Loaded t,
+            List<HeldOutItem> items,
+            Evaluation.Protocol p) {
         StringBuilder k = new StringBuilder("v2\n");
         k.append(m.manifest().map(x -> x.weightsSha256()).orElse(m.dir().toString())).append('\n');
-        k.append(t == null ? "-" : t.manifest().map(x -> x.weightsSha256()).orElse(t.dir().toString())).append('\n');
-        k.append(p.maxNewTokens()).append(' ').append(Arrays.toString(p.seeds())).append(' ').append(p.batchSize())
-                .append(' ').append(p.exAccErrSteps()).append('\n');
+        k.append(
+                        t == null
+                                ? "-"
+                                : t.manifest()
+                                        .map(x -> x.weightsSha256())
+                                        .orElse(t.dir().toString()))
+                .append('\n');
+        k.append(p.maxNewTokens())
+                .append(' ')
+                .append(Arrays.toString(p.seeds()))
+                .append(' ')
+                .append(p.batchSize())
+                .append(' ')
+                .append(p.exAccErrSteps())
+                .append('\n');
         if (!p.template().equals(PromptTemplate.DEFAULT)) {
-            k.append(p.template()).append('\n');   // the default leaves the key, and so the cached scores, unchanged
+            k.append(p.template())
+                    .append('\n'); // the default leaves the key, and so the cached scores,
+            // unchanged
         }
         items.forEach(i -> k.append(i).append('\n'));
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(k.toString().getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(
+                            MessageDigest.getInstance("SHA-256")
+                                    .digest(k.toString().getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

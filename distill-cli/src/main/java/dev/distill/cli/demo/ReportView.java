@@ -3,11 +3,17 @@ package dev.distill.cli.demo;
 import java.util.List;
 
 /**
- * What the report template shows, every value already formatted as text: the template only lays it out (and
- * escapes it), so the numbers are the ones the console summary prints.
+ * What the report template shows, every value already formatted as text: the template only lays it
+ * out (and escapes it), so the numbers are the ones the console summary prints.
  */
-record ReportView(String dataset, String finished, List<String> summaryHeaders, List<Row> summary, List<Image> figures,
-                  List<Run> runs, List<String> notes) {
+record ReportView(
+        String dataset,
+        String finished,
+        List<String> summaryHeaders,
+        List<Row> summary,
+        List<Image> figures,
+        List<Run> runs,
+        List<String> notes) {
 
     /** A table cell; numbers are right-aligned. */
     record Cell(String text, boolean num) {}

@@ -1,10 +1,8 @@
 package dev.distill.cli.demo;
 
 import dev.distill.cli.support.CorpusScores;
-import dev.distill.localstack.ServiceProcess;
-
 import dev.distill.core.data.PromptTemplate;
-
+import dev.distill.localstack.ServiceProcess;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -24,7 +22,8 @@ final class RunServices implements AutoCloseable {
     record Service(String name, ServiceProcess process, int port, Path log) {}
 
     private final List<Service> services = new ArrayList<>();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     static RunServices start(RunPlan p, String bootstrap, String registryUrl) throws IOException {
         RunServices s = new RunServices();
@@ -42,14 +41,24 @@ final class RunServices implements AutoCloseable {
             producer.put("distill.producer.poll-timeout", "200ms");
             if (!p.promptTemplate().equals(PromptTemplate.DEFAULT)) {
                 producer.put("distill.producer.prompt-template", p.promptTemplate().plain());
-                producer.put("distill.producer.prompt-template-with-input", p.promptTemplate().withInput());
+                producer.put(
+                        "distill.producer.prompt-template-with-input",
+                        p.promptTemplate().withInput());
             }
-            s.add("producer-teacher", producer, p, bootstrap, registryUrl, "distill.producer.registry-url");
+            s.add(
+                    "producer-teacher",
+                    producer,
+                    p,
+                    bootstrap,
+                    registryUrl,
+                    "distill.producer.registry-url");
 
             Map<String, String> trainer = new LinkedHashMap<>();
             trainer.put("distill.trainer.run-id", p.runId());
             trainer.put("distill.trainer.initial-checkpoint", p.student().toString());
-            trainer.put("distill.trainer.checkpoint-dir", p.workDir().resolve("checkpoints").toString());
+            trainer.put(
+                    "distill.trainer.checkpoint-dir",
+                    p.workDir().resolve("checkpoints").toString());
             trainer.put("distill.trainer.objective", p.objective().id());
             trainer.put("distill.trainer.rollouts-per-round", String.valueOf(p.rolloutsPerRound()));
             trainer.put("distill.trainer.epochs", String.valueOf(p.epochs()));
@@ -60,13 +69,25 @@ final class RunServices implements AutoCloseable {
             trainer.put("distill.trainer.poll-timeout", "200ms");
             if (p.pretrainCorpus() != null) {
                 trainer.put("distill.trainer.pretrain-corpus", p.pretrainCorpus().toString());
-                trainer.put("distill.trainer.pretrain-window-tokens", String.valueOf(CorpusScores.WINDOW_TOKENS));
-                trainer.put("distill.trainer.pretrain-teacher-share", String.valueOf(p.pretrainTeacherShare()));
+                trainer.put(
+                        "distill.trainer.pretrain-window-tokens",
+                        String.valueOf(CorpusScores.WINDOW_TOKENS));
+                trainer.put(
+                        "distill.trainer.pretrain-teacher-share",
+                        String.valueOf(p.pretrainTeacherShare()));
                 if (p.pretrainTeacherScores() != null) {
-                    trainer.put("distill.trainer.pretrain-teacher-scores", p.pretrainTeacherScores().toString());
+                    trainer.put(
+                            "distill.trainer.pretrain-teacher-scores",
+                            p.pretrainTeacherScores().toString());
                 }
             }
-            s.add("trainer-student", trainer, p, bootstrap, registryUrl, "distill.trainer.registry-url");
+            s.add(
+                    "trainer-student",
+                    trainer,
+                    p,
+                    bootstrap,
+                    registryUrl,
+                    "distill.trainer.registry-url");
 
             Map<String, String> evaluator = new LinkedHashMap<>();
             evaluator.put("distill.evaluator.run-id", p.runId());
@@ -78,12 +99,21 @@ final class RunServices implements AutoCloseable {
             evaluator.put("distill.evaluator.seeds", p.evalSeeds());
             evaluator.put("distill.evaluator.max-new-tokens", String.valueOf(p.maxNewTokens()));
             evaluator.put("distill.evaluator.batch-size", String.valueOf(p.evalBatch()));
-            evaluator.put("kafka-streams.state.dir", p.workDir().resolve("evaluator-streams").toString());
+            evaluator.put(
+                    "kafka-streams.state.dir", p.workDir().resolve("evaluator-streams").toString());
             if (!p.promptTemplate().equals(PromptTemplate.DEFAULT)) {
                 evaluator.put("distill.evaluator.prompt-template", p.promptTemplate().plain());
-                evaluator.put("distill.evaluator.prompt-template-with-input", p.promptTemplate().withInput());
+                evaluator.put(
+                        "distill.evaluator.prompt-template-with-input",
+                        p.promptTemplate().withInput());
             }
-            s.add("evaluator", evaluator, p, bootstrap, registryUrl, "distill.evaluator.registry-url");
+            s.add(
+                    "evaluator",
+                    evaluator,
+                    p,
+                    bootstrap,
+                    registryUrl,
+                    "distill.evaluator.registry-url");
             return s;
         } catch (IOException | RuntimeException e) {
             s.close();
@@ -91,22 +121,38 @@ final class RunServices implements AutoCloseable {
         }
     }
 
-    private void add(String module, Map<String, String> props, RunPlan p, String bootstrap, String registryUrl,
-                     String registryKey) throws IOException {
+    private void add(
+            String module,
+            Map<String, String> props,
+            RunPlan p,
+            String bootstrap,
+            String registryUrl,
+            String registryKey)
+            throws IOException {
         int port = freePort();
         props.put("kafka.bootstrap.servers", bootstrap);
         props.put(registryKey, registryUrl);
         props.put("quarkus.http.port", String.valueOf(port));
         Path log = p.workDir().resolve(module + ".log");
-        services.add(new Service(module, ServiceProcess.of(Path.of(System.getProperty("distill.home", ".")), module)
-                .properties(props).log(log).start(), port, log));
+        services.add(
+                new Service(
+                        module,
+                        ServiceProcess.of(Path.of(System.getProperty("distill.home", ".")), module)
+                                .properties(props)
+                                .log(log)
+                                .start(),
+                        port,
+                        log));
     }
 
     List<Service> services() {
         return services;
     }
 
-    /** Waits until every service reports ready on /q/health/ready; a service that exits fails with its log's tail. */
+    /**
+     * Waits until every service reports ready on /q/health/ready; a service that exits fails with
+     * its log's tail.
+     */
     void awaitReady(Duration timeout) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         for (Service s : services) {
@@ -117,26 +163,35 @@ final class RunServices implements AutoCloseable {
                     break;
                 }
                 if (System.nanoTime() > deadline) {
-                    throw new IOException(s.name() + " not ready after " + timeout.toSeconds() + " s; its log: " + s.log()
-                            + "\n" + tail(s.log()));
+                    throw new IOException(
+                            s.name()
+                                    + " not ready after "
+                                    + timeout.toSeconds()
+                                    + " s; its log: "
+                                    + s.log()
+                                    + "\n"
+                                    + tail(s.log()));
                 }
                 Thread.sleep(500);
             }
         }
     }
 
-    /** Throws with the log's tail when a service has exited: it never stops on its own during a run. */
+    /**
+     * Throws with the log's tail when a service has exited: it never stops on its own during a run.
+     */
     void checkAlive() throws IOException {
         for (Service s : services) {
             if (!s.process().isAlive()) {
-                throw new IOException(s.name() + " exited; its log: " + s.log() + "\n" + tail(s.log()));
+                throw new IOException(
+                        s.name() + " exited; its log: " + s.log() + "\n" + tail(s.log()));
             }
         }
     }
 
     /**
-     * Throws when a service reports its loop DOWN (failed: e.g. a model it cannot load); the process keeps
-     * serving its health endpoint then, so only readiness tells.
+     * Throws when a service reports its loop DOWN (failed: e.g. a model it cannot load); the
+     * process keeps serving its health endpoint then, so only readiness tells.
      */
     void checkReady() throws IOException, InterruptedException {
         checkAlive();
@@ -144,17 +199,31 @@ final class RunServices implements AutoCloseable {
             // No answer (busy) is not a failure; a dead process is caught above.
             HttpResponse<String> r = readiness(s, Duration.ofSeconds(5));
             if (r != null && r.statusCode() != 200) {
-                throw new IOException(s.name() + " is not ready: " + r.body().replaceAll("\\s+", " ") + "\nits log: " + s.log()
-                        + "\n" + tail(s.log()));
+                throw new IOException(
+                        s.name()
+                                + " is not ready: "
+                                + r.body().replaceAll("\\s+", " ")
+                                + "\nits log: "
+                                + s.log()
+                                + "\n"
+                                + tail(s.log()));
             }
         }
     }
 
-    /** The service's /q/health/ready answer, or null when it does not answer (not listening yet, or busy). */
-    private HttpResponse<String> readiness(Service s, Duration timeout) throws InterruptedException {
+    /**
+     * The service's /q/health/ready answer, or null when it does not answer (not listening yet, or
+     * busy).
+     */
+    private HttpResponse<String> readiness(Service s, Duration timeout)
+            throws InterruptedException {
         try {
-            return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + s.port() + "/q/health/ready"))
-                    .timeout(timeout).build(), HttpResponse.BodyHandlers.ofString());
+            return http.send(
+                    HttpRequest.newBuilder(
+                                    URI.create("http://localhost:" + s.port() + "/q/health/ready"))
+                            .timeout(timeout)
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             return null;
         }
@@ -175,18 +244,23 @@ final class RunServices implements AutoCloseable {
         }
     }
 
-    /** SIGTERM to all at once (each drains and stops its loop), then waits; a service that hangs is killed. */
+    /**
+     * SIGTERM to all at once (each drains and stops its loop), then waits; a service that hangs is
+     * killed.
+     */
     @Override
     public void close() {
         List<Thread> stops = new ArrayList<>();
         for (Service s : services) {
-            Thread t = new Thread(() -> {
-                try {
-                    s.process().close();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
+            Thread t =
+                    new Thread(
+                            () -> {
+                                try {
+                                    s.process().close();
+                                } catch (InterruptedException e) {
+                                    Thread.currentThread().interrupt();
+                                }
+                            });
             t.start();
             stops.add(t);
         }

@@ -6,22 +6,21 @@ import dev.distill.schemas.avro.CheckpointEvent;
 import dev.distill.schemas.avro.DeadLetter;
 import dev.distill.schemas.avro.EvalReport;
 import dev.distill.schemas.avro.Rollout;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.errors.WakeupException;
 
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicLong;
-
 /**
- * Follows one run through the platform's topics, as any client could: rollouts produced, checkpoints
- * published (with the round's loss terms) and evaluation reports, all read committed. It is the demo's
- * only view of the services, so what it shows is what reached Kafka.
+ * Follows one run through the platform's topics, as any client could: rollouts produced,
+ * checkpoints published (with the round's loss terms) and evaluation reports, all read committed.
+ * It is the demo's only view of the services, so what it shows is what reached Kafka.
  */
 final class RunWatcher implements Runnable, AutoCloseable {
     private final String runId;
@@ -38,8 +37,14 @@ final class RunWatcher implements Runnable, AutoCloseable {
         this.runId = runId;
         this.consumer = new KafkaConsumer<>(ClientConfigs.avroConsumer(bootstrap, registryUrl));
         List<TopicPartition> tps = new ArrayList<>();
-        for (String topic : List.of(Topics.ROLLOUTS, Topics.CHECKPOINTS, Topics.EVALUATIONS, Topics.DEAD_LETTERS)) {
-            consumer.partitionsFor(topic).forEach(p -> tps.add(new TopicPartition(topic, p.partition())));
+        for (String topic :
+                List.of(
+                        Topics.ROLLOUTS,
+                        Topics.CHECKPOINTS,
+                        Topics.EVALUATIONS,
+                        Topics.DEAD_LETTERS)) {
+            consumer.partitionsFor(topic)
+                    .forEach(p -> tps.add(new TopicPartition(topic, p.partition())));
         }
         consumer.assign(tps);
         consumer.seekToBeginning(tps);
@@ -57,7 +62,8 @@ final class RunWatcher implements Runnable, AutoCloseable {
                         take(r.value());
                     }
                 } catch (RecordDeserializationException e) {
-                    // Someone else's garbage on a shared topic: the services dead-letter it; the view skips it.
+                    // Someone else's garbage on a shared topic: the services dead-letter it; the
+                    // view skips it.
                     consumer.seek(e.topicPartition(), e.offset() + 1);
                 }
             }
@@ -80,7 +86,8 @@ final class RunWatcher implements Runnable, AutoCloseable {
                 reports.put(e.getVersion(), e);
             }
         } else if (value instanceof DeadLetter) {
-            // Dead letters carry no run id in every case (undecodable bytes have none): count them all, and
+            // Dead letters carry no run id in every case (undecodable bytes have none): count them
+            // all, and
             // the demo only runs one run at a time.
             deadLetters.incrementAndGet();
         }
@@ -116,7 +123,8 @@ final class RunWatcher implements Runnable, AutoCloseable {
     /** Fails the demo rather than showing stale numbers when the watcher itself broke. */
     void check() {
         if (failure != null) {
-            throw new IllegalStateException("reading the run's topics failed: " + failure.getMessage(), failure);
+            throw new IllegalStateException(
+                    "reading the run's topics failed: " + failure.getMessage(), failure);
         }
     }
 

@@ -1,7 +1,6 @@
 package dev.distill.cli.demo;
 
 import dev.distill.schemas.avro.EvalReport;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,10 +13,10 @@ final class SummaryTable {
     private SummaryTable() {}
 
     /**
-     * Teacher, SFT student, then per objective (in run order) each run's final checkpoint, and for an objective
-     * with two or more scored runs, the mean and sample standard deviation of their final checkpoints. No "best"
-     * row: a checkpoint picked by its score on these same test items would overstate it ({@code distill
-     * experiment} picks on the validation split).
+     * Teacher, SFT student, then per objective (in run order) each run's final checkpoint, and for
+     * an objective with two or more scored runs, the mean and sample standard deviation of their
+     * final checkpoints. No "best" row: a checkpoint picked by its score on these same test items
+     * would overstate it ({@code distill experiment} picks on the validation split).
      */
     static List<SummaryRow> rows(DemoResults results) {
         List<SummaryRow> rows = new ArrayList<>();
@@ -30,25 +29,42 @@ final class SummaryTable {
         List<String> labels = ReportRuns.labels(results.runs());
         Map<String, List<Integer>> byObjective = new LinkedHashMap<>();
         for (int i = 0; i < results.runs().size(); i++) {
-            byObjective.computeIfAbsent(results.runs().get(i).objective().id(), k -> new ArrayList<>()).add(i);
+            byObjective
+                    .computeIfAbsent(results.runs().get(i).objective().id(), k -> new ArrayList<>())
+                    .add(i);
         }
-        byObjective.forEach((objective, runs) -> {
-            List<EvalReport> finals = new ArrayList<>();
-            for (int i : runs) {
-                RunSeries run = results.runs().get(i);
-                Optional<EvalReport> last = ReportRuns.last(run);
-                if (last.isEmpty()) {
-                    rows.add(new SummaryRow(SummaryRow.Kind.CHECKPOINT, labels.get(i), "no checkpoint scored",
-                            null, null, null, null, null, null, null));
-                    continue;
-                }
-                finals.add(last.get());
-                rows.add(SummaryRow.checkpoint(labels.get(i), "v" + last.get().getVersion() + " final", last.get()));
-            }
-            if (finals.size() >= 2) {
-                rows.add(seedMean(objective, finals));
-            }
-        });
+        byObjective.forEach(
+                (objective, runs) -> {
+                    List<EvalReport> finals = new ArrayList<>();
+                    for (int i : runs) {
+                        RunSeries run = results.runs().get(i);
+                        Optional<EvalReport> last = ReportRuns.last(run);
+                        if (last.isEmpty()) {
+                            rows.add(
+                                    new SummaryRow(
+                                            SummaryRow.Kind.CHECKPOINT,
+                                            labels.get(i),
+                                            "no checkpoint scored",
+                                            null,
+                                            null,
+                                            null,
+                                            null,
+                                            null,
+                                            null,
+                                            null));
+                            continue;
+                        }
+                        finals.add(last.get());
+                        rows.add(
+                                SummaryRow.checkpoint(
+                                        labels.get(i),
+                                        "v" + last.get().getVersion() + " final",
+                                        last.get()));
+                    }
+                    if (finals.size() >= 2) {
+                        rows.add(seedMean(objective, finals));
+                    }
+                });
         return rows;
     }
 
@@ -91,14 +107,23 @@ final class SummaryTable {
             }
             std = Math.sqrt(ss / (finals.size() - 1));
         }
-        return new SummaryRow(SummaryRow.Kind.SEED_MEAN, objective,
-                "final, mean ± std over " + finals.size() + " seeds", mean, std,
-                mean(finals, EvalReport::getExactMatch), mean(finals, EvalReport::getTokenEce),
-                mean(finals, EvalReport::getEce), mean(finals, EvalReport::getRklToTeacher),
+        return new SummaryRow(
+                SummaryRow.Kind.SEED_MEAN,
+                objective,
+                "final, mean ± std over " + finals.size() + " seeds",
+                mean,
+                std,
+                mean(finals, EvalReport::getExactMatch),
+                mean(finals, EvalReport::getTokenEce),
+                mean(finals, EvalReport::getEce),
+                mean(finals, EvalReport::getRklToTeacher),
                 mean(finals, EvalReport::getExAccErr));
     }
 
-    /** Null unless every run measured the value: a mean over the runs that happen to have it would mislead. */
+    /**
+     * Null unless every run measured the value: a mean over the runs that happen to have it would
+     * mislead.
+     */
     private static Double mean(List<EvalReport> reports, Function<EvalReport, Double> value) {
         double sum = 0;
         for (EvalReport r : reports) {

@@ -13,9 +13,9 @@ import java.util.logging.Logger;
 import java.util.logging.SimpleFormatter;
 
 /**
- * Where the libraries' log lines go: Kafka's clients, DJL, the registry client and the local stack all
- * log through java.util.logging (slf4j is bound to it). They go to a file, so the console carries only
- * the command's own lines; {@code --verbose} copies them to standard error too.
+ * Where the libraries' log lines go: Kafka's clients, DJL, the registry client and the local stack
+ * all log through java.util.logging (slf4j is bound to it). They go to a file, so the console
+ * carries only the command's own lines; {@code --verbose} copies them to standard error too.
  */
 public final class LibraryLog {
     private static final String FORMAT = "%1$tF %1$tT.%1$tL %4$-7s [%3$s] %5$s%6$s%n";
@@ -24,7 +24,10 @@ public final class LibraryLog {
 
     private LibraryLog() {}
 
-    /** Sends library logging to {@code logFile} (appending), and to standard error when {@code verbose}. */
+    /**
+     * Sends library logging to {@code logFile} (appending), and to standard error when {@code
+     * verbose}.
+     */
     public static synchronized void configure(Path logFile, boolean verbose) {
         System.setProperty("java.util.logging.SimpleFormatter.format", FORMAT);
         Logger root = LogManager.getLogManager().getLogger("");
@@ -40,7 +43,8 @@ public final class LibraryLog {
             fh.setLevel(Level.ALL);
             root.addHandler(fh);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot open the log file " + logFile + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "cannot open the log file " + logFile + ": " + e.getMessage(), e);
         }
         if (verbose) {
             ConsoleHandler console = new ConsoleHandler();
@@ -52,14 +56,19 @@ public final class LibraryLog {
         LibraryLog.verbose = verbose;
     }
 
-    /** Moves library logging to {@code logFile}, keeping the verbosity (the demo's run directory). */
+    /**
+     * Moves library logging to {@code logFile}, keeping the verbosity (the demo's run directory).
+     */
     public static synchronized void moveTo(Path logFile) {
         if (file != null) {
             configure(logFile, verbose());
         }
     }
 
-    /** The current log file, or null when {@link #configure} was never called (tests run in process). */
+    /**
+     * The current log file, or null when {@link #configure} was never called (tests run in
+     * process).
+     */
     public static synchronized Path file() {
         return file;
     }

@@ -1,21 +1,24 @@
 package dev.distill.cli.chart;
 
-import javax.imageio.ImageIO;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import javax.imageio.ImageIO;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
-/** What the chart tests look for in a picture: pixels of exactly a colour, and a PNG that decodes. */
+/**
+ * What the chart tests look for in a picture: pixels of exactly a colour, and a PNG that decodes.
+ */
 public final class Pixels {
     /**
-     * Pixels of exactly a series' colour that prove it was drawn: a line across a plot leaves well over a thousand,
-     * while its legend entry alone leaves under a hundred (checked by LineChartFactoryTest).
+     * Pixels of exactly a series' colour that prove it was drawn: a line across a plot leaves well
+     * over a thousand, while its legend entry alone leaves under a hundred (checked by
+     * LineChartFactoryTest).
      */
     public static final int DRAWN = 300;
 

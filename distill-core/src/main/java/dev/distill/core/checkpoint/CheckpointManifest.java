@@ -27,14 +27,37 @@ public record CheckpointManifest(
     public static final int FORMAT_VERSION = 1;
 
     /** What the writer supplies; hashes, format version and time are filled in when saving. */
-    public static CheckpointManifest of(long version, Long parentVersion, long step, Long seed, String configHash,
-                                        JsonNode lineage) {
-        return new CheckpointManifest(FORMAT_VERSION, version, parentVersion, step, seed, configHash, null, null,
-                lineage, null);
+    public static CheckpointManifest of(
+            long version,
+            Long parentVersion,
+            long step,
+            Long seed,
+            String configHash,
+            JsonNode lineage) {
+        return new CheckpointManifest(
+                FORMAT_VERSION,
+                version,
+                parentVersion,
+                step,
+                seed,
+                configHash,
+                null,
+                null,
+                lineage,
+                null);
     }
 
     CheckpointManifest withHashes(String weights, String optimizer, String createdAt) {
-        return new CheckpointManifest(formatVersion, version, parentVersion, step, seed, configHash, weights, optimizer,
-                lineage, createdAt);
+        return new CheckpointManifest(
+                formatVersion,
+                version,
+                parentVersion,
+                step,
+                seed,
+                configHash,
+                weights,
+                optimizer,
+                lineage,
+                createdAt);
     }
 }

@@ -6,8 +6,8 @@ import java.nio.file.Path;
 
 /**
  * Where published checkpoints live, addressed by the URI in a CheckpointEvent. The local store (a
- * directory, or a volume shared by the pods) is built in; other schemes plug in through
- * {@link CheckpointStores#register} (an object store would download into a local cache in {@link #open}).
+ * directory, or a volume shared by the pods) is built in; other schemes plug in through {@link
+ * CheckpointStores#register} (an object store would download into a local cache in {@link #open}).
  */
 public interface CheckpointStore {
 
@@ -17,6 +17,8 @@ public interface CheckpointStore {
     /** Makes a checkpoint directory written locally available under a URI, and returns that URI. */
     URI publish(Path localDir) throws IOException;
 
-    /** A local directory holding the checkpoint at {@code uri}, ready for {@link Checkpoints#load}. */
+    /**
+     * A local directory holding the checkpoint at {@code uri}, ready for {@link Checkpoints#load}.
+     */
     Path open(URI uri) throws IOException;
 }

@@ -26,8 +26,13 @@ public final class CheckpointStores {
         String scheme = uri.getScheme() == null ? "file" : uri.getScheme();
         CheckpointStore store = STORES.get(scheme);
         if (store == null) {
-            throw new IllegalArgumentException("no checkpoint store for '" + scheme + "' URIs like " + uri
-                    + "; available: " + new TreeMap<>(STORES).keySet());
+            throw new IllegalArgumentException(
+                    "no checkpoint store for '"
+                            + scheme
+                            + "' URIs like "
+                            + uri
+                            + "; available: "
+                            + new TreeMap<>(STORES).keySet());
         }
         return store;
     }
@@ -57,8 +62,11 @@ public final class CheckpointStores {
         public Path open(URI uri) throws IOException {
             Path dir = Path.of(uri);
             if (!Files.isDirectory(dir)) {
-                throw new IOException("checkpoint " + uri + " is not a directory on this machine (is the checkpoint"
-                        + " volume mounted at the same path as in the trainer?)");
+                throw new IOException(
+                        "checkpoint "
+                                + uri
+                                + " is not a directory on this machine (is the checkpoint"
+                                + " volume mounted at the same path as in the trainer?)");
             }
             return dir;
         }

@@ -10,7 +10,6 @@ import dev.distill.core.model.HfConfigs;
 import dev.distill.core.model.ModelConfig;
 import dev.distill.core.tokenizer.HfTokenizer;
 import dev.distill.core.tokenizer.Tokenizers;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -36,12 +35,12 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * The checkpoint directory, in Hugging Face's layout for the model's family (so transformers can load
- * our checkpoints and we can load theirs): {@code model.safetensors} or shards with
- * {@code model.safetensors.index.json}, {@code config.json} (+ {@code generation_config.json}), an
- * optional {@code tokenizer.json}, and for our own checkpoints {@code checkpoint.json} (manifest with
- * the weights hash) and optionally {@code optimizer.safetensors}. Loading checks names, shapes, dtypes,
- * the format version and the hash, and refuses anything that does not match.
+ * The checkpoint directory, in Hugging Face's layout for the model's family (so transformers can
+ * load our checkpoints and we can load theirs): {@code model.safetensors} or shards with {@code
+ * model.safetensors.index.json}, {@code config.json} (+ {@code generation_config.json}), an
+ * optional {@code tokenizer.json}, and for our own checkpoints {@code checkpoint.json} (manifest
+ * with the weights hash) and optionally {@code optimizer.safetensors}. Loading checks names,
+ * shapes, dtypes, the format version and the hash, and refuses anything that does not match.
  */
 public final class Checkpoints {
     public static final String WEIGHTS = "model.safetensors";
@@ -50,16 +49,23 @@ public final class Checkpoints {
     public static final String OPTIMIZER = "optimizer.safetensors";
 
     /** Hugging Face GPT-2 uses Conv1D, whose weight is (in, out); ours is Linear's (out, in). */
-    private static final Pattern CONV1D = Pattern.compile("h\\.\\d+\\.(attn\\.c_attn|attn\\.c_proj|mlp\\.c_fc|mlp\\.c_proj)\\.weight");
+    private static final Pattern CONV1D =
+            Pattern.compile(
+                    "h\\.\\d+\\.(attn\\.c_attn|attn\\.c_proj|mlp\\.c_fc|mlp\\.c_proj)\\.weight");
+
     /** Non-parameter buffers older files carry: GPT-2's causal mask, Llama's rotary frequencies. */
-    private static final Pattern HF_BUFFERS = Pattern.compile(
-            "h\\.\\d+\\.attn\\.(bias|masked_bias)|model\\.layers\\.\\d+\\.self_attn\\.rotary_emb\\.inv_freq");
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final Pattern HF_BUFFERS =
+            Pattern.compile(
+                    "h\\.\\d+\\.attn\\.(bias|masked_bias)|model\\.layers\\.\\d+\\.self_attn\\.rotary_emb\\.inv_freq");
+
+    private static final ObjectMapper JSON =
+            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private Checkpoints() {}
 
     /** A model loaded from a directory, with its manifest when the directory is one of ours. */
-    public record Loaded(CausalLm model, Optional<CheckpointManifest> manifest, Path dir) implements AutoCloseable {
+    public record Loaded(CausalLm model, Optional<CheckpointManifest> manifest, Path dir)
+            implements AutoCloseable {
         @Override
         public void close() {
             model.close();
@@ -67,15 +73,20 @@ public final class Checkpoints {
     }
 
     /**
-     * Writes a checkpoint directory atomically (a temporary sibling renamed into place), so a reader
-     * never sees half a checkpoint. Returns the manifest as written, hashes included.
+     * Writes a checkpoint directory atomically (a temporary sibling renamed into place), so a
+     * reader never sees half a checkpoint. Returns the manifest as written, hashes included.
      */
-    public static CheckpointManifest save(CausalLm model, Map<String, Tensor> optimizerState, CheckpointManifest manifest,
-                                          Path dir) throws IOException {
+    public static CheckpointManifest save(
+            CausalLm model,
+            Map<String, Tensor> optimizerState,
+            CheckpointManifest manifest,
+            Path dir)
+            throws IOException {
         Path parent = dir.toAbsolutePath().getParent();
         Files.createDirectories(parent);
         if (Files.exists(dir)) {
-            throw new IOException("checkpoint directory " + dir + " already exists; checkpoints are immutable");
+            throw new IOException(
+                    "checkpoint directory " + dir + " already exists; checkpoints are immutable");
         }
         Path tmp = Files.createTempDirectory(parent, "." + dir.getFileName() + ".tmp");
         try {
@@ -86,8 +97,9 @@ public final class Checkpoints {
                 SafeTensors.write(tmp.resolve(OPTIMIZER), optimizerState);
                 optimizerSha = sha256(tmp.resolve(OPTIMIZER));
             }
-            CheckpointManifest written = manifest.withHashes(sha256(tmp.resolve(WEIGHTS)), optimizerSha,
-                    Instant.now().toString());
+            CheckpointManifest written =
+                    manifest.withHashes(
+                            sha256(tmp.resolve(WEIGHTS)), optimizerSha, Instant.now().toString());
             JSON.writeValue(tmp.resolve(MANIFEST).toFile(), written);
             try {
                 Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
@@ -101,8 +113,9 @@ public final class Checkpoints {
     }
 
     /**
-     * Loads ours or a Hugging Face directory of any supported family. Fails with a message that names
-     * the mismatch. A {@code tokenizer.json} beside the weights fixes the vocabulary the logits cover.
+     * Loads ours or a Hugging Face directory of any supported family. Fails with a message that
+     * names the mismatch. A {@code tokenizer.json} beside the weights fixes the vocabulary the
+     * logits cover.
      */
     public static Loaded load(Path dir, NDManager manager) throws IOException {
         if (!Files.isDirectory(dir)) {
@@ -119,9 +132,16 @@ public final class Checkpoints {
             }
             String actual = sha256(weights);
             if (!actual.equals(manifest.get().weightsSha256())) {
-                throw new IOException("checkpoint " + dir + ": SHA-256 of " + WEIGHTS + " is " + actual
-                        + " but checkpoint.json records " + manifest.get().weightsSha256()
-                        + " (corrupted or modified weights)");
+                throw new IOException(
+                        "checkpoint "
+                                + dir
+                                + ": SHA-256 of "
+                                + WEIGHTS
+                                + " is "
+                                + actual
+                                + " but checkpoint.json records "
+                                + manifest.get().weightsSha256()
+                                + " (corrupted or modified weights)");
             }
         }
         ModelConfig config = readConfig(dir);
@@ -136,8 +156,8 @@ public final class Checkpoints {
     }
 
     /**
-     * The model config of a directory as {@link #load} builds the model: its logits restricted to the
-     * tokenizer's ids when the embedding is padded beyond them (Qwen).
+     * The model config of a directory as {@link #load} builds the model: its logits restricted to
+     * the tokenizer's ids when the embedding is padded beyond them (Qwen).
      */
     public static ModelConfig readConfig(Path dir) throws IOException {
         ModelConfig config = HfConfigs.read(dir);
@@ -147,11 +167,21 @@ public final class Checkpoints {
         }
         int tokens = HfTokenizer.vocabularySize(tokenizer);
         if (tokens > config.embeddingRows()) {
-            throw new IOException("checkpoint " + dir + ": " + Tokenizers.FILE + " produces ids up to " + (tokens - 1)
-                    + " but the model's embedding has only " + config.embeddingRows() + " rows");
+            throw new IOException(
+                    "checkpoint "
+                            + dir
+                            + ": "
+                            + Tokenizers.FILE
+                            + " produces ids up to "
+                            + (tokens - 1)
+                            + " but the model's embedding has only "
+                            + config.embeddingRows()
+                            + " rows");
         }
         try {
-            return tokens == config.embeddingRows() ? config : config.withTokenizerVocabulary(tokens);
+            return tokens == config.embeddingRows()
+                    ? config
+                    : config.withTokenizerVocabulary(tokens);
         } catch (IllegalArgumentException e) {
             throw new IOException("checkpoint " + dir + ": " + e.getMessage(), e);
         }
@@ -166,28 +196,48 @@ public final class Checkpoints {
         try {
             m = JSON.readValue(file.toFile(), CheckpointManifest.class);
         } catch (IOException e) {
-            throw new IOException("checkpoint " + dir + ": cannot parse " + MANIFEST + ": " + e.getMessage(), e);
+            throw new IOException(
+                    "checkpoint " + dir + ": cannot parse " + MANIFEST + ": " + e.getMessage(), e);
         }
         if (m.formatVersion() != CheckpointManifest.FORMAT_VERSION) {
-            throw new IOException("checkpoint " + dir + ": " + MANIFEST + " has format_version " + m.formatVersion()
-                    + " but this build reads only format_version " + CheckpointManifest.FORMAT_VERSION);
+            throw new IOException(
+                    "checkpoint "
+                            + dir
+                            + ": "
+                            + MANIFEST
+                            + " has format_version "
+                            + m.formatVersion()
+                            + " but this build reads only format_version "
+                            + CheckpointManifest.FORMAT_VERSION);
         }
         if (m.weightsSha256() == null || m.weightsSha256().length() != 64) {
-            throw new IOException("checkpoint " + dir + ": " + MANIFEST + " lacks a valid weights_sha256");
+            throw new IOException(
+                    "checkpoint " + dir + ": " + MANIFEST + " lacks a valid weights_sha256");
         }
         return Optional.of(m);
     }
 
-    /** Reads optimizer.safetensors after checking it against the manifest, or empty if there is none. */
-    public static Map<String, Tensor> readOptimizerState(Path dir, CheckpointManifest manifest) throws IOException {
+    /**
+     * Reads optimizer.safetensors after checking it against the manifest, or empty if there is
+     * none.
+     */
+    public static Map<String, Tensor> readOptimizerState(Path dir, CheckpointManifest manifest)
+            throws IOException {
         Path file = dir.resolve(OPTIMIZER);
         if (manifest.optimizerSha256() == null) {
             return Map.of();
         }
         String actual = sha256(file);
         if (!actual.equals(manifest.optimizerSha256())) {
-            throw new IOException("checkpoint " + dir + ": SHA-256 of " + OPTIMIZER + " is " + actual
-                    + " but checkpoint.json records " + manifest.optimizerSha256());
+            throw new IOException(
+                    "checkpoint "
+                            + dir
+                            + ": SHA-256 of "
+                            + OPTIMIZER
+                            + " is "
+                            + actual
+                            + " but checkpoint.json records "
+                            + manifest.optimizerSha256());
         }
         return SafeTensors.read(file);
     }
@@ -204,8 +254,9 @@ public final class Checkpoints {
     }
 
     /**
-     * Our name for a tensor of a Hugging Face file, or null for one that is not a parameter (buffers, a
-     * saved copy of a tied head): GPT-2's {@code transformer.} prefix goes, old OPT files gain {@code model.}.
+     * Our name for a tensor of a Hugging Face file, or null for one that is not a parameter
+     * (buffers, a saved copy of a tied head): GPT-2's {@code transformer.} prefix goes, old OPT
+     * files gain {@code model.}.
      */
     static String parameterName(String fileName, ModelConfig config) {
         String name = fileName;
@@ -219,7 +270,8 @@ public final class Checkpoints {
             return null;
         }
         if (name.equals("lm_head.weight") && config.tieWordEmbeddings()) {
-            return null; // transformers may save the tied head; the model reads the embedding instead
+            return null; // transformers may save the tied head; the model reads the embedding
+            // instead
         }
         return name;
     }
@@ -231,7 +283,11 @@ public final class Checkpoints {
         for (String fileName : files.entries().keySet()) {
             String name = parameterName(fileName, config);
             if (name != null && fileNameOf.put(name, fileName) != null) {
-                throw new IOException(where + ": tensor " + name + " appears twice (with and without its prefix)");
+                throw new IOException(
+                        where
+                                + ": tensor "
+                                + name
+                                + " appears twice (with and without its prefix)");
             }
         }
         Map<String, NDArray> params = model.parameters().asMap();
@@ -240,18 +296,31 @@ public final class Checkpoints {
         TreeSet<String> unexpected = new TreeSet<>(fileNameOf.keySet());
         unexpected.removeAll(params.keySet());
         if (!missing.isEmpty() || !unexpected.isEmpty()) {
-            throw new IOException(where + " does not match its config.json (" + config.modelType() + "): missing "
-                    + missing + ", unexpected " + unexpected);
+            throw new IOException(
+                    where
+                            + " does not match its config.json ("
+                            + config.modelType()
+                            + "): missing "
+                            + missing
+                            + ", unexpected "
+                            + unexpected);
         }
         List<String> wrongShapes = new ArrayList<>();
         for (Map.Entry<String, NDArray> e : params.entrySet()) {
             long[] expected = e.getValue().getShape().getShape();
             long[] stored = files.entries().get(fileNameOf.get(e.getKey())).shape();
             boolean conv1d = gpt2 && CONV1D.matcher(e.getKey()).matches();
-            long[] actual = conv1d && stored.length == 2 ? new long[] {stored[1], stored[0]} : stored;
+            long[] actual =
+                    conv1d && stored.length == 2 ? new long[] {stored[1], stored[0]} : stored;
             if (!Arrays.equals(expected, actual)) {
-                wrongShapes.add(e.getKey() + " is " + Arrays.toString(stored) + (conv1d ? " (Conv1D, in x out)" : "")
-                        + ", config.json implies " + Arrays.toString(conv1d ? new long[] {expected[1], expected[0]} : expected));
+                wrongShapes.add(
+                        e.getKey()
+                                + " is "
+                                + Arrays.toString(stored)
+                                + (conv1d ? " (Conv1D, in x out)" : "")
+                                + ", config.json implies "
+                                + Arrays.toString(
+                                        conv1d ? new long[] {expected[1], expected[0]} : expected));
             }
         }
         if (!wrongShapes.isEmpty()) {
@@ -260,15 +329,20 @@ public final class Checkpoints {
         for (Map.Entry<String, NDArray> e : params.entrySet()) {
             String fileName = fileNameOf.get(e.getKey());
             if (gpt2 && CONV1D.matcher(e.getKey()).matches()) {
-                float[] data = new Tensor(files.entries().get(fileName).shape(), files.read(fileName)).transpose2d().data();
+                float[] data =
+                        new Tensor(files.entries().get(fileName).shape(), files.read(fileName))
+                                .transpose2d()
+                                .data();
                 requireFinite(FloatBuffer.wrap(data), where, fileName);
                 e.getValue().set(FloatBuffer.wrap(data));
                 continue;
             }
-            // Straight from the memory map into the buffer the engine adopts: one tensor at a time and
+            // Straight from the memory map into the buffer the engine adopts: one tensor at a time
+            // and
             // never on the Java heap, so a model loads in about its own size.
-            ByteBuffer direct = ByteBuffer.allocateDirect(Math.toIntExact(e.getValue().size() * Float.BYTES))
-                    .order(ByteOrder.nativeOrder());
+            ByteBuffer direct =
+                    ByteBuffer.allocateDirect(Math.toIntExact(e.getValue().size() * Float.BYTES))
+                            .order(ByteOrder.nativeOrder());
             FloatBuffer values = direct.asFloatBuffer();
             files.readInto(fileName, values);
             requireFinite(values, where, fileName);
@@ -276,16 +350,20 @@ public final class Checkpoints {
         }
     }
 
-    private static void requireFinite(FloatBuffer values, Path where, String tensor) throws IOException {
+    private static void requireFinite(FloatBuffer values, Path where, String tensor)
+            throws IOException {
         for (int i = values.position(); i < values.limit(); i++) {
             if (!Float.isFinite(values.get(i))) {
-                throw new IOException(where + ": tensor " + tensor + " contains NaN or infinite values");
+                throw new IOException(
+                        where + ": tensor " + tensor + " contains NaN or infinite values");
             }
         }
     }
 
     public static String sha256(Path file) throws IOException {
-        try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
+        try (InputStream in =
+                new DigestInputStream(
+                        Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
             byte[] buf = new byte[1 << 16];
             while (in.read(buf) >= 0) {
                 // reading feeds the digest

@@ -3,14 +3,13 @@ package dev.distill.core.checkpoint;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.MappedByteBuffer;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
+import java.nio.MappedByteBuffer;
 import java.nio.ShortBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -58,11 +57,15 @@ public final class SafeTensors {
         }
     }
 
-    /** The header of an open file: every tensor's dtype, shape and place, checked against the file's size. */
+    /**
+     * The header of an open file: every tensor's dtype, shape and place, checked against the file's
+     * size.
+     */
     public static Map<String, Entry> header(Path file, FileChannel ch) throws IOException {
         long size = ch.size();
         if (size < 8) {
-            throw corrupt(file, "file is " + size + " bytes, shorter than the 8-byte header length");
+            throw corrupt(
+                    file, "file is " + size + " bytes, shorter than the 8-byte header length");
         }
         ByteBuffer lenBuf = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
         readFully(ch, lenBuf, 0);
@@ -71,8 +74,13 @@ public final class SafeTensors {
             throw corrupt(file, "header length " + headerLen + " is not plausible");
         }
         if (8 + headerLen > size) {
-            throw corrupt(file, "truncated: header says " + headerLen + " bytes but the file has only "
-                    + (size - 8) + " after the length");
+            throw corrupt(
+                    file,
+                    "truncated: header says "
+                            + headerLen
+                            + " bytes but the file has only "
+                            + (size - 8)
+                            + " after the length");
         }
         ByteBuffer headerBuf = ByteBuffer.allocate((int) headerLen);
         readFully(ch, headerBuf, 8);
@@ -98,7 +106,8 @@ public final class SafeTensors {
         return out;
     }
 
-    private static Entry entry(Path file, String name, JsonNode info, long dataStart, long dataLen) throws IOException {
+    private static Entry entry(Path file, String name, JsonNode info, long dataStart, long dataLen)
+            throws IOException {
         String dtype = info.path("dtype").asText("");
         JsonNode shapeNode = info.path("shape");
         JsonNode offsets = info.path("data_offsets");
@@ -121,12 +130,29 @@ public final class SafeTensors {
             throw corrupt(file, "tensor " + name + " has invalid data_offsets " + offsets);
         }
         if (end > dataLen) {
-            throw corrupt(file, "truncated: tensor " + name + " ends at byte " + end + " of the data section but only "
-                    + dataLen + " bytes are present");
+            throw corrupt(
+                    file,
+                    "truncated: tensor "
+                            + name
+                            + " ends at byte "
+                            + end
+                            + " of the data section but only "
+                            + dataLen
+                            + " bytes are present");
         }
         if (end - begin != n * width) {
-            throw corrupt(file, "tensor " + name + " has " + (end - begin) + " bytes but shape " + shapeNode
-                    + " in " + dtype + " needs " + n * width);
+            throw corrupt(
+                    file,
+                    "tensor "
+                            + name
+                            + " has "
+                            + (end - begin)
+                            + " bytes but shape "
+                            + shapeNode
+                            + " in "
+                            + dtype
+                            + " needs "
+                            + n * width);
         }
         return new Entry(name, dtype, shape, dataStart + begin, dataStart + end);
     }
@@ -136,8 +162,14 @@ public final class SafeTensors {
             case "F32" -> 4;
             case "F16", "BF16" -> 2;
             case "F64" -> 8;
-            default -> throw corrupt(file, "tensor " + name + " has dtype " + dtype
-                    + "; only F32, F16, BF16 and F64 weights can be loaded");
+            default ->
+                    throw corrupt(
+                            file,
+                            "tensor "
+                                    + name
+                                    + " has dtype "
+                                    + dtype
+                                    + "; only F32, F16, BF16 and F64 weights can be loaded");
         };
     }
 
@@ -148,7 +180,13 @@ public final class SafeTensors {
     public static float[] data(Path file, FileChannel ch, Entry e) throws IOException {
         long n = e.elements();
         if (n > Integer.MAX_VALUE) {
-            throw corrupt(file, "tensor " + e.name() + " has " + n + " elements, more than one Java array can hold");
+            throw corrupt(
+                    file,
+                    "tensor "
+                            + e.name()
+                            + " has "
+                            + n
+                            + " elements, more than one Java array can hold");
         }
         float[] data = new float[(int) n];
         FloatBuffer out = FloatBuffer.wrap(data);
@@ -157,18 +195,27 @@ public final class SafeTensors {
     }
 
     /**
-     * One tensor's values as float32 into {@code out} (e.g. a direct buffer the engine takes over), read
-     * through a memory map of the tensor's own bytes: nothing passes through the Java heap.
+     * One tensor's values as float32 into {@code out} (e.g. a direct buffer the engine takes over),
+     * read through a memory map of the tensor's own bytes: nothing passes through the Java heap.
      */
-    public static void dataInto(Path file, FileChannel ch, Entry e, FloatBuffer out) throws IOException {
+    public static void dataInto(Path file, FileChannel ch, Entry e, FloatBuffer out)
+            throws IOException {
         long n = e.elements();
         if (n > Integer.MAX_VALUE || out.remaining() != n) {
-            throw corrupt(file, "tensor " + e.name() + " has " + n + " elements; the destination holds " + out.remaining());
+            throw corrupt(
+                    file,
+                    "tensor "
+                            + e.name()
+                            + " has "
+                            + n
+                            + " elements; the destination holds "
+                            + out.remaining());
         }
         if (n == 0) {
             return;
         }
-        MappedByteBuffer buf = ch.map(FileChannel.MapMode.READ_ONLY, e.begin(), e.end() - e.begin());
+        MappedByteBuffer buf =
+                ch.map(FileChannel.MapMode.READ_ONLY, e.begin(), e.end() - e.begin());
         try {
             copy(buf.order(ByteOrder.LITTLE_ENDIAN), e.dtype(), out);
         } finally {
@@ -219,14 +266,18 @@ public final class SafeTensors {
             offset += bytes;
         }
         byte[] json = JSON.writeValueAsBytes(header);
-        int padded = (json.length + 7) / 8 * 8; // the spec pads the header with spaces to 8-byte alignment
+        int padded =
+                (json.length + 7)
+                        / 8
+                        * 8; // the spec pads the header with spaces to 8-byte alignment
         byte[] headerBytes = new byte[padded];
         System.arraycopy(json, 0, headerBytes, 0, json.length);
         for (int i = json.length; i < padded; i++) {
             headerBytes[i] = ' ';
         }
         try (OutputStream out = Files.newOutputStream(file)) {
-            out.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(padded).array());
+            out.write(
+                    ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(padded).array());
             out.write(headerBytes);
             ByteBuffer chunk = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
             for (Tensor t : sorted.values()) {
@@ -242,7 +293,8 @@ public final class SafeTensors {
         }
     }
 
-    private static void readFully(FileChannel ch, ByteBuffer buf, long position) throws IOException {
+    private static void readFully(FileChannel ch, ByteBuffer buf, long position)
+            throws IOException {
         long pos = position;
         while (buf.hasRemaining()) {
             int r = ch.read(buf, pos);

@@ -10,15 +10,22 @@ public record Tensor(long[] shape, float[] data) {
             n *= d;
         }
         if (n != data.length) {
-            throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " holds " + n
-                    + " values but " + data.length + " were given");
+            throw new IllegalArgumentException(
+                    "shape "
+                            + Arrays.toString(shape)
+                            + " holds "
+                            + n
+                            + " values but "
+                            + data.length
+                            + " were given");
         }
     }
 
     /** The transpose of a 2-D tensor. */
     public Tensor transpose2d() {
         if (shape.length != 2) {
-            throw new IllegalArgumentException("transpose2d needs a 2-D tensor, got " + Arrays.toString(shape));
+            throw new IllegalArgumentException(
+                    "transpose2d needs a 2-D tensor, got " + Arrays.toString(shape));
         }
         int rows = (int) shape[0];
         int cols = (int) shape[1];

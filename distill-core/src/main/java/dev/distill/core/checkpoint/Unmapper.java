@@ -4,10 +4,10 @@ import java.lang.reflect.Field;
 import java.nio.MappedByteBuffer;
 
 /**
- * Releases a memory map as soon as its tensor has been copied. The JDK unmaps a MappedByteBuffer only
- * when it is garbage collected, so the pages of every tensor read so far would otherwise stay in the
- * process (counted in its resident memory) until some later GC: loading would peak at the weights plus
- * most of the file.
+ * Releases a memory map as soon as its tensor has been copied. The JDK unmaps a MappedByteBuffer
+ * only when it is garbage collected, so the pages of every tensor read so far would otherwise stay
+ * in the process (counted in its resident memory) until some later GC: loading would peak at the
+ * weights plus most of the file.
  */
 final class Unmapper {
     private static final sun.misc.Unsafe UNSAFE = unsafe();

@@ -2,7 +2,6 @@ package dev.distill.core.checkpoint;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -13,8 +12,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The weights of a Hugging Face directory: {@code model.safetensors}, or the shards that
- * {@code model.safetensors.index.json} names. Tensors are read one at a time through memory maps, so
+ * The weights of a Hugging Face directory: {@code model.safetensors}, or the shards that {@code
+ * model.safetensors.index.json} names. Tensors are read one at a time through memory maps, so
  * loading never holds more than the model plus one tensor.
  */
 public final class WeightFiles implements AutoCloseable {
@@ -37,7 +36,8 @@ public final class WeightFiles implements AutoCloseable {
             } else if (Files.isRegularFile(index)) {
                 w.addShards(dir, index);
             } else {
-                throw new IOException("checkpoint " + dir + " has neither " + SINGLE + " nor " + INDEX);
+                throw new IOException(
+                        "checkpoint " + dir + " has neither " + SINGLE + " nor " + INDEX);
             }
             return w;
         } catch (IOException | RuntimeException e) {
@@ -64,20 +64,36 @@ public final class WeightFiles implements AutoCloseable {
         for (String shard : wanted.values().stream().distinct().toList()) {
             Path file = dir.resolve(shard).normalize();
             if (!file.getParent().equals(dir.normalize()) || !Files.isRegularFile(file)) {
-                throw new IOException(index + " names shard " + shard + ", which is not a file in " + dir);
+                throw new IOException(
+                        index + " names shard " + shard + ", which is not a file in " + dir);
             }
             add(file);
         }
         for (Map.Entry<String, String> e : wanted.entrySet()) {
             Path where = fileOf.get(e.getKey());
             if (where == null || !where.getFileName().toString().equals(e.getValue())) {
-                throw new IOException(index + " puts " + e.getKey() + " in " + e.getValue() + " but "
-                        + (where == null ? "no shard has it" : "it is in " + where.getFileName()));
+                throw new IOException(
+                        index
+                                + " puts "
+                                + e.getKey()
+                                + " in "
+                                + e.getValue()
+                                + " but "
+                                + (where == null
+                                        ? "no shard has it"
+                                        : "it is in " + where.getFileName()));
             }
         }
         if (wanted.size() != entries.size()) {
-            throw new IOException("the shards of " + dir + " hold " + entries.size() + " tensors but " + index
-                    + " lists " + wanted.size());
+            throw new IOException(
+                    "the shards of "
+                            + dir
+                            + " hold "
+                            + entries.size()
+                            + " tensors but "
+                            + index
+                            + " lists "
+                            + wanted.size());
         }
     }
 
@@ -86,7 +102,13 @@ public final class WeightFiles implements AutoCloseable {
         channels.put(file, ch);
         for (SafeTensors.Entry e : SafeTensors.header(file, ch).values()) {
             if (fileOf.putIfAbsent(e.name(), file) != null) {
-                throw new IOException("tensor " + e.name() + " is in both " + fileOf.get(e.name()) + " and " + file);
+                throw new IOException(
+                        "tensor "
+                                + e.name()
+                                + " is in both "
+                                + fileOf.get(e.name())
+                                + " and "
+                                + file);
             }
             entries.put(e.name(), e);
         }

@@ -1,14 +1,14 @@
 package dev.distill.core.data;
 
 import dev.distill.core.tokenizer.Tokenizer;
-
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Pre-training documents cut into windows of at most {@code length} tokens for the language-modelling
- * steps. Each document ends with end-of-text; consecutive windows overlap by one token because a
- * window's first token is only context, so every token after a document's first is predicted exactly once.
+ * Pre-training documents cut into windows of at most {@code length} tokens for the
+ * language-modelling steps. Each document ends with end-of-text; consecutive windows overlap by one
+ * token because a window's first token is only context, so every token after a document's first is
+ * predicted exactly once.
  */
 public final class CorpusWindows {
     private CorpusWindows() {}

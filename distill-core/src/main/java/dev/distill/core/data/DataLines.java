@@ -17,9 +17,10 @@ import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
 /**
- * The numbered lines of a UTF-8 text file, plain or gzip-compressed. Compression is recognised by the
- * gzip magic bytes rather than the file name, so a renamed file still reads. Decoding is strict: a
- * byte sequence that is not UTF-8 is reported with its line instead of silently becoming U+FFFD.
+ * The numbered lines of a UTF-8 text file, plain or gzip-compressed. Compression is recognised by
+ * the gzip magic bytes rather than the file name, so a renamed file still reads. Decoding is
+ * strict: a byte sequence that is not UTF-8 is reported with its line instead of silently becoming
+ * U+FFFD.
  */
 public final class DataLines {
     private DataLines() {}
@@ -34,9 +35,11 @@ public final class DataLines {
         if (!Files.isRegularFile(file)) {
             throw new NoSuchFileException(file.toString(), null, "no such data file");
         }
-        CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        CharsetDecoder utf8 =
+                StandardCharsets.UTF_8
+                        .newDecoder()
+                        .onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT);
         long lineNumber = 0;
         try (InputStream in = open(file)) {
             ByteArrayOutputStream line = new ByteArrayOutputStream(256);
@@ -46,8 +49,11 @@ public final class DataLines {
                 try {
                     b = in.read();
                 } catch (EOFException | ZipException e) {
-                    throw new MalformedDataException(file, lineNumber + 1,
-                            "corrupt or truncated gzip data (" + e.getMessage() + ")", e);
+                    throw new MalformedDataException(
+                            file,
+                            lineNumber + 1,
+                            "corrupt or truncated gzip data (" + e.getMessage() + ")",
+                            e);
                 }
                 if (b == -1 && line.size() == 0) {
                     break;
@@ -59,12 +65,17 @@ public final class DataLines {
                 }
                 lineNumber++;
                 byte[] bytes = line.toByteArray();
-                int length = bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
+                int length =
+                        bytes.length > 0 && bytes[bytes.length - 1] == '\r'
+                                ? bytes.length - 1
+                                : bytes.length;
                 String text;
                 try {
                     text = utf8.decode(ByteBuffer.wrap(bytes, 0, length)).toString();
                     if (lineNumber == 1 && text.startsWith("\uFEFF")) {
-                        text = text.substring(1); // a byte-order mark some editors write; not content
+                        text =
+                                text.substring(
+                                        1); // a byte-order mark some editors write; not content
                     }
                 } catch (CharacterCodingException e) {
                     throw new MalformedDataException(file, lineNumber, "not valid UTF-8 text", e);
@@ -86,7 +97,8 @@ public final class DataLines {
                 return new BufferedInputStream(new GZIPInputStream(in, 1 << 16), 1 << 16);
             } catch (IOException e) {
                 in.close();
-                throw new MalformedDataException(file, 1, "corrupt gzip header (" + e.getMessage() + ")", e);
+                throw new MalformedDataException(
+                        file, 1, "corrupt gzip header (" + e.getMessage() + ")", e);
             }
         }
         return in;

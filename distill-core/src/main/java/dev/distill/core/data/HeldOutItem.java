@@ -6,18 +6,29 @@ import java.util.List;
 
 /**
  * An evaluation item: instruction, optional context, and every acceptable reference response. A
- * multiple-choice item also lists its {@code options} and the index of the correct one ({@code answer});
- * its reference is that option's text. Other items have no options and {@code answer} -1.
+ * multiple-choice item also lists its {@code options} and the index of the correct one ({@code
+ * answer}); its reference is that option's text. Other items have no options and {@code answer} -1.
  */
-public record HeldOutItem(String id, String instruction, String context, List<String> references, List<String> options,
-                          int answer) {
+public record HeldOutItem(
+        String id,
+        String instruction,
+        String context,
+        List<String> references,
+        List<String> options,
+        int answer) {
 
     public HeldOutItem {
         references = List.copyOf(references);
         options = options == null ? List.of() : List.copyOf(options);
         if (answer < -1 || answer >= options.size()) {
-            throw new IllegalArgumentException("item " + id + ": answer " + answer + " is not an index of its "
-                    + options.size() + " options");
+            throw new IllegalArgumentException(
+                    "item "
+                            + id
+                            + ": answer "
+                            + answer
+                            + " is not an index of its "
+                            + options.size()
+                            + " options");
         }
     }
 

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,30 +12,36 @@ import java.util.List;
 
 /**
  * Instruction data as JSON lines, plain or gzip; blank lines are skipped. Each line is one of:
+ *
  * <ul>
- *   <li>our suite's {"id"?, "family"?, "key"?, "instruction", "context"?, "references": [...]}, with
- *       "options": [...] and "answer": index for multiple choice ("references" then defaults to the
- *       correct option);</li>
- *   <li>Dolly's {"instruction", "context", "response", "category"?} ("category" becomes the family);</li>
- *   <li>plain {"prompt", "response"}.</li>
+ *   <li>our suite's {"id"?, "family"?, "key"?, "instruction", "context"?, "references": [...]},
+ *       with "options": [...] and "answer": index for multiple choice ("references" then defaults
+ *       to the correct option);
+ *   <li>Dolly's {"instruction", "context", "response", "category"?} ("category" becomes the
+ *       family);
+ *   <li>plain {"prompt", "response"}.
  * </ul>
- * A line that fits none of them fails the whole read with its file, line number and reason: silently
- * skipping it would quietly change what a model is trained or scored on.
+ *
+ * A line that fits none of them fails the whole read with its file, line number and reason:
+ * silently skipping it would quietly change what a model is trained or scored on.
  */
 public final class InstructionJsonl {
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    private static final ObjectMapper JSON =
+            new ObjectMapper()
+                    .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                    .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
     private InstructionJsonl() {}
 
     public static List<TaskItem> read(Path file) throws IOException {
         List<TaskItem> out = new ArrayList<>();
-        DataLines.forEach(file, (n, line) -> {
-            if (!line.isBlank()) {
-                out.add(parse(file, n, line));
-            }
-        });
+        DataLines.forEach(
+                file,
+                (n, line) -> {
+                    if (!line.isBlank()) {
+                        out.add(parse(file, n, line));
+                    }
+                });
         return out;
     }
 
@@ -49,7 +54,8 @@ public final class InstructionJsonl {
         try {
             node = JSON.readTree(line);
         } catch (JsonProcessingException e) {
-            throw new MalformedDataException(file, n, "not valid JSON: " + e.getOriginalMessage(), e);
+            throw new MalformedDataException(
+                    file, n, "not valid JSON: " + e.getOriginalMessage(), e);
         }
         if (!node.isObject()) {
             throw new MalformedDataException(file, n, "expected a JSON object, got " + kind(node));
@@ -58,7 +64,9 @@ public final class InstructionJsonl {
         String instruction = f.text("instruction");
         String prompt = f.text("prompt");
         if (instruction != null && prompt != null) {
-            throw f.error("has both \"instruction\" and \"prompt\"; which one is the prompt is ambiguous");
+            throw f.error(
+                    "has both \"instruction\" and \"prompt\"; which one is the prompt is"
+                            + " ambiguous");
         }
         if (instruction == null) {
             instruction = prompt;
@@ -71,11 +79,17 @@ public final class InstructionJsonl {
         if (node.has("answer")) {
             JsonNode a = node.get("answer");
             if (!a.canConvertToExactIntegral() || !a.isNumber()) {
-                throw f.error("\"answer\" must be an integer index into \"options\", got " + kind(a));
+                throw f.error(
+                        "\"answer\" must be an integer index into \"options\", got " + kind(a));
             }
             answer = a.asInt();
             if (answer < 0 || answer >= options.size()) {
-                throw f.error("\"answer\" " + answer + " is not an index of the " + options.size() + " options");
+                throw f.error(
+                        "\"answer\" "
+                                + answer
+                                + " is not an index of the "
+                                + options.size()
+                                + " options");
             }
         } else if (!options.isEmpty()) {
             throw f.error("has \"options\" but no \"answer\"");
@@ -93,8 +107,10 @@ public final class InstructionJsonl {
         }
         for (int i = 0; i < references.size(); i++) {
             if (references.get(i).isBlank()) {
-                throw f.error(response != null && i == references.size() - 1 ? "\"response\" is empty"
-                        : "references[" + i + "] is empty");
+                throw f.error(
+                        response != null && i == references.size() - 1
+                                ? "\"response\" is empty"
+                                : "references[" + i + "] is empty");
             }
         }
         String family = f.text("family");
@@ -102,8 +118,14 @@ public final class InstructionJsonl {
             family = f.text("category");
         }
         String id = f.text("id");
-        HeldOutItem item = new HeldOutItem(id != null ? id : "line-" + n, instruction, f.text("context"), references,
-                options, answer);
+        HeldOutItem item =
+                new HeldOutItem(
+                        id != null ? id : "line-" + n,
+                        instruction,
+                        f.text("context"),
+                        references,
+                        options,
+                        answer);
         return new TaskItem(family, f.text("key"), item);
     }
 

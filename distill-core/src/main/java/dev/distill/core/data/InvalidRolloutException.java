@@ -1,6 +1,8 @@
 package dev.distill.core.data;
 
-/** A rollout that cannot be trained on; the message names it, so it can be dead-lettered and found. */
+/**
+ * A rollout that cannot be trained on; the message names it, so it can be dead-lettered and found.
+ */
 public class InvalidRolloutException extends RuntimeException {
     private final String rolloutId;
 

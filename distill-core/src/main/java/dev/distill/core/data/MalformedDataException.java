@@ -4,8 +4,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * A data file a user brought cannot be read as its format says. The message starts with
- * {@code file:line:} (the convention compilers use, so editors jump to it) and then says what is wrong.
+ * A data file a user brought cannot be read as its format says. The message starts with {@code
+ * file:line:} (the convention compilers use, so editors jump to it) and then says what is wrong.
  */
 public final class MalformedDataException extends IOException {
     private final Path file;

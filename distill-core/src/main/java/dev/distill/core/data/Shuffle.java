@@ -4,7 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
-/** A seeded shuffle written out (Fisher-Yates on SplittableRandom), so an order is fixed by its seed alone. */
+/**
+ * A seeded shuffle written out (Fisher-Yates on SplittableRandom), so an order is fixed by its seed
+ * alone.
+ */
 public final class Shuffle {
     private Shuffle() {}
 

@@ -5,14 +5,16 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * A 95% interval for mean(A) - mean(B) over paired test items, where each arm was trained with several seeds:
- * every replicate resamples the items and, independently per arm, the training runs (so the interval
- * carries the spread between training runs, not only between items).
+ * A 95% interval for mean(A) - mean(B) over paired test items, where each arm was trained with
+ * several seeds: every replicate resamples the items and, independently per arm, the training runs
+ * (so the interval carries the spread between training runs, not only between items).
  */
 public final class PairedBootstrap {
     private PairedBootstrap() {}
 
-    /** @param low 2.5th percentile, @param high 97.5th percentile of the replicated differences */
+    /**
+     * @param low 2.5th percentile, @param high 97.5th percentile of the replicated differences
+     */
     public record Interval(double difference, double low, double high, int replicates) {
         public boolean excludesZero() {
             return low > 0 || high < 0;
@@ -20,7 +22,8 @@ public final class PairedBootstrap {
     }
 
     /**
-     * @param a per training run, per item scores of arm A (all runs score the same items in the same order)
+     * @param a per training run, per item scores of arm A (all runs score the same items in the
+     *     same order)
      * @param b the same for arm B
      */
     public static Interval of(List<double[]> a, List<double[]> b, int replicates, long seed) {
@@ -45,8 +48,11 @@ public final class PairedBootstrap {
         }
         Arrays.sort(diffs);
         double point = mean(a) - mean(b);
-        return new Interval(point, diffs[(int) Math.floor(0.025 * (replicates - 1))],
-                diffs[(int) Math.ceil(0.975 * (replicates - 1))], replicates);
+        return new Interval(
+                point,
+                diffs[(int) Math.floor(0.025 * (replicates - 1))],
+                diffs[(int) Math.ceil(0.975 * (replicates - 1))],
+                replicates);
     }
 
     private static double resampledMean(List<double[]> runs, int[] items, SplittableRandom rng) {
@@ -72,7 +78,8 @@ public final class PairedBootstrap {
 
     private static void requireLength(double[] r, int n) {
         if (r.length != n) {
-            throw new IllegalArgumentException("runs score different numbers of items: " + r.length + " and " + n);
+            throw new IllegalArgumentException(
+                    "runs score different numbers of items: " + r.length + " and " + n);
         }
     }
 }

@@ -6,7 +6,6 @@ import ai.djl.ndarray.types.Shape;
 import dev.distill.core.model.AttentionMask;
 import dev.distill.core.model.CausalLm;
 import dev.distill.core.model.NoGrad;
-
 import java.util.Arrays;
 import java.util.List;
 
@@ -14,8 +13,8 @@ import java.util.List;
  * Incremental decoding of one model over a batch of prompts with a KV cache. Prompts of different
  * lengths are left-padded; padded keys are masked and every row's positions start at 0 at its first
  * real token, so a row decodes exactly as it would alone. Rows that have finished are fed a masked
- * dummy token so the batch keeps its shape. Several decoders can run in lockstep (teacher and student
- * in teacher-mixed sampling).
+ * dummy token so the batch keeps its shape. Several decoders can run in lockstep (teacher and
+ * student in teacher-mixed sampling).
  */
 final class BatchDecoder implements AutoCloseable {
     private final CausalLm model;
@@ -38,12 +37,18 @@ final class BatchDecoder implements AutoCloseable {
         for (int r = 0; r < b; r++) {
             int[] p = prompts.get(r);
             if (p.length == 0) {
-                throw new IllegalArgumentException("prompt " + r + " is empty; generation needs at least one token");
+                throw new IllegalArgumentException(
+                        "prompt " + r + " is empty; generation needs at least one token");
             }
             for (int id : p) {
                 if (id < 0 || id >= vocab) {
-                    throw new IllegalArgumentException("prompt " + r + " has token id " + id + " outside the vocabulary of "
-                            + vocab);
+                    throw new IllegalArgumentException(
+                            "prompt "
+                                    + r
+                                    + " has token id "
+                                    + id
+                                    + " outside the vocabulary of "
+                                    + vocab);
                 }
             }
             max = Math.max(max, p.length);
@@ -52,8 +57,14 @@ final class BatchDecoder implements AutoCloseable {
         // The last sampled token is never fed back, hence the -1.
         this.total = longest + maxNewTokens - 1;
         if (total > model.config().nPositions()) {
-            throw new IllegalArgumentException("prompt of " + longest + " tokens + " + maxNewTokens
-                    + " new tokens exceeds the model's " + model.config().nPositions() + " positions");
+            throw new IllegalArgumentException(
+                    "prompt of "
+                            + longest
+                            + " tokens + "
+                            + maxNewTokens
+                            + " new tokens exceeds the model's "
+                            + model.config().nPositions()
+                            + " positions");
         }
         this.validKeys = new boolean[b][total];
         this.nextPosition = new int[b];
@@ -102,11 +113,11 @@ final class BatchDecoder implements AutoCloseable {
         }
         float[] logits;
         try (NDManager step = model.newStep()) {
-            NDArray ids = step.create(idx, new Shape(b, t));                                   // (B, T)
-            NDArray positions = step.create(pos, new Shape(b, t));                             // (B, T)
-            NDArray mask = AttentionMask.causalPadded(step, valid, t);                         // (B, 1, T, Tk)
+            NDArray ids = step.create(idx, new Shape(b, t)); // (B, T)
+            NDArray positions = step.create(pos, new Shape(b, t)); // (B, T)
+            NDArray mask = AttentionMask.causalPadded(step, valid, t); // (B, 1, T, Tk)
             CausalLm.Output o = model.forward(ids, positions, mask, cache.lend(step), true);
-            logits = o.logits().toFloatArray();                                                // (B, 1, V)
+            logits = o.logits().toFloatArray(); // (B, 1, V)
             cache.keep(o.present());
         }
         cache.freeRetired();

@@ -1,25 +1,31 @@
 package dev.distill.core.generation;
 
 import dev.distill.core.model.CausalLm;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 
-/** Batched sampling from one model with a KV cache (see {@link BatchDecoder} for the batching rules). */
+/**
+ * Batched sampling from one model with a KV cache (see {@link BatchDecoder} for the batching
+ * rules).
+ */
 public final class Generator {
     private Generator() {}
 
-    public enum StopReason { EOS, MAX_NEW_TOKENS }
+    public enum StopReason {
+        EOS,
+        MAX_NEW_TOKENS
+    }
 
     /**
-     * The generated tokens of one prompt (the end id excluded), why decoding stopped and, on EOS, which
-     * end id ended it (models may have several), else -1.
+     * The generated tokens of one prompt (the end id excluded), why decoding stopped and, on EOS,
+     * which end id ended it (models may have several), else -1.
      */
     public record Generation(int[] prompt, int[] tokens, StopReason stop, int endId) {}
 
-    public static List<Generation> generate(CausalLm model, List<int[]> prompts, SamplingConfig cfg) {
+    public static List<Generation> generate(
+            CausalLm model, List<int[]> prompts, SamplingConfig cfg) {
         int b = prompts.size();
         if (b == 0) {
             return List.of();
@@ -53,7 +59,10 @@ public final class Generator {
                     float[] row = Arrays.copyOfRange(logits, r * vocab, (r + 1) * vocab);
                     int tok = TokenSampler.sample(row, history[r], length[r], cfg, rng[r]);
                     history[r][length[r]++] = tok;
-                    if (tok == cfg.eosId() || model.config().isEos(tok)) { // any of the model's end ids (Llama 3 has several)
+                    if (tok == cfg.eosId()
+                            || model.config()
+                                    .isEos(tok)) { // any of the model's end ids (Llama 3 has
+                        // several)
                         stop[r] = StopReason.EOS;
                         endId[r] = tok;
                         live[r] = false;
@@ -71,7 +80,12 @@ public final class Generator {
         List<Generation> result = new ArrayList<>(b);
         for (int r = 0; r < b; r++) {
             int[] toks = out.get(r).stream().mapToInt(Integer::intValue).toArray();
-            result.add(new Generation(prompts.get(r), toks, stop[r] == null ? StopReason.MAX_NEW_TOKENS : stop[r], endId[r]));
+            result.add(
+                    new Generation(
+                            prompts.get(r),
+                            toks,
+                            stop[r] == null ? StopReason.MAX_NEW_TOKENS : stop[r],
+                            endId[r]));
         }
         return result;
     }

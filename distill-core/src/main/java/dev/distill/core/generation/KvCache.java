@@ -2,13 +2,12 @@ package dev.distill.core.generation;
 
 import ai.djl.ndarray.NDManager;
 import dev.distill.core.model.KeyValue;
-
 import java.util.List;
 
 /**
  * Keys and values of every layer across decoding steps. A step borrows the cache ({@link #lend}) so
- * that everything the attention derives from it dies with the step; the grown cache the step returns
- * is then kept ({@link #keep}) and the previous one freed once the step has closed ({@link
+ * that everything the attention derives from it dies with the step; the grown cache the step
+ * returns is then kept ({@link #keep}) and the previous one freed once the step has closed ({@link
  * #freeRetired}). Memory therefore holds one cache, not one per step.
  */
 final class KvCache implements AutoCloseable {

@@ -2,31 +2,42 @@ package dev.distill.core.generation;
 
 import dev.distill.core.data.Rollout;
 import dev.distill.core.model.CausalLm;
-
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 
 /**
  * REFERENCE rollouts for word-level KD and SFT: the dataset's response, teacher-forced through the
- * teacher and the behaviour student, with the same per-token record as a sampled rollout (support set
- * = teacher top-k union student top-k, teacher scores on it, teacher tail mass).
+ * teacher and the behaviour student, with the same per-token record as a sampled rollout (support
+ * set = teacher top-k union student top-k, teacher scores on it, teacher tail mass).
  */
 public final class ReferenceRollouts {
     private ReferenceRollouts() {}
 
     public record Item(String promptId, int[] promptTokens, int[] responseTokens, long seed) {}
 
-    public static List<Rollout> score(CausalLm teacher, CausalLm behaviour, long behaviourVersion, String runId, List<Item> items,
-                                      int supportK, String teacherName) {
+    public static List<Rollout> score(
+            CausalLm teacher,
+            CausalLm behaviour,
+            long behaviourVersion,
+            String runId,
+            List<Item> items,
+            int supportK,
+            String teacherName) {
         List<int[]> seqs = new ArrayList<>();
         for (Item it : items) {
             if (it.responseTokens().length == 0) {
-                throw new IllegalArgumentException("prompt " + it.promptId() + " has an empty reference response");
+                throw new IllegalArgumentException(
+                        "prompt " + it.promptId() + " has an empty reference response");
             }
             int[] s = new int[it.promptTokens().length + it.responseTokens().length];
             System.arraycopy(it.promptTokens(), 0, s, 0, it.promptTokens().length);
-            System.arraycopy(it.responseTokens(), 0, s, it.promptTokens().length, it.responseTokens().length);
+            System.arraycopy(
+                    it.responseTokens(),
+                    0,
+                    s,
+                    it.promptTokens().length,
+                    it.responseTokens().length);
             seqs.add(s);
         }
         List<Scorer.Scores> p = Scorer.score(teacher, seqs, supportK, true);
@@ -35,7 +46,8 @@ public final class ReferenceRollouts {
         for (int i = 0; i < items.size(); i++) {
             Item it = items.get(i);
             int n = it.responseTokens().length;
-            int first = it.promptTokens().length - 1; // position predicting the first response token
+            int first =
+                    it.promptTokens().length - 1; // position predicting the first response token
             float[] lp = new float[n];
             float[] lq = new float[n];
             float[] tail = new float[n];
@@ -63,8 +75,25 @@ public final class ReferenceRollouts {
                 tail[t] = (float) Math.log(Math.max(1 - mass, 1e-30));
             }
             String id = runId + "/" + it.promptId() + "/v" + behaviourVersion + "/ref";
-            out.add(new Rollout(id, it.promptId(), runId, Rollout.Kind.REFERENCE, it.promptTokens().clone(),
-                    it.responseTokens().clone(), behaviourVersion, teacherName, 0.0, it.seed(), lp, lq, ids, sLp, tail, null, null));
+            out.add(
+                    new Rollout(
+                            id,
+                            it.promptId(),
+                            runId,
+                            Rollout.Kind.REFERENCE,
+                            it.promptTokens().clone(),
+                            it.responseTokens().clone(),
+                            behaviourVersion,
+                            teacherName,
+                            0.0,
+                            it.seed(),
+                            lp,
+                            lq,
+                            ids,
+                            sLp,
+                            tail,
+                            null,
+                            null));
         }
         return out;
     }

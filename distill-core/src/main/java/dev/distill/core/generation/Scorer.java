@@ -6,7 +6,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.distill.core.model.CausalLm;
 import dev.distill.core.model.NoGrad;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -19,16 +18,23 @@ public final class Scorer {
     private Scorer() {}
 
     /**
-     * Scores of one sequence x_0..x_{T-1}; index t describes the prediction of x_{t+1} from x_0..x_t.
+     * Scores of one sequence x_0..x_{T-1}; index t describes the prediction of x_{t+1} from
+     * x_0..x_t.
      *
      * @param nextLogProbs log p(x_{t+1} | x_{<=t}), length T-1
-     * @param topIds       the k most likely next tokens at each t, most likely first
-     * @param topLogProbs  their log-probabilities
-     * @param full         the full log-distribution at each t (T-1 x V), or null when not requested
+     * @param topIds the k most likely next tokens at each t, most likely first
+     * @param topLogProbs their log-probabilities
+     * @param full the full log-distribution at each t (T-1 x V), or null when not requested
      */
-    public record Scores(int[] tokens, float[] nextLogProbs, int[][] topIds, float[][] topLogProbs, float[][] full) {}
+    public record Scores(
+            int[] tokens,
+            float[] nextLogProbs,
+            int[][] topIds,
+            float[][] topLogProbs,
+            float[][] full) {}
 
-    public static List<Scores> score(CausalLm model, List<int[]> sequences, int topK, boolean full) {
+    public static List<Scores> score(
+            CausalLm model, List<int[]> sequences, int topK, boolean full) {
         int vocab = model.config().vocabSize();
         if (topK < 0 || topK > vocab) {
             throw new IllegalArgumentException("top-k must be in [0, " + vocab + "], got " + topK);
@@ -38,16 +44,28 @@ public final class Scorer {
         for (int r = 0; r < b; r++) {
             int[] s = sequences.get(r);
             if (s.length < 2) {
-                throw new IllegalArgumentException("sequence " + r + " has " + s.length + " tokens; scoring needs at least 2");
+                throw new IllegalArgumentException(
+                        "sequence " + r + " has " + s.length + " tokens; scoring needs at least 2");
             }
             if (s.length > model.config().nPositions()) {
-                throw new IllegalArgumentException("sequence " + r + " has " + s.length + " tokens, more than the model's "
-                        + model.config().nPositions() + " positions");
+                throw new IllegalArgumentException(
+                        "sequence "
+                                + r
+                                + " has "
+                                + s.length
+                                + " tokens, more than the model's "
+                                + model.config().nPositions()
+                                + " positions");
             }
             for (int id : s) {
                 if (id < 0 || id >= vocab) {
-                    throw new IllegalArgumentException("sequence " + r + " has token id " + id
-                            + " outside the vocabulary of " + vocab);
+                    throw new IllegalArgumentException(
+                            "sequence "
+                                    + r
+                                    + " has token id "
+                                    + id
+                                    + " outside the vocabulary of "
+                                    + vocab);
                 }
             }
             longest = Math.max(longest, s.length);
@@ -68,14 +86,16 @@ public final class Scorer {
         float[] topValues = null;
         long[] topIndices = null;
         float[] dist = null;
-        try (NoGrad ignored = new NoGrad(); NDManager step = model.newStep()) {
-            // The last position predicts nothing here: leave it out of the pass rather than slice it off.
-            NDArray input = step.create(ids, new Shape(b, longest)).get(":, :-1");           // (B, T-1)
-            NDArray logp = model.forward(input).logSoftmax(-1);                               // (B, T-1, V)
-            NDArray targets = step.create(next, new Shape(b, tp, 1));                        // (B, T-1, 1)
-            picked = logp.gather(targets, 2).toFloatArray();                                  // (B, T-1, 1)
+        try (NoGrad ignored = new NoGrad();
+                NDManager step = model.newStep()) {
+            // The last position predicts nothing here: leave it out of the pass rather than slice
+            // it off.
+            NDArray input = step.create(ids, new Shape(b, longest)).get(":, :-1"); // (B, T-1)
+            NDArray logp = model.forward(input).logSoftmax(-1); // (B, T-1, V)
+            NDArray targets = step.create(next, new Shape(b, tp, 1)); // (B, T-1, 1)
+            picked = logp.gather(targets, 2).toFloatArray(); // (B, T-1, 1)
             if (topK > 0) {
-                NDList top = logp.topK(topK, -1);                                             // 2 x (B, T-1, k)
+                NDList top = logp.topK(topK, -1); // 2 x (B, T-1, k)
                 topValues = top.get(0).toFloatArray();
                 topIndices = top.get(1).toLongArray();
             }

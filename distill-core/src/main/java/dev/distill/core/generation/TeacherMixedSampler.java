@@ -3,23 +3,24 @@ package dev.distill.core.generation;
 import dev.distill.core.data.Rollout;
 import dev.distill.core.model.CausalLm;
 import dev.distill.core.objective.SupportGap;
-
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * MiniLLM's sampler: teacher and behaviour student decode in lockstep with KV caches, and each token is
- * drawn from p~ = alpha p + (1 - alpha) q_old (temperature 1, no truncation). Each response token is
- * recorded with log p(y_t), log q_old(y_t) and the teacher's scores on the support set S_t = top-k(p)
- * union top-k(q_old) plus the teacher's log tail mass: all the trainer needs, without the teacher.
- * alpha = 1 gives teacher samples (SeqKD), alpha = 0 on-policy student samples (GKD).
+ * MiniLLM's sampler: teacher and behaviour student decode in lockstep with KV caches, and each
+ * token is drawn from p~ = alpha p + (1 - alpha) q_old (temperature 1, no truncation). Each
+ * response token is recorded with log p(y_t), log q_old(y_t) and the teacher's scores on the
+ * support set S_t = top-k(p) union top-k(q_old) plus the teacher's log tail mass: all the trainer
+ * needs, without the teacher. alpha = 1 gives teacher samples (SeqKD), alpha = 0 on-policy student
+ * samples (GKD).
  */
 public final class TeacherMixedSampler {
     private TeacherMixedSampler() {}
 
-    public record Config(double alpha, int maxNewTokens, int supportK, int eosId, String teacherName) {
+    public record Config(
+            double alpha, int maxNewTokens, int supportK, int eosId, String teacherName) {
         public Config {
             if (!(alpha >= 0 && alpha <= 1)) {
                 throw new IllegalArgumentException("alpha must be in [0, 1], got " + alpha);
@@ -31,17 +32,25 @@ public final class TeacherMixedSampler {
     }
 
     /**
-     * @param seed drives this prompt's draws alone, so a prompt samples the same response whatever batch
-     *             it lands in (producers derive it from run, prompt and student version)
+     * @param seed drives this prompt's draws alone, so a prompt samples the same response whatever
+     *     batch it lands in (producers derive it from run, prompt and student version)
      */
     public record Prompt(String promptId, int[] tokens, long seed) {}
 
-    public static List<Rollout> sample(CausalLm teacher, CausalLm behaviour, long behaviourVersion, String runId,
-                                       List<Prompt> prompts, Config cfg) {
+    public static List<Rollout> sample(
+            CausalLm teacher,
+            CausalLm behaviour,
+            long behaviourVersion,
+            String runId,
+            List<Prompt> prompts,
+            Config cfg) {
         int vocab = teacher.config().vocabSize();
         if (behaviour.config().vocabSize() != vocab) {
-            throw new IllegalArgumentException("teacher vocabulary " + vocab + " differs from the student's "
-                    + behaviour.config().vocabSize());
+            throw new IllegalArgumentException(
+                    "teacher vocabulary "
+                            + vocab
+                            + " differs from the student's "
+                            + behaviour.config().vocabSize());
         }
         int b = prompts.size();
         List<int[]> tokens = prompts.stream().map(Prompt::tokens).toList();
@@ -53,7 +62,7 @@ public final class TeacherMixedSampler {
         }
         int remaining = b;
         try (BatchDecoder t = new BatchDecoder(teacher, tokens, cfg.maxNewTokens());
-             BatchDecoder s = new BatchDecoder(behaviour, tokens, cfg.maxNewTokens())) {
+                BatchDecoder s = new BatchDecoder(behaviour, tokens, cfg.maxNewTokens())) {
             float[] pLogits = t.prefill();
             float[] qLogits = s.prefill();
             for (int step = 0; step < cfg.maxNewTokens() && remaining > 0; step++) {
@@ -67,7 +76,9 @@ public final class TeacherMixedSampler {
                     int y = draw(lp, lq, cfg.alpha(), rows[r].rng);
                     rows[r].record(y, lp, lq, cfg.supportK());
                     next[r] = y;
-                    if (y == cfg.eosId() || behaviour.config().isEos(y) || teacher.config().isEos(y)) {
+                    if (y == cfg.eosId()
+                            || behaviour.config().isEos(y)
+                            || teacher.config().isEos(y)) {
                         live[r] = false;
                         remaining--;
                     }
@@ -161,12 +172,14 @@ public final class TeacherMixedSampler {
             }
             supportIds.add(sIds);
             supportLogp.add(sLp);
-            // Clamped so a support that holds all the mass gives a finite log tail (validated downstream).
+            // Clamped so a support that holds all the mass gives a finite log tail (validated
+            // downstream).
             tail.add((float) Math.log(Math.max(1 - mass, 1e-30)));
             gapSum += SupportGap.at(lq, lp, sIds);
         }
 
-        Rollout toRollout(String id, Prompt p, String runId, Rollout.Kind kind, long version, Config cfg) {
+        Rollout toRollout(
+                String id, Prompt p, String runId, Rollout.Kind kind, long version, Config cfg) {
             int n = ids.size();
             float[] lpArr = new float[n];
             float[] lqArr = new float[n];
@@ -176,10 +189,24 @@ public final class TeacherMixedSampler {
                 lqArr[i] = logq.get(i);
                 tailArr[i] = tail.get(i);
             }
-            return new Rollout(id, p.promptId(), runId, kind, p.tokens().clone(),
-                    ids.stream().mapToInt(Integer::intValue).toArray(), version, cfg.teacherName(), cfg.alpha(),
-                    p.seed(), lpArr, lqArr, supportIds.toArray(new int[0][]), supportLogp.toArray(new float[0][]),
-                    tailArr, gapSum / n, null);
+            return new Rollout(
+                    id,
+                    p.promptId(),
+                    runId,
+                    kind,
+                    p.tokens().clone(),
+                    ids.stream().mapToInt(Integer::intValue).toArray(),
+                    version,
+                    cfg.teacherName(),
+                    cfg.alpha(),
+                    p.seed(),
+                    lpArr,
+                    lqArr,
+                    supportIds.toArray(new int[0][]),
+                    supportLogp.toArray(new float[0][]),
+                    tailArr,
+                    gapSum / n,
+                    null);
         }
     }
 }

@@ -17,10 +17,11 @@ public final class TokenSampler {
     }
 
     /**
-     * @param logits  one row of logits (not modified)
+     * @param logits one row of logits (not modified)
      * @param history prompt + generated tokens so far, {@code length} of them valid
      */
-    public static int sample(float[] logits, int[] history, int length, SamplingConfig cfg, SplittableRandom rng) {
+    public static int sample(
+            float[] logits, int[] history, int length, SamplingConfig cfg, SplittableRandom rng) {
         double[] z = new double[logits.length];
         for (int i = 0; i < z.length; i++) {
             z[i] = logits[i];
@@ -42,13 +43,18 @@ public final class TokenSampler {
             max = Math.max(max, v);
         }
         if (max == Double.NEGATIVE_INFINITY) {
-            throw new IllegalStateException("every token is banned: no-repeat-ngram " + cfg.noRepeatNgram()
-                    + " leaves nothing to sample");
+            throw new IllegalStateException(
+                    "every token is banned: no-repeat-ngram "
+                            + cfg.noRepeatNgram()
+                            + " leaves nothing to sample");
         }
         double[] p = new double[z.length];
         double sum = 0;
         for (int i = 0; i < z.length; i++) {
-            p[i] = z[i] == Double.NEGATIVE_INFINITY ? 0 : Math.exp((z[i] - max) / cfg.temperature());
+            p[i] =
+                    z[i] == Double.NEGATIVE_INFINITY
+                            ? 0
+                            : Math.exp((z[i] - max) / cfg.temperature());
             sum += p[i];
         }
         for (int i = 0; i < p.length; i++) {
@@ -64,7 +70,8 @@ public final class TokenSampler {
         if (length < n - 1 || n < 1) {
             return;
         }
-        // The next token would form the n-gram (last n-1 tokens, next); ban every continuation seen before.
+        // The next token would form the n-gram (last n-1 tokens, next); ban every continuation seen
+        // before.
         int prefixStart = length - (n - 1);
         for (int start = 0; start + n - 1 < length; start++) {
             boolean same = true;
@@ -122,7 +129,8 @@ public final class TokenSampler {
             }
         }
         Integer[] live = Arrays.copyOf(order, n);
-        Arrays.sort(live, (a, b) -> p[b] != p[a] ? Double.compare(p[b], p[a]) : Integer.compare(a, b));
+        Arrays.sort(
+                live, (a, b) -> p[b] != p[a] ? Double.compare(p[b], p[a]) : Integer.compare(a, b));
         double cum = 0;
         int keep = 0;
         while (keep < live.length && cum < topP) {

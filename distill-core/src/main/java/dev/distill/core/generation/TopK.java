@@ -9,8 +9,11 @@ final class TopK {
     static int[] indices(double[] x, int k) {
         int n = Math.min(k, x.length);
         // Min-heap of the best n so far: the root is the weakest kept candidate.
-        PriorityQueue<Integer> heap = new PriorityQueue<>(n + 1, (a, b) -> x[a] != x[b] ? Double.compare(x[a], x[b])
-                : Integer.compare(b, a));
+        PriorityQueue<Integer> heap =
+                new PriorityQueue<>(
+                        n + 1,
+                        (a, b) ->
+                                x[a] != x[b] ? Double.compare(x[a], x[b]) : Integer.compare(b, a));
         for (int i = 0; i < x.length; i++) {
             if (heap.size() < n) {
                 heap.add(i);

@@ -5,21 +5,25 @@ import dev.distill.core.data.PromptTemplate;
 import dev.distill.core.generation.Scorer;
 import dev.distill.core.model.CausalLm;
 import dev.distill.core.tokenizer.Tokenizer;
-
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A model's belief over a multiple-choice item's options: the likelihood of each option's text (and the
- * end-of-text after it, so an option that is a prefix of another is not favoured) as the response to the
- * prompt, renormalised over the options. Its maximum is the confidence of answer-option calibration.
+ * A model's belief over a multiple-choice item's options: the likelihood of each option's text (and
+ * the end-of-text after it, so an option that is a prefix of another is not favoured) as the
+ * response to the prompt, renormalised over the options. Its maximum is the confidence of
+ * answer-option calibration.
  */
 public final class AnswerOptions {
     private AnswerOptions() {}
 
     /** Probabilities over {@code item.options()}, summing to 1. */
-    public static double[] probabilities(CausalLm model, Tokenizer tokenizer, PromptTemplate template, HeldOutItem item,
-                                         int eos) {
+    public static double[] probabilities(
+            CausalLm model,
+            Tokenizer tokenizer,
+            PromptTemplate template,
+            HeldOutItem item,
+            int eos) {
         if (!item.isMultipleChoice()) {
             throw new IllegalArgumentException("item " + item.id() + " has no answer options");
         }
@@ -34,8 +38,15 @@ public final class AnswerOptions {
                 s[s.length - 1] = eos;
             }
             if (s.length > model.config().nPositions()) {
-                throw new IllegalArgumentException("item " + item.id() + ": option \"" + option + "\" with its prompt has "
-                        + s.length + " tokens, more than the model's " + model.config().nPositions());
+                throw new IllegalArgumentException(
+                        "item "
+                                + item.id()
+                                + ": option \""
+                                + option
+                                + "\" with its prompt has "
+                                + s.length
+                                + " tokens, more than the model's "
+                                + model.config().nPositions());
             }
             seqs.add(s);
         }
@@ -61,9 +72,16 @@ public final class AnswerOptions {
         return p;
     }
 
-    /** Answer-option calibration over the multiple-choice items among {@code items}; null when there are none. */
-    public static Calibration.Result calibration(CausalLm model, Tokenizer tokenizer, PromptTemplate template,
-                                                 List<HeldOutItem> items, int eos) {
+    /**
+     * Answer-option calibration over the multiple-choice items among {@code items}; null when there
+     * are none.
+     */
+    public static Calibration.Result calibration(
+            CausalLm model,
+            Tokenizer tokenizer,
+            PromptTemplate template,
+            List<HeldOutItem> items,
+            int eos) {
         List<double[]> probs = new ArrayList<>();
         List<Integer> answers = new ArrayList<>();
         for (HeldOutItem it : items) {
@@ -72,7 +90,9 @@ public final class AnswerOptions {
                 answers.add(it.answer());
             }
         }
-        return probs.isEmpty() ? null
-                : Calibration.optionEce(probs, answers.stream().mapToInt(Integer::intValue).toArray());
+        return probs.isEmpty()
+                ? null
+                : Calibration.optionEce(
+                        probs, answers.stream().mapToInt(Integer::intValue).toArray());
     }
 }

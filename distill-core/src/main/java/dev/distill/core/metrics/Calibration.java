@@ -12,8 +12,11 @@ import java.util.function.IntToDoubleFunction;
 public final class Calibration {
     public static final int BINS = 15;
 
-    /** Mean confidence and accuracy are 0 for an empty bin, which contributes nothing to the ECE. */
-    public record Bin(double lower, double upper, long count, double meanConfidence, double accuracy) {}
+    /**
+     * Mean confidence and accuracy are 0 for an empty bin, which contributes nothing to the ECE.
+     */
+    public record Bin(
+            double lower, double upper, long count, double meanConfidence, double accuracy) {}
 
     public record Result(double ece, List<Bin> bins) {
         public long count() {
@@ -47,15 +50,18 @@ public final class Calibration {
         add(p.confidence(), p.correct());
     }
 
-    /** Adds one multiple-choice item given its probability per option (a distribution over options). */
+    /**
+     * Adds one multiple-choice item given its probability per option (a distribution over options).
+     */
     public void addOptions(double[] optionProbs, int correctOption) {
         Prediction p = fromProbs(optionProbs, correctOption);
         add(p.confidence(), p.correct());
     }
 
     /**
-     * Confidence is exp of the largest log-probability; the first maximum wins ties, as torch.argmax.
-     * Clamped to 1 because a float log-softmax can put the top entry a rounding error above 0.
+     * Confidence is exp of the largest log-probability; the first maximum wins ties, as
+     * torch.argmax. Clamped to 1 because a float log-softmax can put the top entry a rounding error
+     * above 0.
      */
     public static Prediction fromLogProbs(float[] logProbs, int referenceId) {
         int best = argmax(logProbs.length, i -> logProbs[i]);
@@ -70,7 +76,8 @@ public final class Calibration {
     /** Answer-option ECE over multiple-choice items, binned like the token-level ECE. */
     public static Result optionEce(List<double[]> optionProbs, int[] correctOptions) {
         if (optionProbs.size() != correctOptions.length) {
-            throw new IllegalArgumentException(optionProbs.size() + " items but " + correctOptions.length + " answers");
+            throw new IllegalArgumentException(
+                    optionProbs.size() + " items but " + correctOptions.length + " answers");
         }
         Calibration c = new Calibration();
         for (int i = 0; i < correctOptions.length; i++) {
@@ -107,7 +114,9 @@ public final class Calibration {
         return (b + 1) / (double) BINS;
     }
 
-    /** Index of the bin (lower, upper] holding the confidence, edges compared as the doubles above. */
+    /**
+     * Index of the bin (lower, upper] holding the confidence, edges compared as the doubles above.
+     */
     static int binOf(double confidence) {
         if (!(confidence >= 0 && confidence <= 1)) {
             throw new IllegalArgumentException("confidence outside [0, 1]: " + confidence);

@@ -6,9 +6,9 @@ import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
- * Rouge-L F-measure as Google's {@code rouge_score} computes it with
- * {@code RougeScorer(['rougeL'], use_stemmer=True)}, the scorer MiniLLM's evaluation reports; numbers
- * must be comparable with the paper's, so tokenisation and arithmetic follow that package exactly.
+ * Rouge-L F-measure as Google's {@code rouge_score} computes it with {@code RougeScorer(['rougeL'],
+ * use_stemmer=True)}, the scorer MiniLLM's evaluation reports; numbers must be comparable with the
+ * paper's, so tokenisation and arithmetic follow that package exactly.
  */
 public final class RougeL {
     private RougeL() {}
@@ -22,9 +22,9 @@ public final class RougeL {
     private static final Pattern SPACES = Pattern.compile("\\s+");
 
     /**
-     * rouge_score's tokenizer: Unicode lowercasing (so 'İ' becomes "i" plus a combining dot, and the
-     * Kelvin sign becomes 'k'), everything outside ASCII [a-z0-9] becomes a separator (accented and
-     * non-Latin letters included), and only tokens longer than 3 characters are stemmed.
+     * rouge_score's tokenizer: Unicode lowercasing (so 'İ' becomes "i" plus a combining dot, and
+     * the Kelvin sign becomes 'k'), everything outside ASCII [a-z0-9] becomes a separator (accented
+     * and non-Latin letters included), and only tokens longer than 3 characters are stemmed.
      */
     public static List<String> tokens(String text) {
         String cleaned = NON_ALPHANUMERIC.matcher(text.toLowerCase(Locale.ROOT)).replaceAll(" ");

@@ -53,12 +53,17 @@ public final class TextStats {
         return false;
     }
 
-    /** Rouge-style normalisation without stemming: lowercase, non-[a-z0-9] to spaces, spaces collapsed. */
+    /**
+     * Rouge-style normalisation without stemming: lowercase, non-[a-z0-9] to spaces, spaces
+     * collapsed.
+     */
     public static String normalize(String text) {
         return NON_ALPHANUMERIC.matcher(text.toLowerCase(Locale.ROOT)).replaceAll(" ").strip();
     }
 
-    /** Splits on Unicode whitespace as Python's str.split() does (NEL and no-break spaces included). */
+    /**
+     * Splits on Unicode whitespace as Python's str.split() does (NEL and no-break spaces included).
+     */
     static List<String> whitespaceTokens(String text) {
         List<String> out = new ArrayList<>();
         int start = -1;

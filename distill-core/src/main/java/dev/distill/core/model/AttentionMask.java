@@ -14,7 +14,10 @@ public final class AttentionMask {
 
     private AttentionMask() {}
 
-    /** Causal mask for {@code t} new queries after {@code past} cached positions: (1, 1, T, past + T). */
+    /**
+     * Causal mask for {@code t} new queries after {@code past} cached positions: (1, 1, T, past +
+     * T).
+     */
     public static NDArray causal(NDManager m, int t, int past) {
         int tk = past + t;
         float[] mask = new float[t * tk];
@@ -27,8 +30,8 @@ public final class AttentionMask {
     }
 
     /**
-     * Causal mask that also blocks keys marked invalid (left padding in a batch): (B, 1, T, Tk), where
-     * {@code validKeys[b]} covers all Tk = past + T key positions.
+     * Causal mask that also blocks keys marked invalid (left padding in a batch): (B, 1, T, Tk),
+     * where {@code validKeys[b]} covers all Tk = past + T key positions.
      */
     public static NDArray causalPadded(NDManager m, boolean[][] validKeys, int t) {
         int b = validKeys.length;

@@ -5,8 +5,9 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.core.Linear;
 
 /**
- * An affine (or, without bias, linear) layer with PyTorch's Linear layout: weight (out, in). Hugging Face GPT-2 stores these as
- * Conv1D (in, out); the checkpoint code transposes at the file boundary.
+ * An affine (or, without bias, linear) layer with PyTorch's Linear layout: weight (out, in).
+ * Hugging Face GPT-2 stores these as Conv1D (in, out); the checkpoint code transposes at the file
+ * boundary.
  */
 final class Dense {
     final NDArray weight;
@@ -22,6 +23,7 @@ final class Dense {
     }
 
     NDArray forward(NDArray x) {
-        return (bias == null ? Linear.linear(x, weight) : Linear.linear(x, weight, bias)).singletonOrThrow(); // (..., out)
+        return (bias == null ? Linear.linear(x, weight) : Linear.linear(x, weight, bias))
+                .singletonOrThrow(); // (..., out)
     }
 }

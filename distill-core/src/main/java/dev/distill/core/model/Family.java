@@ -5,16 +5,19 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The architectures this platform computes, and the Hugging Face {@code model_type}s that select them.
- * A family fixes the seams of the shared block: the norm, the position encoding, the MLP and the
- * attention's projections.
+ * The architectures this platform computes, and the Hugging Face {@code model_type}s that select
+ * them. A family fixes the seams of the shared block: the norm, the position encoding, the MLP and
+ * the attention's projections.
  */
 public enum Family {
     /** LayerNorm, learned positions, fused Conv1D q/k/v, tanh-GELU MLP. */
     GPT2("gpt2"),
     /** LayerNorm, learned positions offset by 2, separate q/k/v with biases, ReLU MLP. */
     OPT("opt"),
-    /** RMSNorm, rotary positions, grouped-query attention, SwiGLU MLP (Llama 2/3, Mistral, Qwen2/3, SmolLM2). */
+    /**
+     * RMSNorm, rotary positions, grouped-query attention, SwiGLU MLP (Llama 2/3, Mistral, Qwen2/3,
+     * SmolLM2).
+     */
     LLAMA("llama", "mistral", "qwen2", "qwen3");
 
     private final List<String> modelTypes;
@@ -40,7 +43,10 @@ public enum Family {
                 return f;
             }
         }
-        throw new IllegalArgumentException("model_type '" + modelType + "' is not supported; supported: "
-                + String.join(", ", supportedModelTypes()));
+        throw new IllegalArgumentException(
+                "model_type '"
+                        + modelType
+                        + "' is not supported; supported: "
+                        + String.join(", ", supportedModelTypes()));
     }
 }

@@ -2,7 +2,6 @@ package dev.distill.core.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,8 +9,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Hugging Face's {@code config.json} (and {@code generation_config.json}) for every supported family:
- * {@code model_type} picks the reader; a type we do not compute is refused with the supported list.
+ * Hugging Face's {@code config.json} (and {@code generation_config.json}) for every supported
+ * family: {@code model_type} picks the reader; a type we do not compute is refused with the
+ * supported list.
  */
 public final class HfConfigs {
     public static final String CONFIG = "config.json";
@@ -21,8 +21,9 @@ public final class HfConfigs {
     private HfConfigs() {}
 
     /**
-     * The model config of a Hugging Face directory. End-of-text ids come from generation_config.json when
-     * it names them (what transformers' generate() stops at), else from config.json.
+     * The model config of a Hugging Face directory. End-of-text ids come from
+     * generation_config.json when it names them (what transformers' generate() stops at), else from
+     * config.json.
      */
     public static ModelConfig read(Path dir) throws IOException {
         Path file = dir.resolve(CONFIG);
@@ -36,11 +37,12 @@ public final class HfConfigs {
         }
         ModelConfig config;
         try {
-            config = switch (family) {
-                case GPT2 -> GptConfig.fromJson(node, file).toModelConfig();
-                case OPT -> OptConfigJson.read(node, file);
-                case LLAMA -> LlamaConfigJson.read(node, file);
-            };
+            config =
+                    switch (family) {
+                        case GPT2 -> GptConfig.fromJson(node, file).toModelConfig();
+                        case OPT -> OptConfigJson.read(node, file);
+                        case LLAMA -> LlamaConfigJson.read(node, file);
+                    };
         } catch (IllegalArgumentException e) {
             throw new IOException("invalid model config " + file + ": " + e.getMessage(), e);
         }
@@ -58,7 +60,10 @@ public final class HfConfigs {
         return config;
     }
 
-    /** Writes config.json in the model's own family's layout, so transformers can load the directory. */
+    /**
+     * Writes config.json in the model's own family's layout, so transformers can load the
+     * directory.
+     */
     public static void write(ModelConfig config, Path file) throws IOException {
         switch (config.family()) {
             case GPT2 -> GptConfig.of(config).write(file);
@@ -80,7 +85,9 @@ public final class HfConfigs {
         return node;
     }
 
-    /** An id or a list of ids (Llama 3 lists several end-of-text ids); empty when absent or null. */
+    /**
+     * An id or a list of ids (Llama 3 lists several end-of-text ids); empty when absent or null.
+     */
     static List<Integer> ids(JsonNode node, Path file) throws IOException {
         List<Integer> out = new ArrayList<>();
         if (node.isMissingNode() || node.isNull()) {
@@ -93,19 +100,22 @@ public final class HfConfigs {
         if (node.isArray()) {
             for (JsonNode n : node) {
                 if (!n.isIntegralNumber()) {
-                    throw new IOException(file + ": eos_token_id entries must be integers, got " + n);
+                    throw new IOException(
+                            file + ": eos_token_id entries must be integers, got " + n);
                 }
                 out.add(n.asInt());
             }
             return out;
         }
-        throw new IOException(file + ": eos_token_id must be an integer or a list of integers, got " + node);
+        throw new IOException(
+                file + ": eos_token_id must be an integer or a list of integers, got " + node);
     }
 
     static int requiredInt(JsonNode node, String field, Path file) throws IOException {
         JsonNode v = node.path(field);
         if (!v.isIntegralNumber()) {
-            throw new IOException("model config " + file + " lacks the integer field '" + field + "'");
+            throw new IOException(
+                    "model config " + file + " lacks the integer field '" + field + "'");
         }
         return v.asInt();
     }

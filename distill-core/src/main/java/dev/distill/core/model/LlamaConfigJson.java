@@ -2,7 +2,6 @@ package dev.distill.core.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -10,13 +9,22 @@ import java.util.Map;
 
 /**
  * config.json of the Llama family as transformers writes it: {@code llama} (Llama 2/3, TinyLlama,
- * SmolLM2), {@code mistral}, {@code qwen2} (Qwen2/2.5) and {@code qwen3}. Anything that would change the
- * computation beyond what this code computes (other activations, MLP biases, other rope scalings) is
- * refused, never ignored; a sliding window shorter than max_position_embeddings caps the context in use.
+ * SmolLM2), {@code mistral}, {@code qwen2} (Qwen2/2.5) and {@code qwen3}. Anything that would
+ * change the computation beyond what this code computes (other activations, MLP biases, other rope
+ * scalings) is refused, never ignored; a sliding window shorter than max_position_embeddings caps
+ * the context in use.
  */
 final class LlamaConfigJson {
-    private static final Map<String, String> ARCHITECTURES = Map.of("llama", "LlamaForCausalLM",
-            "mistral", "MistralForCausalLM", "qwen2", "Qwen2ForCausalLM", "qwen3", "Qwen3ForCausalLM");
+    private static final Map<String, String> ARCHITECTURES =
+            Map.of(
+                    "llama",
+                    "LlamaForCausalLM",
+                    "mistral",
+                    "MistralForCausalLM",
+                    "qwen2",
+                    "Qwen2ForCausalLM",
+                    "qwen3",
+                    "Qwen3ForCausalLM");
 
     private LlamaConfigJson() {}
 
@@ -24,23 +32,40 @@ final class LlamaConfigJson {
         String type = n.path("model_type").asText();
         String act = n.path("hidden_act").asText("silu");
         if (!act.equals("silu")) {
-            throw new IOException(file + ": hidden_act '" + act + "' is not supported; the Llama family uses silu");
+            throw new IOException(
+                    file
+                            + ": hidden_act '"
+                            + act
+                            + "' is not supported; the Llama family uses silu");
         }
         if (n.path("mlp_bias").asBoolean(false)) {
             throw new IOException(file + ": mlp_bias true is not supported");
         }
         int hidden = HfConfigs.requiredInt(n, "hidden_size", file);
         int heads = HfConfigs.requiredInt(n, "num_attention_heads", file);
-        int kvHeads = n.path("num_key_value_heads").isIntegralNumber() ? n.path("num_key_value_heads").asInt() : heads;
-        int headDim = n.path("head_dim").isIntegralNumber() ? n.path("head_dim").asInt() : hidden / heads;
+        int kvHeads =
+                n.path("num_key_value_heads").isIntegralNumber()
+                        ? n.path("num_key_value_heads").asInt()
+                        : heads;
+        int headDim =
+                n.path("head_dim").isIntegralNumber() ? n.path("head_dim").asInt() : hidden / heads;
         if (!n.path("head_dim").isIntegralNumber() && hidden % heads != 0) {
-            throw new IOException(file + ": hidden_size " + hidden + " is not divisible by num_attention_heads " + heads);
+            throw new IOException(
+                    file
+                            + ": hidden_size "
+                            + hidden
+                            + " is not divisible by num_attention_heads "
+                            + heads);
         }
         int positions = HfConfigs.requiredInt(n, "max_position_embeddings", file);
         JsonNode window = n.path("sliding_window");
-        if (window.isIntegralNumber() && n.path("use_sliding_window").asBoolean(true) && window.asInt() < positions) {
-            // Sliding-window attention equals full attention on sequences no longer than the window, and
-            // this code computes full attention only: the context in use is the window, and a longer
+        if (window.isIntegralNumber()
+                && n.path("use_sliding_window").asBoolean(true)
+                && window.asInt() < positions) {
+            // Sliding-window attention equals full attention on sequences no longer than the
+            // window, and
+            // this code computes full attention only: the context in use is the window, and a
+            // longer
             // sequence is refused by the context check.
             positions = window.asInt();
         }
@@ -49,12 +74,29 @@ final class LlamaConfigJson {
         boolean qkvBias = type.equals("qwen2") || attentionBias;
         boolean outBias = !type.equals("qwen2") && attentionBias;
         List<Integer> eos = HfConfigs.ids(n.path("eos_token_id"), file);
-        Integer bos = n.path("bos_token_id").isIntegralNumber() ? n.path("bos_token_id").asInt() : null;
-        return new ModelConfig(type, vocab, vocab, positions, hidden, HfConfigs.requiredInt(n, "num_hidden_layers", file),
-                heads, kvHeads, headDim, HfConfigs.requiredInt(n, "intermediate_size", file),
-                n.path("rms_norm_eps").asDouble(1e-6), n.path("tie_word_embeddings").asBoolean(false), eos, bos,
-                new Rope(n.path("rope_theta").asDouble(10000.0), scaling(n.path("rope_scaling"), file)),
-                qkvBias, outBias, type.equals("qwen3"));
+        Integer bos =
+                n.path("bos_token_id").isIntegralNumber() ? n.path("bos_token_id").asInt() : null;
+        return new ModelConfig(
+                type,
+                vocab,
+                vocab,
+                positions,
+                hidden,
+                HfConfigs.requiredInt(n, "num_hidden_layers", file),
+                heads,
+                kvHeads,
+                headDim,
+                HfConfigs.requiredInt(n, "intermediate_size", file),
+                n.path("rms_norm_eps").asDouble(1e-6),
+                n.path("tie_word_embeddings").asBoolean(false),
+                eos,
+                bos,
+                new Rope(
+                        n.path("rope_theta").asDouble(10000.0),
+                        scaling(n.path("rope_scaling"), file)),
+                qkvBias,
+                outBias,
+                type.equals("qwen3"));
     }
 
     private static Rope.Llama3Scaling scaling(JsonNode s, Path file) throws IOException {
@@ -66,11 +108,18 @@ final class LlamaConfigJson {
             return null;
         }
         if (!kind.equals("llama3")) {
-            throw new IOException(file + ": rope_scaling of type '" + kind + "' is not supported (only llama3 or none)");
+            throw new IOException(
+                    file
+                            + ": rope_scaling of type '"
+                            + kind
+                            + "' is not supported (only llama3 or none)");
         }
         try {
-            return new Rope.Llama3Scaling(s.path("factor").asDouble(), s.path("low_freq_factor").asDouble(),
-                    s.path("high_freq_factor").asDouble(), s.path("original_max_position_embeddings").asInt());
+            return new Rope.Llama3Scaling(
+                    s.path("factor").asDouble(),
+                    s.path("low_freq_factor").asDouble(),
+                    s.path("high_freq_factor").asDouble(),
+                    s.path("original_max_position_embeddings").asInt());
         } catch (IllegalArgumentException e) {
             throw new IOException(file + ": " + e.getMessage(), e);
         }
@@ -94,8 +143,11 @@ final class LlamaConfigJson {
             n.putNull("rope_scaling");
         } else {
             Rope.Llama3Scaling s = c.rope().scaling();
-            n.putObject("rope_scaling").put("rope_type", "llama3").put("factor", s.factor())
-                    .put("low_freq_factor", s.lowFreqFactor()).put("high_freq_factor", s.highFreqFactor())
+            n.putObject("rope_scaling")
+                    .put("rope_type", "llama3")
+                    .put("factor", s.factor())
+                    .put("low_freq_factor", s.lowFreqFactor())
+                    .put("high_freq_factor", s.highFreqFactor())
                     .put("original_max_position_embeddings", s.originalMaxPositions());
         }
         if (!c.modelType().equals("qwen2")) {

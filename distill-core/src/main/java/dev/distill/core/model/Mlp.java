@@ -2,7 +2,10 @@ package dev.distill.core.model;
 
 import ai.djl.ndarray.NDArray;
 
-/** The position-wise feed-forward, the families' second seam: GELU (GPT-2), ReLU (OPT) or SwiGLU (Llama). */
+/**
+ * The position-wise feed-forward, the families' second seam: GELU (GPT-2), ReLU (OPT) or SwiGLU
+ * (Llama).
+ */
 interface Mlp {
     /** (B, T, C) to (B, T, C). */
     NDArray forward(NDArray x);

@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -16,15 +15,20 @@ import java.util.SplittableRandom;
  *
  * <p>All arrays live in one manager owned by this object. PyTorch ops attach their result to the
  * manager of their receiver, so an op on a weight would leak into this long-lived manager: every
- * forward pass therefore runs inside {@link #borrow(NDManager)}, which temporarily moves the weights
- * into the caller's per-step manager and hands them back when it closes.
+ * forward pass therefore runs inside {@link #borrow(NDManager)}, which temporarily moves the
+ * weights into the caller's per-step manager and hands them back when it closes.
  */
 public final class Parameters implements AutoCloseable {
 
     private final NDManager manager;
     private final Map<String, NDArray> arrays = new LinkedHashMap<>();
-    /** Derived constants (rotary tables): borrowed with the weights, never trained, saved or counted. */
+
+    /**
+     * Derived constants (rotary tables): borrowed with the weights, never trained, saved or
+     * counted.
+     */
     private final Map<String, NDArray> buffers = new LinkedHashMap<>();
+
     private final SplittableRandom init;
 
     public Parameters(NDManager parent, long seed) {
@@ -39,13 +43,17 @@ public final class Parameters implements AutoCloseable {
 
     /**
      * Weights that a checkpoint is about to overwrite: zeros allocated natively, so loading a large
-     * model does not first draw (and leave on the Java heap) a random initialisation as large as itself.
+     * model does not first draw (and leave on the Java heap) a random initialisation as large as
+     * itself.
      */
     public static Parameters forLoading(NDManager parent) {
         return new Parameters(parent);
     }
 
-    /** Normal(0, std) initialisation, drawn in Java so it is identical on every engine and thread count. */
+    /**
+     * Normal(0, std) initialisation, drawn in Java so it is identical on every engine and thread
+     * count.
+     */
     public NDArray normal(String name, Shape shape, double std) {
         if (init == null) {
             return add(name, manager.zeros(shape, DataType.FLOAT32));
@@ -79,7 +87,8 @@ public final class Parameters implements AutoCloseable {
     }
 
     private double gaussian() {
-        // Box-Muller on our own generator: java.util.Random's nextGaussian is not specified across JDKs.
+        // Box-Muller on our own generator: java.util.Random's nextGaussian is not specified across
+        // JDKs.
         double u1 = init.nextDouble();
         double u2 = init.nextDouble();
         return Math.sqrt(-2.0 * Math.log(1.0 - u1)) * Math.cos(2.0 * Math.PI * u2);

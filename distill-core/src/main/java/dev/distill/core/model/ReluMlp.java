@@ -15,6 +15,6 @@ final class ReluMlp implements Mlp {
 
     @Override
     public NDArray forward(NDArray x) {
-        return fc2.forward(Activation.relu(fc1.forward(x)));                     // (B, T, C)
+        return fc2.forward(Activation.relu(fc1.forward(x))); // (B, T, C)
     }
 }

@@ -17,8 +17,8 @@ final class RmsNormalization implements Norm {
     @Override
     public NDArray forward(NDArray x) {
         NDManager m = x.getManager();
-        NDArray eps = m.full(new Shape(), this.eps);                             // () an array of the step, see Mlp
-        NDArray ms = x.square().mean(new int[] {-1}, true);                      // (..., 1)
-        return x.div(ms.add(eps).sqrt()).mul(weight);                           // (..., C)
+        NDArray eps = m.full(new Shape(), this.eps); // () an array of the step, see Mlp
+        NDArray ms = x.square().mean(new int[] {-1}, true); // (..., 1)
+        return x.div(ms.add(eps).sqrt()).mul(weight); // (..., C)
     }
 }

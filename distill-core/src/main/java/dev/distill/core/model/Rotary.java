@@ -9,9 +9,10 @@ import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.core.Embedding;
 
 /**
- * Rotary position embeddings in Hugging Face's rotate-half layout: {@code x*cos + rotate_half(x)*sin}
- * with {@code rotate_half(x) = cat(-x[d/2:], x[:d/2])} and the angle table duplicated over both halves.
- * The cos/sin tables are computed once in double precision and held as buffers of the model.
+ * Rotary position embeddings in Hugging Face's rotate-half layout: {@code x*cos +
+ * rotate_half(x)*sin} with {@code rotate_half(x) = cat(-x[d/2:], x[:d/2])} and the angle table
+ * duplicated over both halves. The cos/sin tables are computed once in double precision and held as
+ * buffers of the model.
  */
 final class Rotary {
     private final NDArray cosTable;
@@ -38,18 +39,22 @@ final class Rotary {
 
     /** The angles of {@code positions} (B, T) int64, shaped to broadcast over heads. */
     Angles at(NDArray positions) {
-        NDArray cos = Embedding.embedding(positions, cosTable, SparseFormat.DENSE).singletonOrThrow(); // (B, T, hd)
-        NDArray sin = Embedding.embedding(positions, sinTable, SparseFormat.DENSE).singletonOrThrow(); // (B, T, hd)
-        return new Angles(cos.expandDims(1), sin.expandDims(1), half);                               // (B, 1, T, hd)
+        NDArray cos =
+                Embedding.embedding(positions, cosTable, SparseFormat.DENSE)
+                        .singletonOrThrow(); // (B, T, hd)
+        NDArray sin =
+                Embedding.embedding(positions, sinTable, SparseFormat.DENSE)
+                        .singletonOrThrow(); // (B, T, hd)
+        return new Angles(cos.expandDims(1), sin.expandDims(1), half); // (B, 1, T, hd)
     }
 
     /** cos and sin, each (B, 1, T, hd). */
     record Angles(NDArray cos, NDArray sin, int half) {
         NDArray rotate(NDArray x) {
-            NDArray x1 = x.get(new NDIndex("..., :" + half));                     // (B, H, T, hd/2)
-            NDArray x2 = x.get(new NDIndex("..., " + half + ":"));                // (B, H, T, hd/2)
-            NDArray rotated = NDArrays.concat(new NDList(x2.neg(), x1), -1);      // (B, H, T, hd)
-            return x.mul(cos).add(rotated.mul(sin));                              // (B, H, T, hd)
+            NDArray x1 = x.get(new NDIndex("..., :" + half)); // (B, H, T, hd/2)
+            NDArray x2 = x.get(new NDIndex("..., " + half + ":")); // (B, H, T, hd/2)
+            NDArray rotated = NDArrays.concat(new NDList(x2.neg(), x1), -1); // (B, H, T, hd)
+            return x.mul(cos).add(rotated.mul(sin)); // (B, H, T, hd)
         }
     }
 }

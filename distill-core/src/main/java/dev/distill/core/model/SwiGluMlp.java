@@ -17,8 +17,8 @@ final class SwiGluMlp implements Mlp {
 
     @Override
     public NDArray forward(NDArray x) {
-        NDArray g = gate.forward(x);                                             // (B, T, I)
-        NDArray h = g.mul(Activation.sigmoid(g)).mul(up.forward(x));             // (B, T, I) silu(gate) * up
-        return down.forward(h);                                                  // (B, T, C)
+        NDArray g = gate.forward(x); // (B, T, I)
+        NDArray h = g.mul(Activation.sigmoid(g)).mul(up.forward(x)); // (B, T, I) silu(gate) * up
+        return down.forward(h); // (B, T, C)
     }
 }

@@ -34,7 +34,12 @@ public enum Objective {
                 return o;
             }
         }
-        throw new IllegalArgumentException("unknown objective '" + name + "'; choose one of "
-                + Arrays.stream(values()).map(Objective::id).collect(Collectors.joining(", ")));
+        throw new IllegalArgumentException(
+                "unknown objective '"
+                        + name
+                        + "'; choose one of "
+                        + Arrays.stream(values())
+                                .map(Objective::id)
+                                .collect(Collectors.joining(", ")));
     }
 }

@@ -13,7 +13,7 @@ final class Scalars {
     private Scalars() {}
 
     static NDArray of(NDArray like, double v) {
-        NDArray d = like.getManager().create(v);                 // () float64, exact
+        NDArray d = like.getManager().create(v); // () float64, exact
         return like.getDataType() == DataType.FLOAT64 ? d : d.toType(like.getDataType(), false);
     }
 }

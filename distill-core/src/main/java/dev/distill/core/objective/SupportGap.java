@@ -1,18 +1,19 @@
 package dev.distill.core.objective;
 
 /**
- * How much of the exact single-step reverse KL the support set plus tail bucket misses at one position:
- * KL(q || p) over the whole vocabulary minus its bucketed form (>= 0 by the log-sum inequality, up to the
- * rounding of tail masses computed as 1 - sum of the support, exactly as the trainer's buckets take them). The
- * sampler has both full distributions at every position it samples, so it reports the gap at the
- * behaviour student, where the trainer's first step evaluates the regulariser.
+ * How much of the exact single-step reverse KL the support set plus tail bucket misses at one
+ * position: KL(q || p) over the whole vocabulary minus its bucketed form (>= 0 by the log-sum
+ * inequality, up to the rounding of tail masses computed as 1 - sum of the support, exactly as the
+ * trainer's buckets take them). The sampler has both full distributions at every position it
+ * samples, so it reports the gap at the behaviour student, where the trainer's first step evaluates
+ * the regulariser.
  */
 public final class SupportGap {
     private SupportGap() {}
 
     /**
-     * @param lq      the student's log-probabilities over the vocabulary
-     * @param lp      the teacher's
+     * @param lq the student's log-probabilities over the vocabulary
+     * @param lp the teacher's
      * @param support the ids of S_t (distinct)
      */
     public static double at(double[] lq, double[] lp, int[] support) {

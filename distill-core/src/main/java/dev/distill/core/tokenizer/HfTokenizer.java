@@ -3,7 +3,6 @@ package dev.distill.core.tokenizer;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,12 +12,13 @@ import java.util.Map;
 import java.util.OptionalInt;
 
 /**
- * Any Hugging Face {@code tokenizer.json} (BPE, WordPiece, WordLevel, Unigram), through DJL's binding
- * of the Rust tokenizers library, whose native library ships inside the jar. Special tokens are not
- * added on encode: prompts are concatenated with responses by the caller.
+ * Any Hugging Face {@code tokenizer.json} (BPE, WordPiece, WordLevel, Unigram), through DJL's
+ * binding of the Rust tokenizers library, whose native library ships inside the jar. Special tokens
+ * are not added on encode: prompts are concatenated with responses by the caller.
  */
 public final class HfTokenizer implements Tokenizer, AutoCloseable {
-    private static final List<String> EOS_NAMES = List.of("<|endoftext|>", "<|end_of_text|>", "</s>", "<eos>", "<|eos|>", "[EOS]");
+    private static final List<String> EOS_NAMES =
+            List.of("<|endoftext|>", "<|end_of_text|>", "</s>", "<eos>", "<|eos|>", "[EOS]");
 
     private final HuggingFaceTokenizer tokenizer;
     private final int vocabSize;
@@ -46,17 +46,30 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
         int vocabularySize = vocabularySize(root, tokenizerJson);
         HuggingFaceTokenizer tok;
         try {
-            // DJL truncates to modelMaxLength (512) by default: a long pre-training document would lose its
-            // tail without a word. Context limits are the model's business, checked where ids are used.
-            tok = HuggingFaceTokenizer.newInstance(tokenizerJson, Map.of("addSpecialTokens", "false",
-                    "truncation", "false", "modelMaxLength", String.valueOf(Integer.MAX_VALUE)));
+            // DJL truncates to modelMaxLength (512) by default: a long pre-training document would
+            // lose its
+            // tail without a word. Context limits are the model's business, checked where ids are
+            // used.
+            tok =
+                    HuggingFaceTokenizer.newInstance(
+                            tokenizerJson,
+                            Map.of(
+                                    "addSpecialTokens",
+                                    "false",
+                                    "truncation",
+                                    "false",
+                                    "modelMaxLength",
+                                    String.valueOf(Integer.MAX_VALUE)));
         } catch (RuntimeException e) {
-            throw new IOException("the tokenizers library rejected " + tokenizerJson + ": " + e.getMessage(), e);
+            throw new IOException(
+                    "the tokenizers library rejected " + tokenizerJson + ": " + e.getMessage(), e);
         }
         return new HfTokenizer(tok, vocabularySize, eos, tokenizerJson);
     }
 
-    /** Ids the tokenizer can produce (its largest id + 1), read without loading the native library. */
+    /**
+     * Ids the tokenizer can produce (its largest id + 1), read without loading the native library.
+     */
     public static int vocabularySize(Path tokenizerJson) throws IOException {
         return vocabularySize(parse(tokenizerJson), tokenizerJson);
     }
@@ -79,7 +92,8 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
         } else if (vocab.isArray()) {
             maxId = vocab.size() - 1; // Unigram: a list of [piece, score]
         } else {
-            throw new IOException(tokenizerJson + " has no model.vocab; is it a Hugging Face tokenizer.json?");
+            throw new IOException(
+                    tokenizerJson + " has no model.vocab; is it a Hugging Face tokenizer.json?");
         }
         for (JsonNode added : root.path("added_tokens")) {
             maxId = Math.max(maxId, added.path("id").asInt());
@@ -102,8 +116,13 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
         long[] l = new long[ids.length];
         for (int i = 0; i < ids.length; i++) {
             if (ids[i] < 0 || ids[i] >= vocabSize) {
-                throw new IllegalArgumentException("token id " + ids[i] + " is outside the vocabulary of " + vocabSize
-                        + " of " + file);
+                throw new IllegalArgumentException(
+                        "token id "
+                                + ids[i]
+                                + " is outside the vocabulary of "
+                                + vocabSize
+                                + " of "
+                                + file);
             }
             l[i] = ids[i];
         }

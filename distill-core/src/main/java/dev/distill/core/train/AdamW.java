@@ -7,17 +7,18 @@ import ai.djl.pytorch.jni.JniUtils;
 import dev.distill.core.checkpoint.Tensor;
 import dev.distill.core.model.NoGrad;
 import dev.distill.core.model.Parameters;
-
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * AdamW with decoupled weight decay on matrices and embeddings only (not biases or LayerNorm), as in
- * GPT-2 and nanoGPT, with global grad-norm clipping. Written out rather than DJL's optimiser so its
- * state can be saved with a checkpoint and restored bit for bit, and so the decay set is explicit.
+ * AdamW with decoupled weight decay on matrices and embeddings only (not biases or LayerNorm), as
+ * in GPT-2 and nanoGPT, with global grad-norm clipping. Written out rather than DJL's optimiser so
+ * its state can be saved with a checkpoint and restored bit for bit, and so the decay set is
+ * explicit.
  */
 public final class AdamW implements AutoCloseable {
-    public record Settings(double beta1, double beta2, double eps, double weightDecay, double clipNorm) {
+    public record Settings(
+            double beta1, double beta2, double eps, double weightDecay, double clipNorm) {
         public static Settings gpt() {
             return new Settings(0.9, 0.95, 1e-8, 0.1, 1.0);
         }
@@ -49,7 +50,8 @@ public final class AdamW implements AutoCloseable {
 
     /**
      * Clips and applies the accumulated gradients, then zeroes them. Runs inside the caller's step
-     * manager (weights borrowed into it); the state is borrowed too, so no temporary outlives the step.
+     * manager (weights borrowed into it); the state is borrowed too, so no temporary outlives the
+     * step.
      *
      * @throws NonFiniteException if any gradient is NaN or infinite; no weight is changed then
      */
@@ -66,10 +68,17 @@ public final class AdamW implements AutoCloseable {
             }
             double norm = Math.sqrt(sq);
             if (!Double.isFinite(norm)) {
-                throw new NonFiniteException("gradient norm is " + norm + " at optimiser step " + (t + 1)
-                        + "; no update applied");
+                throw new NonFiniteException(
+                        "gradient norm is "
+                                + norm
+                                + " at optimiser step "
+                                + (t + 1)
+                                + "; no update applied");
             }
-            double clip = settings.clipNorm() > 0 && norm > settings.clipNorm() ? settings.clipNorm() / (norm + 1e-6) : 1.0;
+            double clip =
+                    settings.clipNorm() > 0 && norm > settings.clipNorm()
+                            ? settings.clipNorm() / (norm + 1e-6)
+                            : 1.0;
             t++;
             double bc1 = 1 - Math.pow(settings.beta1(), t);
             double bc2 = 1 - Math.pow(settings.beta2(), t);
@@ -79,7 +88,8 @@ public final class AdamW implements AutoCloseable {
                 NDArray m = expAvg.get(e.getKey());
                 NDArray v = expAvgSq.get(e.getKey());
                 m.muli((float) settings.beta1()).addi(g.mul((float) (1 - settings.beta1())));
-                v.muli((float) settings.beta2()).addi(g.square().muli((float) (1 - settings.beta2())));
+                v.muli((float) settings.beta2())
+                        .addi(g.square().muli((float) (1 - settings.beta2())));
                 if (p.getShape().dimension() >= 2 && settings.weightDecay() > 0) {
                     p.muli((float) (1 - lr * settings.weightDecay()));
                 }
@@ -117,7 +127,8 @@ public final class AdamW implements AutoCloseable {
     private static void copy(Map<String, Tensor> state, String key, NDArray into) {
         Tensor src = state.get(key);
         if (src == null || !java.util.Arrays.equals(src.shape(), into.getShape().getShape())) {
-            throw new IllegalArgumentException("optimiser state " + key + " is missing or has the wrong shape");
+            throw new IllegalArgumentException(
+                    "optimiser state " + key + " is missing or has the wrong shape");
         }
         into.set(java.nio.FloatBuffer.wrap(src.data()));
     }

@@ -2,7 +2,6 @@ package dev.distill.core.train;
 
 import dev.distill.core.generation.Scorer;
 import dev.distill.core.model.CausalLm;
-
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -19,24 +18,40 @@ import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
 /**
- * The teacher's scores on every target position of a pre-training corpus (its top-k next tokens, their
- * log-probabilities and the log tail mass), computed once offline so that the trainer, which holds no
- * teacher, can train L_pt with the teacher's share as the reference code does. Bound to the exact token
- * windows it was computed on ({@link PretrainCorpus#windowsSha256()}) and to the teacher's weights.
+ * The teacher's scores on every target position of a pre-training corpus (its top-k next tokens,
+ * their log-probabilities and the log tail mass), computed once offline so that the trainer, which
+ * holds no teacher, can train L_pt with the teacher's share as the reference code does. Bound to
+ * the exact token windows it was computed on ({@link PretrainCorpus#windowsSha256()}) and to the
+ * teacher's weights.
  *
- * @param ids  [window][target position] the teacher's top-k ids for the prediction of token t+1
+ * @param ids [window][target position] the teacher's top-k ids for the prediction of token t+1
  * @param logp [window][target position] their log-probabilities
- * @param tail [window][target position] log(1 - sum of the top-k probabilities), clamped like a rollout's
+ * @param tail [window][target position] log(1 - sum of the top-k probabilities), clamped like a
+ *     rollout's
  */
-public record CorpusTeacherScores(String windowsSha256, String corpusSha256, String teacherSha256, int topK,
-                                  int[][][] ids, float[][][] logp, float[][] tail) {
+public record CorpusTeacherScores(
+        String windowsSha256,
+        String corpusSha256,
+        String teacherSha256,
+        int topK,
+        int[][][] ids,
+        float[][][] logp,
+        float[][] tail) {
 
     private static final int MAGIC = 0x44535453; // "DSTS"
     private static final int FORMAT = 1;
 
-    /** Scores every window of {@code corpus} with {@code teacher}, {@code rows} windows per forward pass. */
-    public static CorpusTeacherScores compute(CausalLm teacher, String teacherSha256, PretrainCorpus corpus, int topK,
-                                              int rows, IntConsumer progress) {
+    /**
+     * Scores every window of {@code corpus} with {@code teacher}, {@code rows} windows per forward
+     * pass.
+     */
+    public static CorpusTeacherScores compute(
+            CausalLm teacher,
+            String teacherSha256,
+            PretrainCorpus corpus,
+            int topK,
+            int rows,
+            IntConsumer progress) {
         int n = corpus.windows();
         int[][][] ids = new int[n][][];
         float[][][] logp = new float[n][][];
@@ -63,7 +78,8 @@ public record CorpusTeacherScores(String windowsSha256, String corpusSha256, Str
             }
             progress.accept(Math.min(n, from + rows));
         }
-        return new CorpusTeacherScores(corpus.windowsSha256(), corpus.sha256(), teacherSha256, topK, ids, logp, tail);
+        return new CorpusTeacherScores(
+                corpus.windowsSha256(), corpus.sha256(), teacherSha256, topK, ids, logp, tail);
     }
 
     public int windows() {
@@ -73,8 +89,10 @@ public record CorpusTeacherScores(String windowsSha256, String corpusSha256, Str
     /** Writes the scores (gzip, atomically: a half-written file never has the final name). */
     public void write(Path file) throws IOException {
         Path tmp = file.resolveSibling(file.getFileName() + ".partial");
-        try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(
-                new GZIPOutputStream(Files.newOutputStream(tmp)), 1 << 16))) {
+        try (DataOutputStream out =
+                new DataOutputStream(
+                        new BufferedOutputStream(
+                                new GZIPOutputStream(Files.newOutputStream(tmp)), 1 << 16))) {
             out.writeInt(MAGIC);
             out.writeInt(FORMAT);
             out.writeUTF(windowsSha256);
@@ -96,16 +114,24 @@ public record CorpusTeacherScores(String windowsSha256, String corpusSha256, Str
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
-    /** @throws IOException naming the file when it is not a complete scores file of this format */
+    /**
+     * @throws IOException naming the file when it is not a complete scores file of this format
+     */
     public static CorpusTeacherScores read(Path file) throws IOException {
-        try (DataInputStream in = new DataInputStream(new BufferedInputStream(
-                new GZIPInputStream(Files.newInputStream(file)), 1 << 16))) {
+        try (DataInputStream in =
+                new DataInputStream(
+                        new BufferedInputStream(
+                                new GZIPInputStream(Files.newInputStream(file)), 1 << 16))) {
             if (in.readInt() != MAGIC) {
-                throw new IOException(file + " is not a corpus teacher-scores file (written by distill score-corpus)");
+                throw new IOException(
+                        file
+                                + " is not a corpus teacher-scores file (written by distill"
+                                + " score-corpus)");
             }
             int format = in.readInt();
             if (format != FORMAT) {
-                throw new IOException(file + " has format " + format + "; this version reads format " + FORMAT);
+                throw new IOException(
+                        file + " has format " + format + "; this version reads format " + FORMAT);
             }
             String windows = in.readUTF();
             String corpus = in.readUTF();
@@ -121,7 +147,8 @@ public record CorpusTeacherScores(String windowsSha256, String corpusSha256, Str
             for (int w = 0; w < n; w++) {
                 int len = in.readInt();
                 if (len < 1 || len > 1 << 20) {
-                    throw new IOException(file + ": window " + w + " declares " + len + " positions");
+                    throw new IOException(
+                            file + ": window " + w + " declares " + len + " positions");
                 }
                 ids[w] = new int[len][k];
                 logp[w] = new float[len][k];

@@ -1,11 +1,20 @@
 package dev.distill.core.train;
 
-/** Linear warm-up to the peak, then cosine decay to {@code minRatio * peak} at {@code totalSteps}. */
+/**
+ * Linear warm-up to the peak, then cosine decay to {@code minRatio * peak} at {@code totalSteps}.
+ */
 public record LearningRate(double peak, int warmupSteps, int totalSteps, double minRatio) {
     public LearningRate {
         if (!(peak > 0) || warmupSteps < 0 || totalSteps < 1 || minRatio < 0 || minRatio > 1) {
-            throw new IllegalArgumentException("invalid schedule: peak " + peak + ", warm-up " + warmupSteps
-                    + ", total " + totalSteps + ", min ratio " + minRatio);
+            throw new IllegalArgumentException(
+                    "invalid schedule: peak "
+                            + peak
+                            + ", warm-up "
+                            + warmupSteps
+                            + ", total "
+                            + totalSteps
+                            + ", min ratio "
+                            + minRatio);
         }
     }
 
@@ -18,7 +27,9 @@ public record LearningRate(double peak, int warmupSteps, int totalSteps, double 
         if (step <= warmupSteps) {
             return peak * step / Math.max(1, warmupSteps);
         }
-        double progress = Math.min(1.0, (double) (step - warmupSteps) / Math.max(1, totalSteps - warmupSteps));
+        double progress =
+                Math.min(
+                        1.0, (double) (step - warmupSteps) / Math.max(1, totalSteps - warmupSteps));
         double min = peak * minRatio;
         return min + 0.5 * (peak - min) * (1 + Math.cos(Math.PI * progress));
     }

@@ -21,12 +21,13 @@ public final class LmLoss {
             count += x;
         }
         if (count == 0) {
-            throw new IllegalArgumentException("batch has no trained tokens (every loss mask entry is 0)");
+            throw new IllegalArgumentException(
+                    "batch has no trained tokens (every loss mask entry is 0)");
         }
-        NDArray logp = logits.get(":, :-1, :").logSoftmax(-1);                      // (B, T-1, V)
-        NDArray targets = m.create(batch.targets(), new Shape(b, tp, 1));            // (B, T-1, 1)
-        NDArray picked = logp.gather(targets, 2).reshape(b, tp);                     // (B, T-1)
-        NDArray mask = m.create(batch.mask(), new Shape(b, tp));                     // (B, T-1)
-        return picked.mul(mask).sum().neg().div(m.create(count));                    // ()
+        NDArray logp = logits.get(":, :-1, :").logSoftmax(-1); // (B, T-1, V)
+        NDArray targets = m.create(batch.targets(), new Shape(b, tp, 1)); // (B, T-1, 1)
+        NDArray picked = logp.gather(targets, 2).reshape(b, tp); // (B, T-1)
+        NDArray mask = m.create(batch.mask(), new Shape(b, tp)); // (B, T-1)
+        return picked.mul(mask).sum().neg().div(m.create(count)); // ()
     }
 }

@@ -3,29 +3,37 @@ package dev.distill.core.train;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.distill.core.objective.TeacherSupport;
-
 import java.util.Objects;
 
 /**
- * A language-modelling batch for MiniLLM's pre-training term, with the teacher's scores on a support
- * set of every target position (top-k + tail, like a rollout) when the term mixes in the teacher.
+ * A language-modelling batch for MiniLLM's pre-training term, with the teacher's scores on a
+ * support set of every target position (top-k + tail, like a rollout) when the term mixes in the
+ * teacher.
  *
- * @param supportIds  [row * (T-1) + t] support ids for the prediction of token t+1, or null
+ * @param supportIds [row * (T-1) + t] support ids for the prediction of token t+1, or null
  * @param supportLogp the teacher's log-probabilities on them, or null
  * @param tailLogMass the teacher's log tail mass per target position, or null
  */
-public record PretrainBatch(TokenBatch tokens, int[][] supportIds, float[][] supportLogp, float[] tailLogMass) {
+public record PretrainBatch(
+        TokenBatch tokens, int[][] supportIds, float[][] supportLogp, float[] tailLogMass) {
     public PretrainBatch {
         Objects.requireNonNull(tokens, "tokens");
         boolean any = supportIds != null || supportLogp != null || tailLogMass != null;
         boolean all = supportIds != null && supportLogp != null && tailLogMass != null;
         if (any && !all) {
-            throw new IllegalArgumentException("teacher scores must come complete: ids, log-probs and tail");
+            throw new IllegalArgumentException(
+                    "teacher scores must come complete: ids, log-probs and tail");
         }
         int targets = tokens.rows() * (tokens.length() - 1);
-        if (all && (supportIds.length != targets || supportLogp.length != targets || tailLogMass.length != targets)) {
-            throw new IllegalArgumentException("teacher scores cover " + supportIds.length + " positions, the batch has "
-                    + targets);
+        if (all
+                && (supportIds.length != targets
+                        || supportLogp.length != targets
+                        || tailLogMass.length != targets)) {
+            throw new IllegalArgumentException(
+                    "teacher scores cover "
+                            + supportIds.length
+                            + " positions, the batch has "
+                            + targets);
         }
     }
 
@@ -33,7 +41,9 @@ public record PretrainBatch(TokenBatch tokens, int[][] supportIds, float[][] sup
         return supportIds != null;
     }
 
-    /** The teacher's scores as tensors on {@code m}: ids padded to the widest support, (B, T-1, K). */
+    /**
+     * The teacher's scores as tensors on {@code m}: ids padded to the widest support, (B, T-1, K).
+     */
     public TeacherSupport teacherSupport(NDManager m) {
         int b = tokens.rows();
         int tp = tokens.length() - 1;
@@ -52,7 +62,10 @@ public record PretrainBatch(TokenBatch tokens, int[][] supportIds, float[][] sup
             }
         }
         Shape shape = new Shape(b, tp, k);
-        return new TeacherSupport(m.create(ids, shape), m.create(valid, shape), m.create(lp, shape),
+        return new TeacherSupport(
+                m.create(ids, shape),
+                m.create(valid, shape),
+                m.create(lp, shape),
                 m.create(tailLogMass, new Shape(b, tp)));
     }
 }

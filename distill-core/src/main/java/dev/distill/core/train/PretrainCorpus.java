@@ -4,7 +4,6 @@ import dev.distill.core.checkpoint.Checkpoints;
 import dev.distill.core.data.CorpusWindows;
 import dev.distill.core.data.TextCorpus;
 import dev.distill.core.tokenizer.Tokenizer;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,10 +11,10 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * The pre-training corpus of MiniLLM's L_pt term: a text file cut into token windows, from which every
- * round draws its language-modelling batches. The draw is a function of (seed, parent version) only, so a
- * replay of a round trains on the same batches without any saved data position, and a restarted trainer
- * continues where an uninterrupted one would have.
+ * The pre-training corpus of MiniLLM's L_pt term: a text file cut into token windows, from which
+ * every round draws its language-modelling batches. The draw is a function of (seed, parent
+ * version) only, so a replay of a round trains on the same batches without any saved data position,
+ * and a restarted trainer continues where an uninterrupted one would have.
  */
 public final class PretrainCorpus {
     private final List<int[]> windows;
@@ -24,8 +23,12 @@ public final class PretrainCorpus {
     private final String windowsSha256;
     private final CorpusTeacherScores teacher;
 
-    private PretrainCorpus(List<int[]> windows, String sha256, Path file, String windowsSha256,
-                           CorpusTeacherScores teacher) {
+    private PretrainCorpus(
+            List<int[]> windows,
+            String sha256,
+            Path file,
+            String windowsSha256,
+            CorpusTeacherScores teacher) {
         this.windows = windows;
         this.sha256 = sha256;
         this.file = file;
@@ -37,40 +40,66 @@ public final class PretrainCorpus {
      * @param windowLength tokens per window, at most the student's context length
      * @throws IllegalArgumentException when the file holds no document long enough to train on
      */
-    public static PretrainCorpus load(Path file, TextCorpus.Separator separator, Tokenizer tokenizer, int eos,
-                                      int windowLength) throws IOException {
+    public static PretrainCorpus load(
+            Path file,
+            TextCorpus.Separator separator,
+            Tokenizer tokenizer,
+            int eos,
+            int windowLength)
+            throws IOException {
         if (windowLength < 2) {
-            throw new IllegalArgumentException("pre-training windows need >= 2 tokens, got " + windowLength);
+            throw new IllegalArgumentException(
+                    "pre-training windows need >= 2 tokens, got " + windowLength);
         }
         List<int[]> windows = new ArrayList<>();
-        for (int[] w : CorpusWindows.of(TextCorpus.read(file, separator), tokenizer, eos, windowLength)) {
+        for (int[] w :
+                CorpusWindows.of(TextCorpus.read(file, separator), tokenizer, eos, windowLength)) {
             if (w.length >= 2) { // a lone token predicts nothing
                 windows.add(w);
             }
         }
         if (windows.isEmpty()) {
-            throw new IllegalArgumentException("pre-training corpus " + file + " holds no document to train on");
+            throw new IllegalArgumentException(
+                    "pre-training corpus " + file + " holds no document to train on");
         }
-        return new PretrainCorpus(List.copyOf(windows), Checkpoints.sha256(file), file, digest(windows), null);
+        return new PretrainCorpus(
+                List.copyOf(windows), Checkpoints.sha256(file), file, digest(windows), null);
     }
 
     /**
-     * This corpus with the teacher's scores on every window, so its batches train L_pt with the teacher's share.
+     * This corpus with the teacher's scores on every window, so its batches train L_pt with the
+     * teacher's share.
      *
-     * @throws IllegalArgumentException when the scores were computed on other windows (another corpus file,
-     *                                  tokenizer, end-of-text id or window length)
+     * @throws IllegalArgumentException when the scores were computed on other windows (another
+     *     corpus file, tokenizer, end-of-text id or window length)
      */
     public PretrainCorpus withTeacherScores(CorpusTeacherScores scores) {
         if (!scores.windowsSha256().equals(windowsSha256) || scores.windows() != windows.size()) {
-            throw new IllegalArgumentException("the teacher's scores were computed on other token windows (corpus "
-                    + scores.corpusSha256() + ", windows " + scores.windowsSha256() + ") than " + file + " gives here ("
-                    + sha256 + ", windows " + windowsSha256 + ", " + windows.size()
-                    + "): score this corpus with the same tokenizer and window length (distill score-corpus)");
+            throw new IllegalArgumentException(
+                    "the teacher's scores were computed on other token windows (corpus "
+                            + scores.corpusSha256()
+                            + ", windows "
+                            + scores.windowsSha256()
+                            + ") than "
+                            + file
+                            + " gives here ("
+                            + sha256
+                            + ", windows "
+                            + windowsSha256
+                            + ", "
+                            + windows.size()
+                            + "): score this corpus with the same tokenizer and window length"
+                            + " (distill score-corpus)");
         }
         for (int w = 0; w < windows.size(); w++) {
             if (scores.ids()[w].length != windows.get(w).length - 1) {
-                throw new IllegalArgumentException("the teacher's scores of window " + w + " cover "
-                        + scores.ids()[w].length + " positions, the window has " + (windows.get(w).length - 1));
+                throw new IllegalArgumentException(
+                        "the teacher's scores of window "
+                                + w
+                                + " cover "
+                                + scores.ids()[w].length
+                                + " positions, the window has "
+                                + (windows.get(w).length - 1));
             }
         }
         return new PretrainCorpus(windows, sha256, file, windowsSha256, scores);
@@ -118,11 +147,14 @@ public final class PretrainCorpus {
     }
 
     /**
-     * The batches of the round that trains version {@code parentVersion + 1}: {@code steps} batches of
-     * {@code rows} windows drawn uniformly, loss on every token, with the teacher's scores when the corpus has them.
+     * The batches of the round that trains version {@code parentVersion + 1}: {@code steps} batches
+     * of {@code rows} windows drawn uniformly, loss on every token, with the teacher's scores when
+     * the corpus has them.
      */
     public List<PretrainBatch> forRound(long seed, long parentVersion, int steps, int rows) {
-        SplittableRandom rng = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + parentVersion * 1_000_003L + 0x5054L);
+        SplittableRandom rng =
+                new SplittableRandom(
+                        seed * 0x9E3779B97F4A7C15L + parentVersion * 1_000_003L + 0x5054L);
         List<PretrainBatch> out = new ArrayList<>(steps);
         for (int s = 0; s < steps; s++) {
             int[] drawn = new int[rows];
@@ -132,12 +164,18 @@ public final class PretrainCorpus {
                 seqs.add(windows.get(drawn[r]));
             }
             TokenBatch tokens = TokenBatch.of(seqs, new int[rows]);
-            out.add(teacher == null ? new PretrainBatch(tokens, null, null, null) : scored(tokens, drawn));
+            out.add(
+                    teacher == null
+                            ? new PretrainBatch(tokens, null, null, null)
+                            : scored(tokens, drawn));
         }
         return out;
     }
 
-    /** The batch with the teacher's scores of its windows; padded positions get an empty support (masked anyway). */
+    /**
+     * The batch with the teacher's scores of its windows; padded positions get an empty support
+     * (masked anyway).
+     */
     private PretrainBatch scored(TokenBatch tokens, int[] drawn) {
         int tp = tokens.length() - 1;
         int[][] ids = new int[tokens.rows() * tp][];

@@ -7,16 +7,21 @@ import dev.distill.core.data.Rollout;
 import dev.distill.core.model.AttentionMask;
 import dev.distill.core.objective.ObjectiveLoss;
 import dev.distill.core.objective.TeacherSupport;
-
 import java.util.List;
 
 /**
  * A mini-batch of rollouts as tensors. Prompts are left-padded to a common length P so every
- * response starts at column P; the logits at columns P-1 .. P+T-2 then predict response tokens
- * 0 .. T-1 for all rows at once. Responses are right-padded to T; support sets to K.
+ * response starts at column P; the logits at columns P-1 .. P+T-2 then predict response tokens 0 ..
+ * T-1 for all rows at once. Responses are right-padded to T; support sets to K.
  */
-record RolloutBatch(NDArray ids, NDArray positions, NDArray attentionMask, int promptColumns, int responseLength,
-                    ObjectiveLoss.Inputs inputs, long tokens) {
+record RolloutBatch(
+        NDArray ids,
+        NDArray positions,
+        NDArray attentionMask,
+        int promptColumns,
+        int responseLength,
+        ObjectiveLoss.Inputs inputs,
+        long tokens) {
 
     static RolloutBatch of(NDManager m, List<Rollout> rollouts) {
         int b = rollouts.size();
@@ -76,13 +81,26 @@ record RolloutBatch(NDArray ids, NDArray positions, NDArray attentionMask, int p
                 }
             }
         }
-        ObjectiveLoss.Inputs in = new ObjectiveLoss.Inputs(
-                m.create(y, new Shape(b, t)), m.create(mask, new Shape(b, t)),
-                m.create(logp, new Shape(b, t)), m.create(logq, new Shape(b, t)), m.create(alpha, new Shape(b, 1)),
-                new TeacherSupport(m.create(sIds, new Shape(b, t, k)), m.create(sValid, new Shape(b, t, k)),
-                        m.create(sLogp, new Shape(b, t, k)), m.create(tail, new Shape(b, t))));
-        return new RolloutBatch(m.create(ids, new Shape(b, l)), m.create(pos, new Shape(b, l)),
-                AttentionMask.causalPadded(m, valid, l), p, t, in, tokens);
+        ObjectiveLoss.Inputs in =
+                new ObjectiveLoss.Inputs(
+                        m.create(y, new Shape(b, t)),
+                        m.create(mask, new Shape(b, t)),
+                        m.create(logp, new Shape(b, t)),
+                        m.create(logq, new Shape(b, t)),
+                        m.create(alpha, new Shape(b, 1)),
+                        new TeacherSupport(
+                                m.create(sIds, new Shape(b, t, k)),
+                                m.create(sValid, new Shape(b, t, k)),
+                                m.create(sLogp, new Shape(b, t, k)),
+                                m.create(tail, new Shape(b, t))));
+        return new RolloutBatch(
+                m.create(ids, new Shape(b, l)),
+                m.create(pos, new Shape(b, l)),
+                AttentionMask.causalPadded(m, valid, l),
+                p,
+                t,
+                in,
+                tokens);
     }
 
     /** (B, L, V) logits of the whole input to (B, T, V) logits predicting the response tokens. */

@@ -1,6 +1,5 @@
 package dev.distill.core.train;
 
-import dev.distill.core.data.Shuffle;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -12,10 +11,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.distill.core.checkpoint.CheckpointManifest;
 import dev.distill.core.checkpoint.Checkpoints;
 import dev.distill.core.data.Rollout;
+import dev.distill.core.data.Shuffle;
 import dev.distill.core.model.CausalLm;
 import dev.distill.core.objective.ObjectiveConfig;
 import dev.distill.core.objective.ObjectiveLoss;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -32,33 +31,52 @@ import java.util.function.Consumer;
 
 /**
  * Trains the student on rounds of scored rollouts: drops stale ones, runs E epochs of shuffled
- * mini-batches (forward, objective loss + optional pre-training term, backward, clip, AdamW step), then
- * writes checkpoint version + 1 with its lineage. With one engine thread, the same initial checkpoint,
- * rollouts, pre-training batches, config and seed give the same weights, bit for bit.
+ * mini-batches (forward, objective loss + optional pre-training term, backward, clip, AdamW step),
+ * then writes checkpoint version + 1 with its lineage. With one engine thread, the same initial
+ * checkpoint, rollouts, pre-training batches, config and seed give the same weights, bit for bit.
  */
 public final class StudentTrainer implements AutoCloseable {
 
-    public record Config(ObjectiveConfig objective, int epochs, int miniBatchSize, AdamW.Settings adamw,
-                         LearningRate learningRate, int maxStaleness, long seed) {
+    public record Config(
+            ObjectiveConfig objective,
+            int epochs,
+            int miniBatchSize,
+            AdamW.Settings adamw,
+            LearningRate learningRate,
+            int maxStaleness,
+            long seed) {
         public Config {
             if (epochs < 1 || miniBatchSize < 1 || maxStaleness < 0) {
-                throw new IllegalArgumentException("epochs and mini-batch size must be >= 1, staleness bound >= 0");
+                throw new IllegalArgumentException(
+                        "epochs and mini-batch size must be >= 1, staleness bound >= 0");
             }
         }
     }
 
     /** One optimiser step: the total loss and its parts, gradient norm, response tokens, time. */
-    public record StepLog(long step, double loss, Map<String, Double> parts, double gradNorm, double lr, long tokens,
-                          double seconds) {}
+    public record StepLog(
+            long step,
+            double loss,
+            Map<String, Double> parts,
+            double gradNorm,
+            double lr,
+            long tokens,
+            double seconds) {}
 
     /**
      * The outcome of a round: the checkpoint written, and what was used and dropped.
      *
-     * @param supportKlGap token-weighted mean of the used rollouts' support-set gap (what the regulariser's
-     *                     support set misses of the exact single-step KL), NaN when none measured it
+     * @param supportKlGap token-weighted mean of the used rollouts' support-set gap (what the
+     *     regulariser's support set misses of the exact single-step KL), NaN when none measured it
      */
-    public record Round(long version, Path dir, CheckpointManifest manifest, List<String> used, List<String> droppedStale,
-                        List<StepLog> steps, double supportKlGap) {}
+    public record Round(
+            long version,
+            Path dir,
+            CheckpointManifest manifest,
+            List<String> used,
+            List<String> droppedStale,
+            List<StepLog> steps,
+            double supportKlGap) {}
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -67,7 +85,10 @@ public final class StudentTrainer implements AutoCloseable {
     private final AdamW optimizer;
     private long version;
 
-    /** @param version the version of the student's current weights (the parent of the next checkpoint) */
+    /**
+     * @param version the version of the student's current weights (the parent of the next
+     *     checkpoint)
+     */
     public StudentTrainer(CausalLm student, long version, Config cfg) {
         this.student = student;
         this.version = version;
@@ -85,12 +106,17 @@ public final class StudentTrainer implements AutoCloseable {
     }
 
     /**
-     * @param rollouts   the round's rollouts, in the order they were consumed
-     * @param pretrain   pre-training batches, one per optimiser step in turn (may be empty)
+     * @param rollouts the round's rollouts, in the order they were consumed
+     * @param pretrain pre-training batches, one per optimiser step in turn (may be empty)
      * @param checkpoints directory under which {@code v<version>} is written
-     * @throws dev.distill.core.data.InvalidRolloutException naming a malformed rollout; nothing is trained then
+     * @throws dev.distill.core.data.InvalidRolloutException naming a malformed rollout; nothing is
+     *     trained then
      */
-    public Round trainRound(List<Rollout> rollouts, List<PretrainBatch> pretrain, Path checkpoints, Consumer<StepLog> log) {
+    public Round trainRound(
+            List<Rollout> rollouts,
+            List<PretrainBatch> pretrain,
+            Path checkpoints,
+            Consumer<StepLog> log) {
         int vocab = student.config().vocabSize();
         List<Rollout> fresh = new ArrayList<>();
         List<String> stale = new ArrayList<>();
@@ -109,40 +135,75 @@ public final class StudentTrainer implements AutoCloseable {
             for (int from = 0; from < order.size(); from += cfg.miniBatchSize()) {
                 long start = System.nanoTime();
                 long step = optimizer.steps() + 1;
-                List<Rollout> batch = order.subList(from, Math.min(order.size(), from + cfg.miniBatchSize())); // fetch batch
-                PretrainBatch pt = pretrain.isEmpty() ? null : pretrain.get(ptIndex++ % pretrain.size());
+                List<Rollout> batch =
+                        order.subList(
+                                from,
+                                Math.min(order.size(), from + cfg.miniBatchSize())); // fetch batch
+                PretrainBatch pt =
+                        pretrain.isEmpty() ? null : pretrain.get(ptIndex++ % pretrain.size());
                 double lr = cfg.learningRate().at(step);
                 Map<String, Double> parts = new LinkedHashMap<>();
                 double loss;
                 long tokens;
                 AdamW.Update update;
                 try (NDManager scope = student.newStep()) {
-                    try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
+                    try (GradientCollector gc =
+                            Engine.getEngine("PyTorch").newGradientCollector()) {
                         RolloutBatch rb = RolloutBatch.of(scope, batch);
                         tokens = rb.tokens();
-                        NDArray logits = student.forward(rb.ids(), rb.positions(), rb.attentionMask(), null, false).logits(); // forward
-                        ObjectiveLoss.Terms terms = ObjectiveLoss.compute(cfg.objective(), rb.inputs(),
-                                rb.responseLogits(logits), pt == null ? null : pretrainInputs(scope, pt));     // loss
+                        NDArray logits =
+                                student.forward(
+                                                rb.ids(),
+                                                rb.positions(),
+                                                rb.attentionMask(),
+                                                null,
+                                                false)
+                                        .logits(); // forward
+                        ObjectiveLoss.Terms terms =
+                                ObjectiveLoss.compute(
+                                        cfg.objective(),
+                                        rb.inputs(),
+                                        rb.responseLogits(logits),
+                                        pt == null ? null : pretrainInputs(scope, pt)); // loss
                         NDArray total = terms.total();
                         terms.parts().forEach((k, v) -> parts.put(k, (double) v.getFloat()));
                         loss = total.getFloat();
                         if (!Double.isFinite(loss)) {
-                            throw new NonFiniteException("loss is " + loss + " at step " + step + " on rollouts "
-                                    + batch.stream().map(Rollout::rolloutId).toList() + " " + parts);
+                            throw new NonFiniteException(
+                                    "loss is "
+                                            + loss
+                                            + " at step "
+                                            + step
+                                            + " on rollouts "
+                                            + batch.stream().map(Rollout::rolloutId).toList()
+                                            + " "
+                                            + parts);
                         }
-                        gc.backward(total);                                                                   // backward
+                        gc.backward(total); // backward
                     }
-                    update = optimizer.step(scope, lr);                                                       // clip + step
+                    update = optimizer.step(scope, lr); // clip + step
                 }
-                StepLog entry = new StepLog(step, loss, parts, update.gradNorm(), lr, tokens, (System.nanoTime() - start) / 1e9);
+                StepLog entry =
+                        new StepLog(
+                                step,
+                                loss,
+                                parts,
+                                update.gradNorm(),
+                                lr,
+                                tokens,
+                                (System.nanoTime() - start) / 1e9);
                 steps.add(entry);
-                log.accept(entry);                                                                            // log
+                log.accept(entry); // log
             }
         }
-        return checkpoint(rollouts, fresh, stale, pretrain.size(), checkpoints, steps);                       // checkpoint
+        return checkpoint(
+                rollouts, fresh, stale, pretrain.size(), checkpoints, steps); // checkpoint
     }
 
-    /** The pre-training batch as the loss takes it; the student's forward pass over it is part of the step. */
+    /**
+     * The pre-training batch as the loss takes it; the student's forward pass over it is part of
+     * the step.
+     */
     private ObjectiveLoss.Pretrain pretrainInputs(NDManager m, PretrainBatch pt) {
         if (cfg.objective().ptCoef() == 0) {
             return null;
@@ -150,19 +211,27 @@ public final class StudentTrainer implements AutoCloseable {
         TokenBatch tb = pt.tokens();
         int b = tb.rows();
         int tp = tb.length() - 1;
-        NDArray logits = student.forward(m.create(tb.ids(), new Shape(b, tb.length())))
-                .get(":, :-1, :");                                                                 // (B, T-1, V)
-        NDArray targets = m.create(tb.targets(), new Shape(b, tp));                                // (B, T-1)
-        NDArray mask = m.create(tb.mask(), new Shape(b, tp));                                      // (B, T-1)
-        return new ObjectiveLoss.Pretrain(logits, targets, mask, pt.hasTeacherScores() ? pt.teacherSupport(m) : null);
+        NDArray logits =
+                student.forward(m.create(tb.ids(), new Shape(b, tb.length())))
+                        .get(":, :-1, :"); // (B, T-1, V)
+        NDArray targets = m.create(tb.targets(), new Shape(b, tp)); // (B, T-1)
+        NDArray mask = m.create(tb.mask(), new Shape(b, tp)); // (B, T-1)
+        return new ObjectiveLoss.Pretrain(
+                logits, targets, mask, pt.hasTeacherScores() ? pt.teacherSupport(m) : null);
     }
 
     private List<Rollout> shuffled(List<Rollout> rollouts, int epoch) {
-        return Shuffle.of(rollouts, new SplittableRandom(cfg.seed() * 1_000_003L + version * 1009L + epoch));
+        return Shuffle.of(
+                rollouts, new SplittableRandom(cfg.seed() * 1_000_003L + version * 1009L + epoch));
     }
 
-    private Round checkpoint(List<Rollout> all, List<Rollout> used, List<String> stale, int pretrainBatches, Path root,
-                             List<StepLog> steps) {
+    private Round checkpoint(
+            List<Rollout> all,
+            List<Rollout> used,
+            List<String> stale,
+            int pretrainBatches,
+            Path root,
+            List<StepLog> steps) {
         long next = version + 1;
         ObjectNode lineage = JSON.createObjectNode();
         lineage.put("parent_version", version);
@@ -181,10 +250,27 @@ public final class StudentTrainer implements AutoCloseable {
         lineage.put("optimizer_steps", optimizer.steps());
         Path dir = root.resolve("v" + next);
         try {
-            CheckpointManifest m = Checkpoints.save(student, optimizer.state(),
-                    CheckpointManifest.of(next, version, optimizer.steps(), cfg.seed(), configHash(), lineage), dir);
+            CheckpointManifest m =
+                    Checkpoints.save(
+                            student,
+                            optimizer.state(),
+                            CheckpointManifest.of(
+                                    next,
+                                    version,
+                                    optimizer.steps(),
+                                    cfg.seed(),
+                                    configHash(),
+                                    lineage),
+                            dir);
             version = next;
-            return new Round(next, dir, m, used.stream().map(Rollout::rolloutId).toList(), stale, steps, supportKlGap(used));
+            return new Round(
+                    next,
+                    dir,
+                    m,
+                    used.stream().map(Rollout::rolloutId).toList(),
+                    stale,
+                    steps,
+                    supportKlGap(used));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write checkpoint " + dir, e);
         }
@@ -205,10 +291,13 @@ public final class StudentTrainer implements AutoCloseable {
     /** SHA-256 of the trainer and model configuration, so replay can refuse a different setup. */
     public String configHash() {
         try {
-            // A fixed layout: Map.of iteration order changes from one JVM to the next, which made the
+            // A fixed layout: Map.of iteration order changes from one JVM to the next, which made
+            // the
             // hash of the same configuration differ between the trainer and a replay process.
             String canonical = "trainer=" + cfg + "\nmodel=" + student.config();
-            byte[] d = MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8));
+            byte[] d =
+                    MessageDigest.getInstance("SHA-256")
+                            .digest(canonical.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(d);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("cannot hash the configuration", e);

@@ -9,18 +9,20 @@ import java.util.List;
 public record TokenBatch(int rows, int length, long[] ids, long[] targets, float[] mask) {
 
     /**
-     * @param sequences  prompt + response token ids
-     * @param lossStart  per row, the index of the first token whose prediction is trained (0 = all)
+     * @param sequences prompt + response token ids
+     * @param lossStart per row, the index of the first token whose prediction is trained (0 = all)
      */
     public static TokenBatch of(List<int[]> sequences, int[] lossStart) {
         int b = sequences.size();
         if (b == 0 || lossStart.length != b) {
-            throw new IllegalArgumentException("a batch needs at least one sequence and one loss start per sequence");
+            throw new IllegalArgumentException(
+                    "a batch needs at least one sequence and one loss start per sequence");
         }
         int t = 0;
         for (int[] s : sequences) {
             if (s.length < 2) {
-                throw new IllegalArgumentException("training sequences need at least 2 tokens, got " + s.length);
+                throw new IllegalArgumentException(
+                        "training sequences need at least 2 tokens, got " + s.length);
             }
             t = Math.max(t, s.length);
         }

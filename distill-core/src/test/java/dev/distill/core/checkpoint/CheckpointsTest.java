@@ -1,34 +1,32 @@
 package dev.distill.core.checkpoint;
 
-import ai.djl.ndarray.NDManager;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.distill.core.TestModels;
-import dev.distill.core.model.CausalLm;
-import dev.distill.core.model.GptConfig;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import java.io.IOException;
-import java.io.RandomAccessFile;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Map;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.distill.core.TestModels;
+import dev.distill.core.model.CausalLm;
+import dev.distill.core.model.GptConfig;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 class CheckpointsTest {
     static NDManager root;
     static CausalLm model;
 
-    @TempDir
-    Path tmp;
+    @TempDir Path tmp;
 
     @BeforeAll
     static void setUp() {
@@ -77,14 +75,16 @@ class CheckpointsTest {
 
     @Test
     void writingTheSameWeightsTwiceGivesTheSameBytes() throws IOException {
-        assertEquals(Checkpoints.sha256(saved("x").resolve(Checkpoints.WEIGHTS)),
+        assertEquals(
+                Checkpoints.sha256(saved("x").resolve(Checkpoints.WEIGHTS)),
                 Checkpoints.sha256(saved("y").resolve(Checkpoints.WEIGHTS)));
     }
 
     @Test
     void rejectsCheckpointWithWrongHash() throws IOException {
         Path dir = saved("tampered");
-        try (RandomAccessFile f = new RandomAccessFile(dir.resolve(Checkpoints.WEIGHTS).toFile(), "rw")) {
+        try (RandomAccessFile f =
+                new RandomAccessFile(dir.resolve(Checkpoints.WEIGHTS).toFile(), "rw")) {
             f.seek(f.length() - 1);
             f.write(f.read() ^ 0x55);
         }
@@ -95,8 +95,11 @@ class CheckpointsTest {
     @Test
     void rejectsTruncatedWeightsFile() throws IOException {
         Path dir = saved("truncated");
-        Files.delete(dir.resolve(Checkpoints.MANIFEST)); // so the size check, not the hash, must catch it
-        try (RandomAccessFile f = new RandomAccessFile(dir.resolve(Checkpoints.WEIGHTS).toFile(), "rw")) {
+        Files.delete(
+                dir.resolve(
+                        Checkpoints.MANIFEST)); // so the size check, not the hash, must catch it
+        try (RandomAccessFile f =
+                new RandomAccessFile(dir.resolve(Checkpoints.WEIGHTS).toFile(), "rw")) {
             f.setLength(f.length() - 100);
         }
         var e = assertThrows(IOException.class, () -> Checkpoints.load(dir, root));
@@ -108,21 +111,37 @@ class CheckpointsTest {
         Path dir = saved("wrongshape");
         Files.delete(dir.resolve(Checkpoints.MANIFEST));
         GptConfig c = TestModels.tiny();
-        new GptConfig(c.vocabSize() + 1, c.nPositions(), c.nEmbd(), c.nLayer(), c.nHead(), null, 1e-5, true, null)
+        new GptConfig(
+                        c.vocabSize() + 1,
+                        c.nPositions(),
+                        c.nEmbd(),
+                        c.nLayer(),
+                        c.nHead(),
+                        null,
+                        1e-5,
+                        true,
+                        null)
                 .write(dir.resolve(Checkpoints.CONFIG));
         var e = assertThrows(IOException.class, () -> Checkpoints.load(dir, root));
-        assertTrue(e.getMessage().contains("wte.weight is [32, 32], config.json implies [33, 32]"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("wte.weight is [32, 32], config.json implies [33, 32]"),
+                e.getMessage());
     }
 
     @Test
     void rejectsMissingAndUnexpectedTensorsByName() throws IOException {
         Path dir = saved("renamed");
         Files.delete(dir.resolve(Checkpoints.MANIFEST));
-        Map<String, Tensor> file = new java.util.LinkedHashMap<>(SafeTensors.read(dir.resolve(Checkpoints.WEIGHTS)));
+        Map<String, Tensor> file =
+                new java.util.LinkedHashMap<>(SafeTensors.read(dir.resolve(Checkpoints.WEIGHTS)));
         file.put("h.0.attn.c_attn.weightx", file.remove("h.0.attn.c_attn.weight"));
         SafeTensors.write(dir.resolve(Checkpoints.WEIGHTS), file);
         var e = assertThrows(IOException.class, () -> Checkpoints.load(dir, root));
-        assertTrue(e.getMessage().contains("missing [h.0.attn.c_attn.weight], unexpected [h.0.attn.c_attn.weightx]"),
+        assertTrue(
+                e.getMessage()
+                        .contains(
+                                "missing [h.0.attn.c_attn.weight], unexpected"
+                                        + " [h.0.attn.c_attn.weightx]"),
                 e.getMessage());
     }
 
@@ -140,7 +159,14 @@ class CheckpointsTest {
     @Test
     void refusesToOverwriteAnExistingCheckpoint() throws IOException {
         Path dir = saved("once");
-        assertThrows(IOException.class, () -> Checkpoints.save(model, null, CheckpointManifest.of(1, null, 1, null, null, null), dir));
+        assertThrows(
+                IOException.class,
+                () ->
+                        Checkpoints.save(
+                                model,
+                                null,
+                                CheckpointManifest.of(1, null, 1, null, null, null),
+                                dir));
     }
 
     @Test
@@ -148,8 +174,14 @@ class CheckpointsTest {
         // 1.0, -2.0, 0.5 in IEEE half precision
         Path f = tmp.resolve("half.safetensors");
         String header = "{\"x\":{\"dtype\":\"F16\",\"shape\":[3],\"data_offsets\":[0,6]}}";
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8 + header.length() + 6).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-        b.putLong(header.length()).put(header.getBytes()).putShort((short) 0x3C00).putShort((short) 0xC000).putShort((short) 0x3800);
+        java.nio.ByteBuffer b =
+                java.nio.ByteBuffer.allocate(8 + header.length() + 6)
+                        .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.putLong(header.length())
+                .put(header.getBytes())
+                .putShort((short) 0x3C00)
+                .putShort((short) 0xC000)
+                .putShort((short) 0x3800);
         Files.write(f, b.array());
         assertArrayEquals(new float[] {1f, -2f, 0.5f}, SafeTensors.read(f).get("x").data(), 0f);
     }

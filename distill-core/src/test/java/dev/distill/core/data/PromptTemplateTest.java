@@ -1,9 +1,9 @@
 package dev.distill.core.data;
 
-import org.junit.jupiter.api.Test;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import org.junit.jupiter.api.Test;
 
 class PromptTemplateTest {
     @Test
@@ -15,19 +15,35 @@ class PromptTemplateTest {
 
     @Test
     void aUserTemplateReplacesEachPlaceholderOnceAndLeavesBracesInTheTextAlone() {
-        PromptTemplate alpaca = new PromptTemplate("### Instruction:\n{instruction}\n\n### Response:\n",
-                "### Instruction:\n{instruction}\n\n### Input:\n{input}\n\n### Response:\n");
-        assertEquals("### Instruction:\nSay {input} literally.\n\n### Response:\n",
+        PromptTemplate alpaca =
+                new PromptTemplate(
+                        "### Instruction:\n{instruction}\n\n### Response:\n",
+                        "### Instruction:\n"
+                                + "{instruction}\n\n"
+                                + "### Input:\n"
+                                + "{input}\n\n"
+                                + "### Response:\n");
+        assertEquals(
+                "### Instruction:\nSay {input} literally.\n\n### Response:\n",
                 alpaca.apply("Say {input} literally.", null));
-        assertEquals("### Instruction:\nTranslate\n\n### Input:\n{instruction}\n\n### Response:\n",
+        assertEquals(
+                "### Instruction:\nTranslate\n\n### Input:\n{instruction}\n\n### Response:\n",
                 alpaca.apply("Translate", "{instruction}"));
     }
 
     @Test
     void refusesTemplatesThatLoseOrRepeatAPlaceholder() {
-        assertThrows(IllegalArgumentException.class, () -> new PromptTemplate("no placeholder", "{instruction} {input}"));
-        assertThrows(IllegalArgumentException.class, () -> new PromptTemplate("{instruction} {input}", "{instruction} {input}"));
-        assertThrows(IllegalArgumentException.class, () -> new PromptTemplate("{instruction}", "{instruction}"));
-        assertThrows(IllegalArgumentException.class, () -> new PromptTemplate("{instruction}", "{instruction}{instruction}{input}"));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new PromptTemplate("no placeholder", "{instruction} {input}"));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new PromptTemplate("{instruction} {input}", "{instruction} {input}"));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new PromptTemplate("{instruction}", "{instruction}"));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new PromptTemplate("{instruction}", "{instruction}{instruction}{input}"));
     }
 }

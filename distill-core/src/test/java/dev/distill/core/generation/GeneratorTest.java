@@ -1,19 +1,18 @@
 package dev.distill.core.generation;
 
-import ai.djl.ndarray.NDManager;
-import dev.distill.core.TestModels;
-import dev.distill.core.model.CausalLm;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDManager;
+import dev.distill.core.TestModels;
+import dev.distill.core.model.CausalLm;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 class GeneratorTest {
     static NDManager root;
@@ -52,11 +51,13 @@ class GeneratorTest {
 
     @Test
     void batchedLeftPaddedRowsDecodeAsTheyWouldAlone() {
-        List<int[]> prompts = List.of(new int[] {5}, new int[] {1, 2, 3, 4, 5, 6}, new int[] {9, 8, 7});
+        List<int[]> prompts =
+                List.of(new int[] {5}, new int[] {1, 2, 3, 4, 5, 6}, new int[] {9, 8, 7});
         SamplingConfig cfg = new SamplingConfig(1.0, 0, 1.0, 0, 10, -1, 42);
         var batched = Generator.generate(model, prompts, cfg);
         for (int r = 0; r < prompts.size(); r++) {
-            // Row r alone must use the same per-row generator, so give it the same row index via padding rows.
+            // Row r alone must use the same per-row generator, so give it the same row index via
+            // padding rows.
             List<int[]> alone = new java.util.ArrayList<>();
             for (int i = 0; i < r; i++) {
                 alone.add(new int[] {0});
@@ -75,14 +76,21 @@ class GeneratorTest {
         var c = Generator.generate(model, prompts, new SamplingConfig(1.0, 0, 1.0, 0, 20, -1, 2));
         assertArrayEquals(a.get(0).tokens(), b.get(0).tokens());
         assertArrayEquals(a.get(1).tokens(), b.get(1).tokens());
-        assertNotEquals(java.util.Arrays.toString(a.get(0).tokens()), java.util.Arrays.toString(c.get(0).tokens()));
+        assertNotEquals(
+                java.util.Arrays.toString(a.get(0).tokens()),
+                java.util.Arrays.toString(c.get(0).tokens()));
     }
 
     @Test
     void stopsARowAtEosAndReportsWhy() {
         int[] prompt = {1, 2, 3};
-        int first = Generator.generate(model, List.of(prompt), SamplingConfig.greedy(1, -1)).get(0).tokens()[0];
-        var g = Generator.generate(model, List.of(prompt, new int[] {4}), SamplingConfig.greedy(6, first));
+        int first =
+                Generator.generate(model, List.of(prompt), SamplingConfig.greedy(1, -1))
+                        .get(0)
+                        .tokens()[0];
+        var g =
+                Generator.generate(
+                        model, List.of(prompt, new int[] {4}), SamplingConfig.greedy(6, first));
         assertEquals(0, g.get(0).tokens().length);
         assertEquals(Generator.StopReason.EOS, g.get(0).stop());
         assertTrue(g.get(1).tokens().length > 0);
@@ -90,8 +98,12 @@ class GeneratorTest {
 
     @Test
     void noRepeatNgramNeverRepeatsAnNgram() {
-        var g = Generator.generate(model, List.of(new int[] {1, 1, 2}),
-                new SamplingConfig(0, 0, 1, 2, 25, -1, 0)).get(0);
+        var g =
+                Generator.generate(
+                                model,
+                                List.of(new int[] {1, 1, 2}),
+                                new SamplingConfig(0, 0, 1, 2, 25, -1, 0))
+                        .get(0);
         int[] all = new int[3 + g.tokens().length];
         all[0] = 1;
         all[1] = 1;
@@ -99,16 +111,24 @@ class GeneratorTest {
         System.arraycopy(g.tokens(), 0, all, 3, g.tokens().length);
         java.util.Set<Long> seen = new java.util.HashSet<>();
         for (int i = 0; i + 1 < all.length; i++) {
-            assertTrue(seen.add(all[i] * 1000L + all[i + 1]), "bigram repeated at " + i + " in " + java.util.Arrays.toString(all));
+            assertTrue(
+                    seen.add(all[i] * 1000L + all[i + 1]),
+                    "bigram repeated at " + i + " in " + java.util.Arrays.toString(all));
         }
     }
 
     @Test
     void rejectsOutOfVocabularyPromptsAndOverlongRequests() {
-        assertThrows(IllegalArgumentException.class,
-                () -> Generator.generate(model, List.of(new int[] {32}), SamplingConfig.greedy(2, -1)));
-        assertThrows(IllegalArgumentException.class,
-                () -> Generator.generate(model, List.of(new int[] {1}), SamplingConfig.greedy(100, -1)));
+        assertThrows(
+                IllegalArgumentException.class,
+                () ->
+                        Generator.generate(
+                                model, List.of(new int[] {32}), SamplingConfig.greedy(2, -1)));
+        assertThrows(
+                IllegalArgumentException.class,
+                () ->
+                        Generator.generate(
+                                model, List.of(new int[] {1}), SamplingConfig.greedy(100, -1)));
     }
 
     @Test

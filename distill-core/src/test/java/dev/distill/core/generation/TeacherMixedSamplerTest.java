@@ -1,20 +1,22 @@
 package dev.distill.core.generation;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.djl.ndarray.NDManager;
 import dev.distill.core.TestModels;
 import dev.distill.core.data.Rollout;
 import dev.distill.core.model.CausalLm;
 import dev.distill.core.objective.SupportGap;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
-/** The support-set gap a rollout carries: measured with the behaviour student's and the teacher's full distributions. */
+/**
+ * The support-set gap a rollout carries: measured with the behaviour student's and the teacher's
+ * full distributions.
+ */
 class TeacherMixedSamplerTest {
     static NDManager root;
     static CausalLm teacher;
@@ -35,9 +37,16 @@ class TeacherMixedSamplerTest {
     }
 
     static List<Rollout> sample(int k) {
-        List<TeacherMixedSampler.Prompt> prompts = List.of(new TeacherMixedSampler.Prompt("a", new int[] {3, 5, 7}, 1),
-                new TeacherMixedSampler.Prompt("b", new int[] {2, 9}, 2));
-        return TeacherMixedSampler.sample(teacher, student, 0, "run", prompts,
+        List<TeacherMixedSampler.Prompt> prompts =
+                List.of(
+                        new TeacherMixedSampler.Prompt("a", new int[] {3, 5, 7}, 1),
+                        new TeacherMixedSampler.Prompt("b", new int[] {2, 9}, 2));
+        return TeacherMixedSampler.sample(
+                teacher,
+                student,
+                0,
+                "run",
+                prompts,
                 new TeacherMixedSampler.Config(0.2, 8, k, 31, "teacher"));
     }
 
@@ -52,9 +61,15 @@ class TeacherMixedSamplerTest {
             double sum = 0;
             for (int t = 0; t < r.length(); t++) {
                 int at = r.promptTokens().length - 1 + t;
-                sum += SupportGap.at(TestModels.logSoftmax(q[at]), TestModels.logSoftmax(p[at]), r.supportIds()[t]);
+                sum +=
+                        SupportGap.at(
+                                TestModels.logSoftmax(q[at]),
+                                TestModels.logSoftmax(p[at]),
+                                r.supportIds()[t]);
             }
-            assertTrue(r.supportKlGap() > 1e-4, "a top-2 support of 32 ids misses part of the KL: " + r.supportKlGap());
+            assertTrue(
+                    r.supportKlGap() > 1e-4,
+                    "a top-2 support of 32 ids misses part of the KL: " + r.supportKlGap());
             assertEquals(sum / r.length(), r.supportKlGap(), 1e-4, r.rolloutId());
         }
     }

@@ -1,12 +1,11 @@
 package dev.distill.core.generation;
 
-import org.junit.jupiter.api.Test;
-
-import java.util.SplittableRandom;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
 
 class TokenSamplerTest {
     static final float[] LOGITS = {0f, 2f, 1f, 3f, -1f};
@@ -22,7 +21,14 @@ class TokenSamplerTest {
 
     @Test
     void greedyPicksTheArgmax() {
-        assertEquals(3, TokenSampler.sample(LOGITS, new int[0], 0, SamplingConfig.greedy(1, -1), new SplittableRandom(0)));
+        assertEquals(
+                3,
+                TokenSampler.sample(
+                        LOGITS,
+                        new int[0],
+                        0,
+                        SamplingConfig.greedy(1, -1),
+                        new SplittableRandom(0)));
     }
 
     @Test
@@ -56,15 +62,28 @@ class TokenSamplerTest {
     @Test
     void noRepeatNgramBansTheCompletingToken() {
         int[] history = {3, 1, 3};
-        // bigram (3, 1) seen: after ending in 3, token 1 is banned; greedy then picks 3 (still allowed: (3,3) unseen).
-        int tok = TokenSampler.sample(new float[] {0, 5, 0, 4, 0}, history, 3, new SamplingConfig(0, 0, 1, 2, 1, -1, 0),
-                new SplittableRandom(0));
+        // bigram (3, 1) seen: after ending in 3, token 1 is banned; greedy then picks 3 (still
+        // allowed: (3,3) unseen).
+        int tok =
+                TokenSampler.sample(
+                        new float[] {0, 5, 0, 4, 0},
+                        history,
+                        3,
+                        new SamplingConfig(0, 0, 1, 2, 1, -1, 0),
+                        new SplittableRandom(0));
         assertEquals(3, tok);
     }
 
     @Test
     void failsLoudlyOnNaNLogits() {
-        assertThrows(IllegalStateException.class, () -> TokenSampler.sample(new float[] {0, Float.NaN}, new int[0], 0,
-                SamplingConfig.greedy(1, -1), new SplittableRandom(0)));
+        assertThrows(
+                IllegalStateException.class,
+                () ->
+                        TokenSampler.sample(
+                                new float[] {0, Float.NaN},
+                                new int[0],
+                                0,
+                                SamplingConfig.greedy(1, -1),
+                                new SplittableRandom(0)));
     }
 }

@@ -1,13 +1,12 @@
 package dev.distill.core.metrics;
 
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 class CalibrationTest {
 
@@ -49,10 +48,10 @@ class CalibrationTest {
     void weightsBinsByTheirShare() {
         Calibration c = new Calibration();
         c.add(0.95, true);
-        c.add(0.95, false);  // bin 14: gap 0.45
+        c.add(0.95, false); // bin 14: gap 0.45
         c.add(0.5, true);
-        c.add(0.5, true);    // bin 7: gap 0.5
-        c.add(0.1, false);   // bin 1: gap 0.1
+        c.add(0.5, true); // bin 7: gap 0.5
+        c.add(0.1, false); // bin 1: gap 0.1
         Calibration.Result r = c.result();
         assertEquals(2.0 / 5 * 0.45 + 2.0 / 5 * 0.5 + 1.0 / 5 * 0.1, r.ece(), 1e-12);
         Calibration.Bin b14 = r.bins().get(14);
@@ -70,7 +69,8 @@ class CalibrationTest {
         assertEquals(14, Calibration.binOf(1.0));
         for (int i = 1; i < Calibration.BINS; i++) {
             double edge = i / 15.0;
-            assertEquals(i - 1, Calibration.binOf(edge), "edge " + i + "/15 belongs to the lower bin");
+            assertEquals(
+                    i - 1, Calibration.binOf(edge), "edge " + i + "/15 belongs to the lower bin");
             assertEquals(i, Calibration.binOf(Math.nextUp(edge)), "just above " + i + "/15");
             assertEquals(i - 1, Calibration.binOf(Math.nextDown(edge)), "just below " + i + "/15");
         }
@@ -112,15 +112,17 @@ class CalibrationTest {
 
     @Test
     void answerOptionEce() {
-        List<double[]> items = List.of(
-                new double[] {0.6, 0.4},          // right at 0.6 (bin 8, its upper edge)
-                new double[] {0.3, 0.7},          // wrong at 0.7 (bin 10)
-                new double[] {0.25, 0.25, 0.5});  // right at 0.5 (bin 7)
+        List<double[]> items =
+                List.of(
+                        new double[] {0.6, 0.4}, // right at 0.6 (bin 8, its upper edge)
+                        new double[] {0.3, 0.7}, // wrong at 0.7 (bin 10)
+                        new double[] {0.25, 0.25, 0.5}); // right at 0.5 (bin 7)
         Calibration.Result r = Calibration.optionEce(items, new int[] {0, 0, 2});
         assertEquals((0.4 + 0.7 + 0.5) / 3, r.ece(), 1e-12);
         assertEquals(1, r.bins().get(8).count());
         assertEquals(1, r.bins().get(10).count());
         assertEquals(1, r.bins().get(7).count());
-        assertThrows(IllegalArgumentException.class, () -> Calibration.optionEce(items, new int[] {0}));
+        assertThrows(
+                IllegalArgumentException.class, () -> Calibration.optionEce(items, new int[] {0}));
     }
 }

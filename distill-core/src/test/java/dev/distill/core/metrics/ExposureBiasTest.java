@@ -1,28 +1,28 @@
 package dev.distill.core.metrics;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.djl.ndarray.NDManager;
 import dev.distill.core.TestModels;
 import dev.distill.core.generation.Generator;
 import dev.distill.core.generation.SamplingConfig;
 import dev.distill.core.generation.Scorer;
 import dev.distill.core.model.CausalLm;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import java.util.ArrayList;
-import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ExposureBiasTest {
     static NDManager root;
     static CausalLm teacher;
     static CausalLm student;
-    static final List<int[]> PROMPTS = List.of(new int[] {1, 2, 3}, new int[] {4, 5}, new int[] {6, 7, 8, 9});
+    static final List<int[]> PROMPTS =
+            List.of(new int[] {1, 2, 3}, new int[] {4, 5}, new int[] {6, 7, 8, 9});
 
     @BeforeAll
     static void models() {
@@ -48,7 +48,8 @@ class ExposureBiasTest {
     void teacherForcedErrorIsForwardKlOnTeacherSamples() {
         int steps = 6;
         ExposureBias.Result r = ExposureBias.measure(student, teacher, PROMPTS, steps, -1, 11);
-        List<Generator.Generation> gens = Generator.generate(teacher, PROMPTS, new SamplingConfig(1, 0, 1, 0, steps, -1, 11));
+        List<Generator.Generation> gens =
+                Generator.generate(teacher, PROMPTS, new SamplingConfig(1, 0, 1, 0, steps, -1, 11));
         List<int[]> seqs = new ArrayList<>();
         for (Generator.Generation g : gens) {
             int[] s = new int[g.prompt().length + g.tokens().length];
@@ -71,14 +72,22 @@ class ExposureBiasTest {
         }
         assertEquals(PROMPTS.size() * steps, n);
         assertEquals(sum / n, r.errorPerStep(), 1e-9);
-        assertNotEquals(r.errorPerStep(), r.regretPerStep(), "student prefixes differ from the teacher's after step 1");
-        assertEquals((r.regretPerStep() - r.errorPerStep()) / r.errorPerStep() * 100, r.exAccErrPercent(), 1e-9);
+        assertNotEquals(
+                r.errorPerStep(),
+                r.regretPerStep(),
+                "student prefixes differ from the teacher's after step 1");
+        assertEquals(
+                (r.regretPerStep() - r.errorPerStep()) / r.errorPerStep() * 100,
+                r.exAccErrPercent(),
+                1e-9);
     }
 
     @Test
     void rejectsAStudentIdenticalToTheTeacher() {
-        IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> ExposureBias.measure(teacher, teacher, PROMPTS, 4, -1, 3));
+        IllegalStateException e =
+                assertThrows(
+                        IllegalStateException.class,
+                        () -> ExposureBias.measure(teacher, teacher, PROMPTS, 4, -1, 3));
         assertTrue(e.getMessage().contains("undefined"), e.getMessage());
     }
 }

@@ -1,12 +1,11 @@
 package dev.distill.core.metrics;
 
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 class TextStatsTest {
 
@@ -27,7 +26,8 @@ class TextStatsTest {
 
     @Test
     void whitespaceTokensLikePythonSplit() {
-        assertEquals(List.of("a", "b", "c", "d"), TextStats.whitespaceTokens("  a\tb\u00a0c \n d\r\n"));
+        assertEquals(
+                List.of("a", "b", "c", "d"), TextStats.whitespaceTokens("  a\tb\u00a0c \n d\r\n"));
         assertEquals(List.of("x,", "y"), TextStats.whitespaceTokens("x, y"));
         assertEquals(List.of(), TextStats.whitespaceTokens(""));
     }
@@ -42,9 +42,10 @@ class TextStatsTest {
     void exactMatchAfterNormalisation() {
         assertEquals("the cat sat", TextStats.normalize("  The Cat,  sat!"));
         assertTrue(TextStats.exactMatch("The Cat, sat!", List.of("a dog", "the cat sat")));
-        assertTrue(TextStats.exactMatch("Café", List.of("caf")));  // non-ASCII letters are separators
+        assertTrue(
+                TextStats.exactMatch("Café", List.of("caf"))); // non-ASCII letters are separators
         assertTrue(TextStats.exactMatch("!!!", List.of("")));
-        assertFalse(TextStats.exactMatch("the cats sat", List.of("the cat sat")));  // no stemming
+        assertFalse(TextStats.exactMatch("the cats sat", List.of("the cat sat"))); // no stemming
         assertFalse(TextStats.exactMatch("anything", List.of()));
     }
 }

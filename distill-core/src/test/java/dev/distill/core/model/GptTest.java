@@ -1,21 +1,20 @@
 package dev.distill.core.model;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.distill.core.TestModels;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import java.util.ArrayList;
-import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class GptTest {
     static NDManager root;
@@ -36,9 +35,20 @@ class GptTest {
     @Test
     void namesParametersLikeHuggingFaceGpt2() {
         var names = model.parameters().asMap().keySet();
-        assertTrue(names.containsAll(List.of("wte.weight", "wpe.weight", "h.0.ln_1.weight", "h.0.attn.c_attn.weight",
-                "h.0.attn.c_attn.bias", "h.0.attn.c_proj.weight", "h.1.mlp.c_fc.weight", "h.1.mlp.c_proj.bias",
-                "ln_f.weight", "ln_f.bias")), names.toString());
+        assertTrue(
+                names.containsAll(
+                        List.of(
+                                "wte.weight",
+                                "wpe.weight",
+                                "h.0.ln_1.weight",
+                                "h.0.attn.c_attn.weight",
+                                "h.0.attn.c_attn.bias",
+                                "h.0.attn.c_proj.weight",
+                                "h.1.mlp.c_fc.weight",
+                                "h.1.mlp.c_proj.bias",
+                                "ln_f.weight",
+                                "ln_f.bias")),
+                names.toString());
         assertEquals(TestModels.tiny().parameterCount(), model.parameters().count());
     }
 
@@ -53,7 +63,8 @@ class GptTest {
         for (int t = 0; t < 5; t++) {
             assertArrayEquals(la[t], lb[t], 0f, "position " + t + " saw a future token");
         }
-        assertTrue(la[5][0] != lb[5][0] || la[5][1] != lb[5][1], "position 5 must see its own token");
+        assertTrue(
+                la[5][0] != lb[5][0] || la[5][1] != lb[5][1], "position 5 must see its own token");
     }
 
     @Test
@@ -61,7 +72,8 @@ class GptTest {
         int[] tokens = {3, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5, 8};
         float[][] full = TestModels.logits(model, tokens);
         int v = model.config().vocabSize();
-        try (NoGrad ignored = new NoGrad(); NDManager step = model.newStep()) {
+        try (NoGrad ignored = new NoGrad();
+                NDManager step = model.newStep()) {
             int prefill = 5;
             List<KeyValue> past = null;
             int t0 = 0;
@@ -76,12 +88,24 @@ class GptTest {
                     ids[i] = chunk[i];
                 }
                 NDArray idx = step.create(ids, new Shape(1, chunk.length));
-                NDArray pos = step.arange(t0, t0 + chunk.length, 1, DataType.INT64).reshape(1, chunk.length);
-                CausalLm.Output o = model.forward(idx, pos, AttentionMask.causal(step, chunk.length, t0), past, false);
+                NDArray pos =
+                        step.arange(t0, t0 + chunk.length, 1, DataType.INT64)
+                                .reshape(1, chunk.length);
+                CausalLm.Output o =
+                        model.forward(
+                                idx,
+                                pos,
+                                AttentionMask.causal(step, chunk.length, t0),
+                                past,
+                                false);
                 float[] got = o.logits().toFloatArray();
                 for (int i = 0; i < chunk.length; i++) {
                     for (int k = 0; k < v; k++) {
-                        assertEquals(full[t0 + i][k], got[i * v + k], 1e-5, "position " + (t0 + i) + " token " + k);
+                        assertEquals(
+                                full[t0 + i][k],
+                                got[i * v + k],
+                                1e-5,
+                                "position " + (t0 + i) + " token " + k);
                     }
                 }
                 past = o.present();

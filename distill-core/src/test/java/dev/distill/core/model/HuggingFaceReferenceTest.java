@@ -1,5 +1,7 @@
 package dev.distill.core.model;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -7,28 +9,24 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.distill.core.checkpoint.Checkpoints;
 import dev.distill.core.checkpoint.SafeTensors;
 import dev.distill.core.checkpoint.Tensor;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Loads a Hugging Face GPT-2 layout file written here (transformer. prefix, Conv1D (in, out) weights,
- * attn.bias/masked_bias buffers) and compares the logits with an independent float64 numpy forward
- * pass ({@code reference/gpt2_reference.py}, output committed beside it).
+ * Loads a Hugging Face GPT-2 layout file written here (transformer. prefix, Conv1D (in, out)
+ * weights, attn.bias/masked_bias buffers) and compares the logits with an independent float64 numpy
+ * forward pass ({@code reference/gpt2_reference.py}, output committed beside it).
  */
 class HuggingFaceReferenceTest {
     static final int V = 50, P = 16, C = 12, L = 2;
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     @Test
     void tiedHuggingFaceCheckpointMatchesNumpyReference() throws IOException {
@@ -42,20 +40,24 @@ class HuggingFaceReferenceTest {
 
     private void checkAgainstReference(boolean untied, String key) throws IOException {
         JsonNode ref;
-        try (InputStream in = getClass().getResourceAsStream("/reference/gpt2_reference_logits.json")) {
+        try (InputStream in =
+                getClass().getResourceAsStream("/reference/gpt2_reference_logits.json")) {
             ref = new ObjectMapper().readTree(in);
         }
         writeHuggingFaceDirectory(dir, untied);
         int[] tokens = new ObjectMapper().convertValue(ref.get("tokens"), int[].class);
         try (NDManager root = NDManager.newBaseManager();
-             Checkpoints.Loaded loaded = Checkpoints.load(dir, root);
-             NDManager step = loaded.model().newStep()) {
-            NDArray idx = step.create(toLong(tokens)).expandDims(0);           // (1, T)
-            float[] logits = loaded.model().forward(idx).toFloatArray();        // (1, T, V) flattened
+                Checkpoints.Loaded loaded = Checkpoints.load(dir, root);
+                NDManager step = loaded.model().newStep()) {
+            NDArray idx = step.create(toLong(tokens)).expandDims(0); // (1, T)
+            float[] logits = loaded.model().forward(idx).toFloatArray(); // (1, T, V) flattened
             JsonNode expected = ref.get(key);
             for (int t = 0; t < tokens.length; t++) {
                 for (int v = 0; v < V; v++) {
-                    assertEquals(expected.get(t).get(v).asDouble(), logits[t * V + v], 1e-4,
+                    assertEquals(
+                            expected.get(t).get(v).asDouble(),
+                            logits[t * V + v],
+                            1e-4,
                             key + " logit at position " + t + ", token " + v);
                 }
             }
@@ -70,7 +72,9 @@ class HuggingFaceReferenceTest {
         return out;
     }
 
-    /** Same closed-form weights as gpt2_reference.py, in Hugging Face's names, layout and extras. */
+    /**
+     * Same closed-form weights as gpt2_reference.py, in Hugging Face's names, layout and extras.
+     */
     static void writeHuggingFaceDirectory(Path dir, boolean untied) throws IOException {
         Map<String, long[]> shapes = new LinkedHashMap<>();
         shapes.put("wte.weight", new long[] {V, C});
@@ -106,8 +110,15 @@ class HuggingFaceReferenceTest {
             float[] data = new float[n];
             for (int i = 0; i < n; i++) {
                 double s = Math.sin(0.37 * i + 1.1 * k + 0.5);
-                boolean lnWeight = name.endsWith("ln_1.weight") || name.endsWith("ln_2.weight") || name.equals("ln_f.weight");
-                data[i] = (float) (lnWeight ? 1.0 + 0.1 * s : name.endsWith(".bias") ? 0.05 * s : 0.3 * s);
+                boolean lnWeight =
+                        name.endsWith("ln_1.weight")
+                                || name.endsWith("ln_2.weight")
+                                || name.equals("ln_f.weight");
+                data[i] =
+                        (float)
+                                (lnWeight
+                                        ? 1.0 + 0.1 * s
+                                        : name.endsWith(".bias") ? 0.05 * s : 0.3 * s);
             }
             k++;
             String stored = name.equals("lm_head.weight") ? name : "transformer." + name;
@@ -120,15 +131,33 @@ class HuggingFaceReferenceTest {
                     tril[i * P + j] = 1f;
                 }
             }
-            file.put("transformer.h." + l + ".attn.bias", new Tensor(new long[] {1, 1, P, P}, tril));
-            file.put("transformer.h." + l + ".attn.masked_bias", new Tensor(new long[] {}, new float[] {-1e4f}));
+            file.put(
+                    "transformer.h." + l + ".attn.bias", new Tensor(new long[] {1, 1, P, P}, tril));
+            file.put(
+                    "transformer.h." + l + ".attn.masked_bias",
+                    new Tensor(new long[] {}, new float[] {-1e4f}));
         }
         SafeTensors.write(dir.resolve("model.safetensors"), file);
-        String config = "{\n  \"architectures\": [\"GPT2LMHeadModel\"],\n  \"model_type\": \"gpt2\",\n"
-                + "  \"activation_function\": \"gelu_new\",\n  \"vocab_size\": " + V + ",\n  \"n_positions\": " + P
-                + ",\n  \"n_ctx\": " + P + ",\n  \"n_embd\": " + C + ",\n  \"n_layer\": " + L + ",\n  \"n_head\": 3,\n"
-                + "  \"layer_norm_epsilon\": 1e-05,\n  \"resid_pdrop\": 0.1,\n  \"bos_token_id\": 0,\n"
-                + "  \"eos_token_id\": 0" + (untied ? ",\n  \"tie_word_embeddings\": false" : "") + "\n}\n";
+        String config =
+                "{\n  \"architectures\": [\"GPT2LMHeadModel\"],\n  \"model_type\": \"gpt2\",\n"
+                        + "  \"activation_function\": \"gelu_new\",\n  \"vocab_size\": "
+                        + V
+                        + ",\n  \"n_positions\": "
+                        + P
+                        + ",\n  \"n_ctx\": "
+                        + P
+                        + ",\n  \"n_embd\": "
+                        + C
+                        + ",\n  \"n_layer\": "
+                        + L
+                        + ",\n"
+                        + "  \"n_head\": 3,\n"
+                        + "  \"layer_norm_epsilon\": 1e-05,\n"
+                        + "  \"resid_pdrop\": 0.1,\n"
+                        + "  \"bos_token_id\": 0,\n"
+                        + "  \"eos_token_id\": 0"
+                        + (untied ? ",\n  \"tie_word_embeddings\": false" : "")
+                        + "\n}\n";
         Files.writeString(dir.resolve("config.json"), config);
     }
 }

@@ -1,18 +1,17 @@
 package dev.distill.core.objective;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** One case of golden/minillm_objective_golden.json, turned into float64 NDArrays. */
 final class GoldenCase {
@@ -30,7 +29,8 @@ final class GoldenCase {
     }
 
     static List<GoldenCase> all() throws IOException {
-        try (InputStream in = GoldenCase.class.getResourceAsStream("/golden/minillm_objective_golden.json")) {
+        try (InputStream in =
+                GoldenCase.class.getResourceAsStream("/golden/minillm_objective_golden.json")) {
             JsonNode root = new ObjectMapper().readTree(in);
             List<GoldenCase> out = new ArrayList<>();
             root.get("cases").forEach(c -> out.add(new GoldenCase(c)));
@@ -96,7 +96,10 @@ final class GoldenCase {
         }
     }
 
-    /** The case's support set (its {@code support_mask}) in the rollout's representation, scored by the teacher. */
+    /**
+     * The case's support set (its {@code support_mask}) in the rollout's representation, scored by
+     * the teacher.
+     */
     TeacherSupport support(NDManager m, NDArray teacherLogProbs) {
         JsonNode mask = expected("support_mask");
         int k = 0;
@@ -123,20 +126,28 @@ final class GoldenCase {
                 }
             }
         }
-        return supportOf(m, m.create(ids, new Shape(b, t, k)), m.create(valid, new Shape(b, t, k)), teacherLogProbs);
+        return supportOf(
+                m,
+                m.create(ids, new Shape(b, t, k)),
+                m.create(valid, new Shape(b, t, k)),
+                teacherLogProbs);
     }
 
     /** The whole vocabulary as the support: the bucketed divergences are then exact. */
     static TeacherSupport exactSupport(NDManager m, NDArray teacherLogProbs) {
         Shape s = teacherLogProbs.getShape();
-        NDArray ids = m.arange(0, (int) s.get(2), 1, DataType.INT64).broadcast(s);            // (B, T, V)
+        NDArray ids = m.arange(0, (int) s.get(2), 1, DataType.INT64).broadcast(s); // (B, T, V)
         return supportOf(m, ids, m.ones(s, DataType.FLOAT64), teacherLogProbs);
     }
 
-    private static TeacherSupport supportOf(NDManager m, NDArray ids, NDArray valid, NDArray teacherLogProbs) {
-        NDArray lp = teacherLogProbs.gather(ids, -1).mul(valid);                              // (B, T, K)
-        NDArray tail = m.create(1.0).sub(lp.exp().mul(valid).sum(new int[] {-1}))
-                .maximum(m.create(1e-30)).log();                                              // (B, T)
+    private static TeacherSupport supportOf(
+            NDManager m, NDArray ids, NDArray valid, NDArray teacherLogProbs) {
+        NDArray lp = teacherLogProbs.gather(ids, -1).mul(valid); // (B, T, K)
+        NDArray tail =
+                m.create(1.0)
+                        .sub(lp.exp().mul(valid).sum(new int[] {-1}))
+                        .maximum(m.create(1e-30))
+                        .log(); // (B, T)
         return new TeacherSupport(ids, valid, lp, tail);
     }
 }

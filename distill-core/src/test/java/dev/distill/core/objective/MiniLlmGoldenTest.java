@@ -4,14 +4,12 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
-import org.junit.jupiter.api.DynamicTest;
-import org.junit.jupiter.api.TestFactory;
-
 import java.io.IOException;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
 
 /**
  * Every intermediate, every loss and the gradients of the total loss with respect to the student
@@ -27,16 +25,17 @@ class MiniLlmGoldenTest {
 
     private static void check(GoldenCase c) {
         try (NDManager m = NDManager.newBaseManager()) {
-            NDArray behaviour = c.input(m, "behaviour_logits");                                // (B, T, V)
-            NDArray teacher = c.input(m, "teacher_logits");                                    // (B, T, V)
-            NDArray student = c.input(m, "student_logits");                                    // (B, T, V)
-            NDArray y = c.ids(m, "response_ids");                                              // (B, T)
-            NDArray mask = c.input(m, "mask");                                                 // (B, T)
-            NDArray ptStudent = c.input(m, "pt_student_logits");                               // (Bp, Tp, V)
-            NDArray ptTeacher = c.input(m, "pt_teacher_logits");                               // (Bp, Tp, V)
-            NDArray ptLabelsRaw = c.input(m, "pt_labels");                                     // (Bp, Tp)
-            NDArray ptMask = ptLabelsRaw.neq(m.create(-100.0)).toType(DataType.FLOAT64, false); // (Bp, Tp)
-            NDArray ptLabels = ptLabelsRaw.mul(ptMask).toType(DataType.INT64, false);           // (Bp, Tp)
+            NDArray behaviour = c.input(m, "behaviour_logits"); // (B, T, V)
+            NDArray teacher = c.input(m, "teacher_logits"); // (B, T, V)
+            NDArray student = c.input(m, "student_logits"); // (B, T, V)
+            NDArray y = c.ids(m, "response_ids"); // (B, T)
+            NDArray mask = c.input(m, "mask"); // (B, T)
+            NDArray ptStudent = c.input(m, "pt_student_logits"); // (Bp, Tp, V)
+            NDArray ptTeacher = c.input(m, "pt_teacher_logits"); // (Bp, Tp, V)
+            NDArray ptLabelsRaw = c.input(m, "pt_labels"); // (Bp, Tp)
+            NDArray ptMask =
+                    ptLabelsRaw.neq(m.create(-100.0)).toType(DataType.FLOAT64, false); // (Bp, Tp)
+            NDArray ptLabels = ptLabelsRaw.mul(ptMask).toType(DataType.INT64, false); // (Bp, Tp)
 
             NDArray logqOld = PolicyLoss.tokenLogProbs(behaviour, y).mul(mask);
             NDArray logp = PolicyLoss.tokenLogProbs(teacher, y).mul(mask);
@@ -44,14 +43,22 @@ class MiniLlmGoldenTest {
             c.assertClose("logp", logp);
             NDArray w = Advantages.importanceWeights(logp, logqOld, c.hyper("alpha"));
             c.assertClose("w", w);
-            NDArray rewards = Advantages.rewards(logp, logqOld, mask, c.hyper("reward_scaling"), c.hyper("cliprange_reward"));
+            NDArray rewards =
+                    Advantages.rewards(
+                            logp,
+                            logqOld,
+                            mask,
+                            c.hyper("reward_scaling"),
+                            c.hyper("cliprange_reward"));
             c.assertClose("rewards", rewards);
-            NDArray normed = Advantages.lengthNormalised(Advantages.discountedReturns(rewards, c.hyper("gamma")), mask);
+            NDArray normed =
+                    Advantages.lengthNormalised(
+                            Advantages.discountedReturns(rewards, c.hyper("gamma")), mask);
             c.assertClose("returns_normed", normed);
             NDArray adv = Advantages.whiten(normed, mask, 1e-8);
             c.assertClose("advantages", adv);
 
-            NDArray teacherLogProbs = teacher.logSoftmax(-1);                                  // (B, T, V)
+            NDArray teacherLogProbs = teacher.logSoftmax(-1); // (B, T, V)
             TeacherSupport support = c.support(m, teacherLogProbs);
 
             student.setRequiresGradient(true);
@@ -72,7 +79,9 @@ class MiniLlmGoldenTest {
 
                 NDArray ce = PretrainLoss.crossEntropy(ptStudent, ptLabels, ptMask);
                 c.assertClose("pt_ce", ce);
-                NDArray distilPos = SupportBuckets.exact(ptStudent, ptTeacher.logSoftmax(-1)).teacherCrossEntropy();
+                NDArray distilPos =
+                        SupportBuckets.exact(ptStudent, ptTeacher.logSoftmax(-1))
+                                .teacherCrossEntropy();
                 c.assertClose("pt_distil", Divergences.tokenMean(distilPos, ptMask));
                 NDArray pt = PretrainLoss.mixed(ce, distilPos, ptMask, c.hyper("kd_ratio"));
                 c.assertClose("pt_loss", pt);
@@ -83,14 +92,27 @@ class MiniLlmGoldenTest {
             c.assertClose("grad_student_logits", student.getGradient());
             c.assertClose("grad_pt_student_logits", ptStudent.getGradient());
 
-            c.assertClose("fkl_mean", Divergences.tokenMean(Divergences.forwardKl(student, teacherLogProbs), mask));
-            c.assertClose("rkl_mean", Divergences.tokenMean(Divergences.reverseKl(student, teacherLogProbs), mask));
+            c.assertClose(
+                    "fkl_mean",
+                    Divergences.tokenMean(Divergences.forwardKl(student, teacherLogProbs), mask));
+            c.assertClose(
+                    "rkl_mean",
+                    Divergences.tokenMean(Divergences.reverseKl(student, teacherLogProbs), mask));
             for (String beta : new String[] {"0.1", "0.5", "0.9"}) {
-                c.assertClose("jsd_beta_" + beta, Divergences.tokenMean(
-                        Divergences.jsd(student, teacherLogProbs, Double.parseDouble(beta)), mask));
+                c.assertClose(
+                        "jsd_beta_" + beta,
+                        Divergences.tokenMean(
+                                Divergences.jsd(student, teacherLogProbs, Double.parseDouble(beta)),
+                                mask));
             }
-            c.assertClose("skew_fkl_0.1", Divergences.tokenMean(Divergences.skewForwardKl(student, teacherLogProbs, 0.1), mask));
-            c.assertClose("skew_rkl_0.1", Divergences.tokenMean(Divergences.skewReverseKl(student, teacherLogProbs, 0.1), mask));
+            c.assertClose(
+                    "skew_fkl_0.1",
+                    Divergences.tokenMean(
+                            Divergences.skewForwardKl(student, teacherLogProbs, 0.1), mask));
+            c.assertClose(
+                    "skew_rkl_0.1",
+                    Divergences.tokenMean(
+                            Divergences.skewReverseKl(student, teacherLogProbs, 0.1), mask));
         }
     }
 }

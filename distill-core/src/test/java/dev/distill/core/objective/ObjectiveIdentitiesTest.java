@@ -1,5 +1,9 @@
 package dev.distill.core.objective;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -7,10 +11,6 @@ import ai.djl.ndarray.types.Shape;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ObjectiveIdentitiesTest {
     NDManager m;
@@ -57,7 +57,8 @@ class ObjectiveIdentitiesTest {
         }
         assertEquals(rkl, value(Divergences.reverseKl(studentLogits, teacherLogProbs)), 1e-12);
         assertEquals(fkl, value(Divergences.forwardKl(studentLogits, teacherLogProbs)), 1e-12);
-        assertTrue(Math.abs(rkl - fkl) > 0.1, "the two directions differ on asymmetric distributions");
+        assertTrue(
+                Math.abs(rkl - fkl) > 0.1, "the two directions differ on asymmetric distributions");
     }
 
     @Test
@@ -69,10 +70,17 @@ class ObjectiveIdentitiesTest {
         assertEquals(exact, value(everything.reverseKl()), 1e-12);
         assertEquals(value(Divergences.forwardKl(q, lp)), value(everything.forwardKl()), 1e-12);
         assertEquals(value(Divergences.jsd(q, lp, 0.3)), value(everything.jsd(0.3)), 1e-12);
-        assertEquals(value(Divergences.skewForwardKl(q, lp, 0.1)), value(everything.skewForwardKl(0.1)), 1e-12);
-        assertEquals(value(Divergences.skewReverseKl(q, lp, 0.1)), value(everything.skewReverseKl(0.1)), 1e-12);
+        assertEquals(
+                value(Divergences.skewForwardKl(q, lp, 0.1)),
+                value(everything.skewForwardKl(0.1)),
+                1e-12);
+        assertEquals(
+                value(Divergences.skewReverseKl(q, lp, 0.1)),
+                value(everything.skewReverseKl(0.1)),
+                1e-12);
 
-        NDArray part = m.create(new long[] {0, 1, 0}, new Shape(1, 1, 3));                  // {0, 1} + one padding slot
+        NDArray part =
+                m.create(new long[] {0, 1, 0}, new Shape(1, 1, 3)); // {0, 1} + one padding slot
         NDArray partValid = m.create(new double[] {1, 1, 0}, new Shape(1, 1, 3));
         NDArray partLp = lp.gather(part, -1).mul(partValid);
         double pTail = 1 - Math.exp(lp.toDoubleArray()[0]) - Math.exp(lp.toDoubleArray()[1]);
@@ -82,7 +90,9 @@ class ObjectiveIdentitiesTest {
         assertTrue(bound <= exact + 1e-12 && bound >= 0, "bound " + bound + " vs exact " + exact);
         double fklBound = value(coarse.forwardKl());
         double fkl = value(Divergences.forwardKl(q, lp));
-        assertTrue(fklBound <= fkl + 1e-12 && fklBound >= 0, "forward bound " + fklBound + " vs exact " + fkl);
+        assertTrue(
+                fklBound <= fkl + 1e-12 && fklBound >= 0,
+                "forward bound " + fklBound + " vs exact " + fkl);
     }
 
     @Test
@@ -105,10 +115,10 @@ class ObjectiveIdentitiesTest {
         NDArray returns = m.create(new double[] {6, 4, 2, 0}, new Shape(1, 4));
         NDArray mask = m.create(new double[] {1, 1, 1, 0}, new Shape(1, 4));
         double[] n = Advantages.lengthNormalised(returns, mask).toDoubleArray();
-        assertEquals(2.0, n[0], 1e-12);   // 6 / 3 tokens
-        assertEquals(2.0, n[1], 1e-12);   // 4 / 2
-        assertEquals(2.0, n[2], 1e-12);   // 2 / 1
-        assertEquals(0.0, n[3], 1e-12);   // padding: 0 / 1
+        assertEquals(2.0, n[0], 1e-12); // 6 / 3 tokens
+        assertEquals(2.0, n[1], 1e-12); // 4 / 2
+        assertEquals(2.0, n[2], 1e-12); // 2 / 1
+        assertEquals(0.0, n[3], 1e-12); // padding: 0 / 1
     }
 
     @Test

@@ -1,20 +1,18 @@
 package dev.distill.core.tokenizer;
 
-import dev.distill.core.TestModels;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.distill.core.TestModels;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 class SharedVocabularyTest {
-    @TempDir
-    Path tmp;
+    @TempDir Path tmp;
 
     @Test
     void acceptsDifferentFamiliesThatShareATokenizer() throws Exception {
@@ -26,16 +24,29 @@ class SharedVocabularyTest {
 
     @Test
     void refusesTokenizersWithOtherIdsNamingTheFirstDifferences() throws Exception {
-        IOException e = assertThrows(IOException.class, () -> SharedVocabulary.require(
-                TestModels.family("qwen3-qknorm-headdim"), 104, TestModels.family("mistral-untied"), 120));
-        assertTrue(e.getMessage().contains("do not share a tokenizer") && e.getMessage().contains("id 1: '<|endoftext|>' vs '<s>'"),
+        IOException e =
+                assertThrows(
+                        IOException.class,
+                        () ->
+                                SharedVocabulary.require(
+                                        TestModels.family("qwen3-qknorm-headdim"),
+                                        104,
+                                        TestModels.family("mistral-untied"),
+                                        120));
+        assertTrue(
+                e.getMessage().contains("do not share a tokenizer")
+                        && e.getMessage().contains("id 1: '<|endoftext|>' vs '<s>'"),
                 e.getMessage());
     }
 
     @Test
     void refusesDifferentLogitWidthsWithoutTokenizerFiles() {
-        IOException e = assertThrows(IOException.class,
-                () -> SharedVocabulary.require(tmp.resolve("a"), 100, tmp.resolve("b"), 96));
+        IOException e =
+                assertThrows(
+                        IOException.class,
+                        () ->
+                                SharedVocabulary.require(
+                                        tmp.resolve("a"), 100, tmp.resolve("b"), 96));
         assertTrue(e.getMessage().contains("scores 100 token ids but the student"), e.getMessage());
     }
 }

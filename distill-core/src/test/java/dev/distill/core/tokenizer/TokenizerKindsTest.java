@@ -1,11 +1,11 @@
 package dev.distill.core.tokenizer;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,22 +13,24 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The two kinds of tokenizer.json that users' models ship, built here in Hugging Face's exact format
- * with a vocabulary small enough to derive every id by hand: byte-level BPE (GPT-2, OPT, Llama 3, Qwen)
- * and SentencePiece BPE converted to tokenizer.json (Llama 2, TinyLlama: "▁" for spaces, byte fallback).
+ * The two kinds of tokenizer.json that users' models ship, built here in Hugging Face's exact
+ * format with a vocabulary small enough to derive every id by hand: byte-level BPE (GPT-2, OPT,
+ * Llama 3, Qwen) and SentencePiece BPE converted to tokenizer.json (Llama 2, TinyLlama: "▁" for
+ * spaces, byte fallback).
  */
 class TokenizerKindsTest {
     static final ObjectMapper JSON = new ObjectMapper();
 
-    @TempDir
-    Path tmp;
+    @TempDir Path tmp;
 
-    /** GPT-2's bytes_to_unicode: printable bytes map to themselves, the rest to 256 + n, in this order. */
+    /**
+     * GPT-2's bytes_to_unicode: printable bytes map to themselves, the rest to 256 + n, in this
+     * order.
+     */
     static List<String> byteSymbols() {
         List<Integer> bs = new ArrayList<>();
         for (int b = 33; b <= 126; b++) {
@@ -60,24 +62,49 @@ class TokenizerKindsTest {
         List<String> sym = byteSymbols();
         Map<String, Integer> vocab = new LinkedHashMap<>();
         for (int b = 0; b < 256; b++) {
-            vocab.put(sym.get(b), b);   // ids by byte value, for readable expectations
+            vocab.put(sym.get(b), b); // ids by byte value, for readable expectations
         }
-        String[][] merges = {{"h", "e"}, {"l", "l"}, {"ll", "o"}, {"he", "llo"}, {"Ġ", "w"}, {"o", "r"}, {"Ġw", "or"},
-                {"l", "d"}, {"Ġwor", "ld"}};
+        String[][] merges = {
+            {"h", "e"},
+            {"l", "l"},
+            {"ll", "o"},
+            {"he", "llo"},
+            {"Ġ", "w"},
+            {"o", "r"},
+            {"Ġw", "or"},
+            {"l", "d"},
+            {"Ġwor", "ld"}
+        };
         for (String[] m : merges) {
             vocab.put(m[0] + m[1], vocab.size());
         }
-        ObjectNode model = JSON.createObjectNode().put("type", "BPE").putNull("dropout").putNull("unk_token")
-                .putNull("continuing_subword_prefix").putNull("end_of_word_suffix").put("fuse_unk", false)
-                .put("byte_fallback", false);
+        ObjectNode model =
+                JSON.createObjectNode()
+                        .put("type", "BPE")
+                        .putNull("dropout")
+                        .putNull("unk_token")
+                        .putNull("continuing_subword_prefix")
+                        .putNull("end_of_word_suffix")
+                        .put("fuse_unk", false)
+                        .put("byte_fallback", false);
         model.set("vocab", JSON.valueToTree(vocab));
         ArrayNode mergeList = model.putArray("merges");
         for (String[] m : merges) {
             mergeList.add(m[0] + " " + m[1]);
         }
-        ObjectNode byteLevel = JSON.createObjectNode().put("type", "ByteLevel").put("add_prefix_space", false)
-                .put("trim_offsets", true).put("use_regex", true);
-        ObjectNode root = tokenizer(model, JSON.nullNode(), byteLevel, byteLevel, List.of(Map.entry(vocab.size(), "<|end_of_text|>")));
+        ObjectNode byteLevel =
+                JSON.createObjectNode()
+                        .put("type", "ByteLevel")
+                        .put("add_prefix_space", false)
+                        .put("trim_offsets", true)
+                        .put("use_regex", true);
+        ObjectNode root =
+                tokenizer(
+                        model,
+                        JSON.nullNode(),
+                        byteLevel,
+                        byteLevel,
+                        List.of(Map.entry(vocab.size(), "<|end_of_text|>")));
         Path file = tmp.resolve("byte-level.json");
         Files.writeString(file, root.toString());
 
@@ -85,7 +112,9 @@ class TokenizerKindsTest {
             int hello = vocab.get("hello");
             int world = vocab.get("Ġworld");
             // "é" is the bytes C3 A9: two byte symbols, unmerged.
-            assertArrayEquals(new int[] {hello, world, vocab.get("Ġ"), 0xC3, 0xA9}, tok.encode("hello world é"));
+            assertArrayEquals(
+                    new int[] {hello, world, vocab.get("Ġ"), 0xC3, 0xA9},
+                    tok.encode("hello world é"));
             assertEquals("hello world é", tok.decode(tok.encode("hello world é")));
             assertEquals(vocab.size() + 1, tok.vocabSize());
             assertEquals(vocab.size(), tok.eosId().orElseThrow());
@@ -104,20 +133,35 @@ class TokenizerKindsTest {
         for (String piece : List.of("▁", "h", "i", "t", "e", "r")) {
             vocab.put(piece, vocab.size());
         }
-        String[][] merges = {{"▁", "h"}, {"▁h", "i"}, {"▁", "t"}, {"h", "e"}, {"r", "e"}, {"▁t", "he"}, {"▁the", "re"}};
+        String[][] merges = {
+            {"▁", "h"},
+            {"▁h", "i"},
+            {"▁", "t"},
+            {"h", "e"},
+            {"r", "e"},
+            {"▁t", "he"},
+            {"▁the", "re"}
+        };
         for (String[] m : merges) {
             vocab.put(m[0] + m[1], vocab.size());
         }
-        ObjectNode model = JSON.createObjectNode().put("type", "BPE").putNull("dropout").put("unk_token", "<unk>")
-                .putNull("continuing_subword_prefix").putNull("end_of_word_suffix").put("fuse_unk", true)
-                .put("byte_fallback", true);
+        ObjectNode model =
+                JSON.createObjectNode()
+                        .put("type", "BPE")
+                        .putNull("dropout")
+                        .put("unk_token", "<unk>")
+                        .putNull("continuing_subword_prefix")
+                        .putNull("end_of_word_suffix")
+                        .put("fuse_unk", true)
+                        .put("byte_fallback", true);
         model.set("vocab", JSON.valueToTree(vocab));
         ArrayNode mergeList = model.putArray("merges");
         for (String[] m : merges) {
             mergeList.add(m[0] + " " + m[1]);
         }
         ObjectNode normalizer = JSON.createObjectNode().put("type", "Sequence");
-        normalizer.putArray("normalizers")
+        normalizer
+                .putArray("normalizers")
                 .add(JSON.createObjectNode().put("type", "Prepend").put("prepend", "▁"))
                 .add(replace(" ", "▁"));
         ObjectNode decoder = JSON.createObjectNode().put("type", "Sequence");
@@ -125,16 +169,30 @@ class TokenizerKindsTest {
                 .add(replace("▁", " "))
                 .add(JSON.createObjectNode().put("type", "ByteFallback"))
                 .add(JSON.createObjectNode().put("type", "Fuse"))
-                .add(JSON.createObjectNode().put("type", "Strip").put("content", " ").put("start", 1).put("stop", 0));
-        ObjectNode root = tokenizer(model, normalizer, JSON.nullNode(), decoder,
-                List.of(Map.entry(0, "<unk>"), Map.entry(1, "<s>"), Map.entry(2, "</s>")));
+                .add(
+                        JSON.createObjectNode()
+                                .put("type", "Strip")
+                                .put("content", " ")
+                                .put("start", 1)
+                                .put("stop", 0));
+        ObjectNode root =
+                tokenizer(
+                        model,
+                        normalizer,
+                        JSON.nullNode(),
+                        decoder,
+                        List.of(Map.entry(0, "<unk>"), Map.entry(1, "<s>"), Map.entry(2, "</s>")));
         Path file = tmp.resolve("sentencepiece.json");
         Files.writeString(file, root.toString());
 
         try (HfTokenizer tok = HfTokenizer.load(file)) {
-            assertArrayEquals(new int[] {vocab.get("▁hi"), vocab.get("▁there")}, tok.encode("hi there"));
+            assertArrayEquals(
+                    new int[] {vocab.get("▁hi"), vocab.get("▁there")}, tok.encode("hi there"));
             byte[] e = "é".getBytes(StandardCharsets.UTF_8);
-            assertArrayEquals(new int[] {vocab.get("▁hi"), vocab.get("▁"), 3 + (e[0] & 0xff), 3 + (e[1] & 0xff)},
+            assertArrayEquals(
+                    new int[] {
+                        vocab.get("▁hi"), vocab.get("▁"), 3 + (e[0] & 0xff), 3 + (e[1] & 0xff)
+                    },
                     tok.encode("hi é"));
             assertEquals("hi there é", tok.decode(tok.encode("hi there é")));
             assertEquals(2, tok.eosId().orElseThrow());
@@ -147,14 +205,28 @@ class TokenizerKindsTest {
         return n;
     }
 
-    static ObjectNode tokenizer(ObjectNode model, com.fasterxml.jackson.databind.JsonNode normalizer,
-                                com.fasterxml.jackson.databind.JsonNode preTokenizer,
-                                com.fasterxml.jackson.databind.JsonNode decoder, List<Map.Entry<Integer, String>> special) {
-        ObjectNode root = JSON.createObjectNode().put("version", "1.0").putNull("truncation").putNull("padding");
+    static ObjectNode tokenizer(
+            ObjectNode model,
+            com.fasterxml.jackson.databind.JsonNode normalizer,
+            com.fasterxml.jackson.databind.JsonNode preTokenizer,
+            com.fasterxml.jackson.databind.JsonNode decoder,
+            List<Map.Entry<Integer, String>> special) {
+        ObjectNode root =
+                JSON.createObjectNode()
+                        .put("version", "1.0")
+                        .putNull("truncation")
+                        .putNull("padding");
         ArrayNode added = root.putArray("added_tokens");
         for (Map.Entry<Integer, String> s : special) {
-            added.add(JSON.createObjectNode().put("id", s.getKey()).put("content", s.getValue()).put("single_word", false)
-                    .put("lstrip", false).put("rstrip", false).put("normalized", false).put("special", true));
+            added.add(
+                    JSON.createObjectNode()
+                            .put("id", s.getKey())
+                            .put("content", s.getValue())
+                            .put("single_word", false)
+                            .put("lstrip", false)
+                            .put("rstrip", false)
+                            .put("normalized", false)
+                            .put("special", true));
         }
         root.set("normalizer", normalizer);
         root.set("pre_tokenizer", preTokenizer);

@@ -1,20 +1,18 @@
 package dev.distill.core.tokenizer;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 class TokenizerTest {
-    @TempDir
-    Path tmp;
+    @TempDir Path tmp;
 
     @Test
     void gpt2EncodesKnownIds() {
@@ -29,8 +27,14 @@ class TokenizerTest {
     @Test
     void gpt2RoundTripsArbitraryUnicode() {
         Tokenizer t = new Gpt2Tokenizer();
-        for (String s : new String[] {"", "  leading spaces", "naïve café — ünïcödé 日本語 🙂", "tabs\tand\nnewlines",
-                "<|endoftext|> stays text"}) {
+        for (String s :
+                new String[] {
+                    "",
+                    "  leading spaces",
+                    "naïve café — ünïcödé 日本語 🙂",
+                    "tabs\tand\nnewlines",
+                    "<|endoftext|> stays text"
+                }) {
             assertEquals(s, t.decode(t.encode(s)));
         }
         assertTrue(t.encode("<|endoftext|>").length > 1, "user text must not become the EOS id");
@@ -39,7 +43,9 @@ class TokenizerTest {
     @Test
     void loadsAHuggingFaceTokenizerJson() throws IOException {
         Path file = tmp.resolve("tokenizer.json");
-        Files.writeString(file, """
+        Files.writeString(
+                file,
+                """
                 {"version": "1.0", "truncation": null, "padding": null,
                  "added_tokens": [{"id": 5, "content": "</s>", "single_word": false, "lstrip": false, "rstrip": false,
                                    "normalized": false, "special": true}],

@@ -1,5 +1,10 @@
 package dev.distill.core.train;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.djl.ndarray.NDManager;
 import dev.distill.core.CountingTask;
 import dev.distill.core.checkpoint.CheckpointManifest;
@@ -14,46 +19,67 @@ import dev.distill.core.model.CausalLm;
 import dev.distill.core.model.GptConfig;
 import dev.distill.core.objective.Objective;
 import dev.distill.core.objective.ObjectiveConfig;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class StudentTrainerTest {
     static NDManager root;
     static CausalLm teacher;
     static Path studentInit;
 
-    @TempDir
-    static Path shared;
+    @TempDir static Path shared;
 
-    @TempDir
-    Path tmp;
+    @TempDir Path tmp;
 
     @BeforeAll
     static void trainTeacherAndStudentInit() {
         root = NDManager.newBaseManager();
-        teacher = CausalLm.create(new GptConfig(CountingTask.VOCAB, 32, 48, 2, 4, null, 1e-5, true, CountingTask.EOS), root, 1);
-        try (LmTrainer t = new LmTrainer(teacher, AdamW.Settings.gpt(), new LearningRate(3e-3, 20, 400, 0.1))) {
-            t.train(step -> CountingTask.sftBatch(step, 16), 400, l -> { }, null);
+        teacher =
+                CausalLm.create(
+                        new GptConfig(
+                                CountingTask.VOCAB,
+                                32,
+                                48,
+                                2,
+                                4,
+                                null,
+                                1e-5,
+                                true,
+                                CountingTask.EOS),
+                        root,
+                        1);
+        try (LmTrainer t =
+                new LmTrainer(
+                        teacher, AdamW.Settings.gpt(), new LearningRate(3e-3, 20, 400, 0.1))) {
+            t.train(step -> CountingTask.sftBatch(step, 16), 400, l -> {}, null);
         }
-        // The paper initialises the student with SFT; a short one leaves plenty for distillation to fix.
+        // The paper initialises the student with SFT; a short one leaves plenty for distillation to
+        // fix.
         studentInit = shared.resolve("student-init");
-        try (CausalLm student = CausalLm.create(new GptConfig(CountingTask.VOCAB, 32, 16, 1, 2, null, 1e-5, true, CountingTask.EOS),
-                root, 2);
-             LmTrainer t = new LmTrainer(student, AdamW.Settings.gpt(), LearningRate.constant(3e-3))) {
-            t.train(step -> CountingTask.sftBatch(10_000 + step, 16), 60, l -> { }, null);
+        try (CausalLm student =
+                        CausalLm.create(
+                                new GptConfig(
+                                        CountingTask.VOCAB,
+                                        32,
+                                        16,
+                                        1,
+                                        2,
+                                        null,
+                                        1e-5,
+                                        true,
+                                        CountingTask.EOS),
+                                root,
+                                2);
+                LmTrainer t =
+                        new LmTrainer(student, AdamW.Settings.gpt(), LearningRate.constant(3e-3))) {
+            t.train(step -> CountingTask.sftBatch(10_000 + step, 16), 60, l -> {}, null);
             t.save(studentInit, 0, 2L);
         }
     }
@@ -65,8 +91,14 @@ class StudentTrainerTest {
     }
 
     static StudentTrainer.Config config(Objective objective, long seed) {
-        return new StudentTrainer.Config(ObjectiveConfig.defaults(objective), 2, 8, AdamW.Settings.gpt(),
-                LearningRate.constant(2e-3), 2, seed);
+        return new StudentTrainer.Config(
+                ObjectiveConfig.defaults(objective),
+                2,
+                8,
+                AdamW.Settings.gpt(),
+                LearningRate.constant(2e-3),
+                2,
+                seed);
     }
 
     static TeacherMixedSampler.Config sampler(double alpha) {
@@ -119,8 +151,12 @@ class StudentTrainerTest {
     static double heldOutReverseKl(CausalLm student) {
         double sum = 0;
         for (long seed = 0; seed < 3; seed++) {
-            sum += ReverseKl.onStudentSamples(student, teacher, CountingTask.prompts(777 + seed, 24, true),
-                    new SamplingConfig(1.0, 0, 1.0, 0, 10, CountingTask.EOS, seed));
+            sum +=
+                    ReverseKl.onStudentSamples(
+                            student,
+                            teacher,
+                            CountingTask.prompts(777 + seed, 24, true),
+                            new SamplingConfig(1.0, 0, 1.0, 0, 10, CountingTask.EOS, seed));
         }
         return sum / 3;
     }
@@ -128,15 +164,30 @@ class StudentTrainerTest {
     @Test
     void minillmLowersReverseKlToTheTeacherOnHeldOutPrompts() throws IOException {
         try (Checkpoints.Loaded init = loadInit();
-             StudentTrainer trainer = new StudentTrainer(init.model(), 0, config(Objective.MINILLM, 3))) {
+                StudentTrainer trainer =
+                        new StudentTrainer(init.model(), 0, config(Objective.MINILLM, 3))) {
             double before = heldOutReverseKl(init.model());
             List<int[]> train = CountingTask.prompts(11, 256, false);
-            var reports = InProcessLoop.run(teacher, init.model(), trainer, train, StudentTrainerTest::pretrain,
-                    new InProcessLoop.Config(sampler(0.2), 32, 16, "test-run", 5), tmp, r -> { });
+            var reports =
+                    InProcessLoop.run(
+                            teacher,
+                            init.model(),
+                            trainer,
+                            train,
+                            StudentTrainerTest::pretrain,
+                            new InProcessLoop.Config(sampler(0.2), 32, 16, "test-run", 5),
+                            tmp,
+                            r -> {});
             double after = heldOutReverseKl(init.model());
             assertEquals(16, trainer.version());
-            assertTrue(after < 0.6 * before, "reverse KL to the teacher on held-out prompts should fall under minillm: "
-                    + before + " -> " + after + "; rounds " + reports.stream().map(r -> r.round().steps().get(0).parts()).toList());
+            assertTrue(
+                    after < 0.6 * before,
+                    "reverse KL to the teacher on held-out prompts should fall under minillm: "
+                            + before
+                            + " -> "
+                            + after
+                            + "; rounds "
+                            + reports.stream().map(r -> r.round().steps().get(0).parts()).toList());
         }
     }
 
@@ -144,7 +195,9 @@ class StudentTrainerTest {
     void sameCheckpointRolloutsConfigAndSeedGiveTheSameWeights() throws IOException {
         List<Rollout> rollouts;
         try (Checkpoints.Loaded init = loadInit()) {
-            rollouts = TeacherMixedSampler.sample(teacher, init.model(), 0, "run", prompts(1, 16), sampler(0.2));
+            rollouts =
+                    TeacherMixedSampler.sample(
+                            teacher, init.model(), 0, "run", prompts(1, 16), sampler(0.2));
         }
         String a = trainOnce(rollouts, 42, tmp.resolve("a"));
         String b = trainOnce(rollouts, 42, tmp.resolve("b"));
@@ -153,10 +206,12 @@ class StudentTrainerTest {
         assertNotEquals(a, c, "the seed drives the mini-batch order");
     }
 
-    private static String trainOnce(List<Rollout> rollouts, long seed, Path dir) throws IOException {
+    private static String trainOnce(List<Rollout> rollouts, long seed, Path dir)
+            throws IOException {
         try (Checkpoints.Loaded init = loadInit();
-             StudentTrainer trainer = new StudentTrainer(init.model(), 0, config(Objective.MINILLM, seed))) {
-            StudentTrainer.Round round = trainer.trainRound(rollouts, pretrain(0), dir, l -> { });
+                StudentTrainer trainer =
+                        new StudentTrainer(init.model(), 0, config(Objective.MINILLM, seed))) {
+            StudentTrainer.Round round = trainer.trainRound(rollouts, pretrain(0), dir, l -> {});
             return round.manifest().weightsSha256();
         }
     }
@@ -164,19 +219,25 @@ class StudentTrainerTest {
     @Test
     void dropsAndCountsStaleRolloutsAndRecordsLineage() throws IOException {
         try (Checkpoints.Loaded init = loadInit();
-             StudentTrainer trainer = new StudentTrainer(init.model(), 5, config(Objective.MINILLM, 1))) {
-            List<Rollout> fresh = TeacherMixedSampler.sample(teacher, init.model(), 4, "run", prompts(2, 4), sampler(0.2));
-            List<Rollout> old = TeacherMixedSampler.sample(teacher, init.model(), 2, "run", prompts(3, 2), sampler(0.2));
+                StudentTrainer trainer =
+                        new StudentTrainer(init.model(), 5, config(Objective.MINILLM, 1))) {
+            List<Rollout> fresh =
+                    TeacherMixedSampler.sample(
+                            teacher, init.model(), 4, "run", prompts(2, 4), sampler(0.2));
+            List<Rollout> old =
+                    TeacherMixedSampler.sample(
+                            teacher, init.model(), 2, "run", prompts(3, 2), sampler(0.2));
             List<Rollout> all = new ArrayList<>(fresh);
             all.addAll(old);
-            StudentTrainer.Round round = trainer.trainRound(all, List.of(), tmp, l -> { });
+            StudentTrainer.Round round = trainer.trainRound(all, List.of(), tmp, l -> {});
             assertEquals(old.stream().map(Rollout::rolloutId).toList(), round.droppedStale());
             assertEquals(fresh.size(), round.used().size());
             CheckpointManifest m = Checkpoints.readManifest(round.dir()).orElseThrow();
             assertEquals(6, m.version());
             assertEquals(5L, m.parentVersion());
             assertEquals(trainer.configHash(), m.configHash());
-            assertEquals(all.get(0).rolloutId(), m.lineage().get("rollouts").get(0).get("id").asText());
+            assertEquals(
+                    all.get(0).rolloutId(), m.lineage().get("rollouts").get(0).get("id").asText());
             assertEquals(2, m.lineage().get("dropped_stale").size());
             assertTrue(Files.exists(round.dir().resolve(Checkpoints.OPTIMIZER)));
         }
@@ -185,14 +246,21 @@ class StudentTrainerTest {
     @Test
     void rejectsARolloutWithANaNScoreByNameAndTrainsNothing() throws IOException {
         try (Checkpoints.Loaded init = loadInit();
-             StudentTrainer trainer = new StudentTrainer(init.model(), 0, config(Objective.MINILLM, 1))) {
-            List<Rollout> rollouts = new ArrayList<>(
-                    TeacherMixedSampler.sample(teacher, init.model(), 0, "run", prompts(4, 4), sampler(0.2)));
+                StudentTrainer trainer =
+                        new StudentTrainer(init.model(), 0, config(Objective.MINILLM, 1))) {
+            List<Rollout> rollouts =
+                    new ArrayList<>(
+                            TeacherMixedSampler.sample(
+                                    teacher, init.model(), 0, "run", prompts(4, 4), sampler(0.2)));
             Rollout bad = rollouts.get(2);
             bad.teacherLogProbs()[0] = Float.NaN;
-            var e = assertThrows(InvalidRolloutException.class, () -> trainer.trainRound(rollouts, List.of(), tmp, l -> { }));
+            var e =
+                    assertThrows(
+                            InvalidRolloutException.class,
+                            () -> trainer.trainRound(rollouts, List.of(), tmp, l -> {}));
             assertEquals(bad.rolloutId(), e.rolloutId());
-            assertTrue(e.getMessage().contains("teacher log-prob at token 0 is NaN"), e.getMessage());
+            assertTrue(
+                    e.getMessage().contains("teacher log-prob at token 0 is NaN"), e.getMessage());
             assertEquals(0, trainer.optimizer().steps());
             assertEquals(0, trainer.version());
         }
@@ -202,15 +270,20 @@ class StudentTrainerTest {
     void everyObjectiveTrainsByName() throws IOException {
         List<Rollout> rollouts;
         try (Checkpoints.Loaded init = loadInit()) {
-            rollouts = TeacherMixedSampler.sample(teacher, init.model(), 0, "run", prompts(5, 8), sampler(0.5));
+            rollouts =
+                    TeacherMixedSampler.sample(
+                            teacher, init.model(), 0, "run", prompts(5, 8), sampler(0.5));
         }
         String initSha = Checkpoints.readManifest(studentInit).orElseThrow().weightsSha256();
         for (String name : List.of("sft", "kd", "seqkd", "minillm", "gkd", "skew-kl")) {
             try (Checkpoints.Loaded init = loadInit();
-                 StudentTrainer trainer = new StudentTrainer(init.model(), 0, config(Objective.parse(name), 1))) {
-                StudentTrainer.Round round = trainer.trainRound(rollouts, List.of(), tmp.resolve(name), l -> { });
+                    StudentTrainer trainer =
+                            new StudentTrainer(init.model(), 0, config(Objective.parse(name), 1))) {
+                StudentTrainer.Round round =
+                        trainer.trainRound(rollouts, List.of(), tmp.resolve(name), l -> {});
                 assertTrue(round.steps().stream().allMatch(s -> Double.isFinite(s.loss())), name);
-                assertNotEquals(initSha, round.manifest().weightsSha256(), name + " changed no weight");
+                assertNotEquals(
+                        initSha, round.manifest().weightsSha256(), name + " changed no weight");
             }
         }
         assertThrows(IllegalArgumentException.class, () -> Objective.parse("rkl"));

@@ -104,7 +104,11 @@ final class ChoiceFamily implements TaskFamily {
     }
 
     private List<String> pool(char pos) {
-        return pools.computeIfAbsent(pos,
-                p -> lexicon.words().stream().filter(w -> lexicon.partsOfSpeech(w).contains(p)).toList());
+        return pools.computeIfAbsent(
+                pos,
+                p ->
+                        lexicon.words().stream()
+                                .filter(w -> lexicon.partsOfSpeech(w).contains(p))
+                                .toList());
     }
 }

@@ -11,7 +11,10 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.zip.GZIPInputStream;
 
-/** SHA-256 of files, and of a gzip file's content, which stays the same if another zlib compresses differently. */
+/**
+ * SHA-256 of files, and of a gzip file's content, which stays the same if another zlib compresses
+ * differently.
+ */
 public final class FileDigest {
     private FileDigest() {}
 

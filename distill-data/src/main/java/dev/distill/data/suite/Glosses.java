@@ -17,6 +17,7 @@ import java.util.function.Predicate;
 final class Glosses {
     static final int MAX_SENSES = 4;
     static final int MAX_WORDS = 14;
+
     /** "have" as the definition of "bear" asks for a synonym, not a word for a meaning. */
     static final int MIN_WORDS = 3;
 
@@ -27,7 +28,8 @@ final class Glosses {
         for (String w : lexicon.words()) {
             for (Synset s : defined(lexicon, w)) {
                 // Two synsets with one definition would be one question with two answer sets.
-                if (!askable.containsKey(s.id()) && Texts.words(s.definition()).stream().allMatch(inVocabulary)
+                if (!askable.containsKey(s.id())
+                        && Texts.words(s.definition()).stream().allMatch(inVocabulary)
                         && seenDefinitions.add(s.definition())) {
                     askable.put(s.id(), s);
                 }
@@ -35,12 +37,17 @@ final class Glosses {
         }
     }
 
-    /** The word's common senses with a usable definition, at most {@link #MAX_SENSES}, in WordNet's order. */
+    /**
+     * The word's common senses with a usable definition, at most {@link #MAX_SENSES}, in WordNet's
+     * order.
+     */
     static List<Synset> defined(Lexicon lexicon, String word) {
         List<Synset> out = new ArrayList<>();
         for (Synset s : lexicon.senses(word)) {
-            if (out.size() < MAX_SENSES && Texts.clean(s.definition())
-                    && Texts.words(s.definition()).size() >= MIN_WORDS && Texts.words(s.definition()).size() <= MAX_WORDS) {
+            if (out.size() < MAX_SENSES
+                    && Texts.clean(s.definition())
+                    && Texts.words(s.definition()).size() >= MIN_WORDS
+                    && Texts.words(s.definition()).size() <= MAX_WORDS) {
                 out.add(s);
             }
         }

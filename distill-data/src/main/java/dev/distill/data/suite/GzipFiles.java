@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.zip.GZIPOutputStream;
 
 /**
- * Writes text files gzip-compressed, byte for byte reproducibly: Java's gzip header has no file name
- * and a zero timestamp, so equal lines give equal files (with the same zlib).
+ * Writes text files gzip-compressed, byte for byte reproducibly: Java's gzip header has no file
+ * name and a zero timestamp, so equal lines give equal files (with the same zlib).
  */
 final class GzipFiles {
     private GzipFiles() {}

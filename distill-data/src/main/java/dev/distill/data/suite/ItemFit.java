@@ -2,7 +2,6 @@ package dev.distill.data.suite;
 
 import dev.distill.core.data.PromptTemplate;
 import dev.distill.core.tokenizer.Tokenizer;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -62,13 +61,25 @@ final class ItemFit {
         String back = tokenizer.decode(ids);
         for (int id : ids) {
             if (id == unk) {
-                throw new IllegalStateException(family + "/" + key + ": \"" + text
-                        + "\" has a character the vocabulary lacks ([UNK])");
+                throw new IllegalStateException(
+                        family
+                                + "/"
+                                + key
+                                + ": \""
+                                + text
+                                + "\" has a character the vocabulary lacks ([UNK])");
             }
         }
         if (!back.equals(text)) {
-            throw new IllegalStateException(family + "/" + key + ": \"" + text + "\" decodes as \"" + back
-                    + "\"; change the wording so the tokenizer writes it back exactly");
+            throw new IllegalStateException(
+                    family
+                            + "/"
+                            + key
+                            + ": \""
+                            + text
+                            + "\" decodes as \""
+                            + back
+                            + "\"; change the wording so the tokenizer writes it back exactly");
         }
     }
 }

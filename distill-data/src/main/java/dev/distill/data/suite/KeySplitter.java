@@ -6,8 +6,8 @@ import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Random;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 
 /**
@@ -16,7 +16,10 @@ import java.util.Set;
  * left, up to the family's cap.
  */
 final class KeySplitter {
-    /** What one family needs: its usable keys (stable order), held-out counts per split and a training cap. */
+    /**
+     * What one family needs: its usable keys (stable order), held-out counts per split and a
+     * training cap.
+     */
     record Request(TaskFamily family, List<String> keys, int test, int validation, int trainCap) {}
 
     private KeySplitter() {}
@@ -31,7 +34,8 @@ final class KeySplitter {
         Map<String, List<String>> shuffled = new LinkedHashMap<>();
         for (Request r : requests) {
             List<String> keys = new ArrayList<>(r.keys());
-            Collections.shuffle(keys, new Random(Seeds.random(seed, "split", r.family().name()).nextLong()));
+            Collections.shuffle(
+                    keys, new Random(Seeds.random(seed, "split", r.family().name()).nextLong()));
             shuffled.put(r.family().name(), keys);
             out.put(r.family().name(), new EnumMap<>(Split.class));
         }

@@ -15,8 +15,21 @@ import java.util.Set;
 final class KnowledgeCorpus {
     static final int MAX_LISTED = 8;
     static final int MAX_EXAMPLES_PER_WORD = 3;
-    static final List<String> TEMPLATE_WORDS = List.of("spelled", "letters", "noun", "verb", "adjective", "adverb",
-            "synonyms", "is", "a", "kind", "of", "kinds", "opposite");
+    static final List<String> TEMPLATE_WORDS =
+            List.of(
+                    "spelled",
+                    "letters",
+                    "noun",
+                    "verb",
+                    "adjective",
+                    "adverb",
+                    "synonyms",
+                    "is",
+                    "a",
+                    "kind",
+                    "of",
+                    "kinds",
+                    "opposite");
 
     private KnowledgeCorpus() {}
 
@@ -58,13 +71,18 @@ final class KnowledgeCorpus {
         return String.join(". ", parts) + ".";
     }
 
-    /** The word's senses' example sentences that the vocabulary writes back exactly (lower-cased, no quotes). */
+    /**
+     * The word's senses' example sentences that the vocabulary writes back exactly (lower-cased, no
+     * quotes).
+     */
     static List<String> examples(Lexicon lexicon, String w) {
         List<String> out = new ArrayList<>();
         for (Synset s : Glosses.defined(lexicon, w)) {
             for (String e : s.examples()) {
                 String text = e.toLowerCase().replaceAll("[.!?]+$", "");
-                if (out.size() < MAX_EXAMPLES_PER_WORD && Texts.clean(text) && Texts.words(text).contains(w)) {
+                if (out.size() < MAX_EXAMPLES_PER_WORD
+                        && Texts.clean(text)
+                        && Texts.words(text).contains(w)) {
                     out.add(text + ".");
                 }
             }

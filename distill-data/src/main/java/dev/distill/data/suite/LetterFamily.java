@@ -15,7 +15,8 @@ final class LetterFamily extends WordTemplateFamily {
 
     private final Function<String, String> answer;
 
-    private LetterFamily(String name, String template, Function<String, String> answer, Lexicon lexicon) {
+    private LetterFamily(
+            String name, String template, Function<String, String> answer, Lexicon lexicon) {
         super(name, template, lexicon);
         this.answer = answer;
     }
@@ -25,12 +26,19 @@ final class LetterFamily extends WordTemplateFamily {
     }
 
     static LetterFamily reverse(Lexicon lexicon) {
-        return new LetterFamily("reverse", "reverse the letters of %s",
-                w -> Texts.letters(new StringBuilder(w).reverse().toString()), lexicon);
+        return new LetterFamily(
+                "reverse",
+                "reverse the letters of %s",
+                w -> Texts.letters(new StringBuilder(w).reverse().toString()),
+                lexicon);
     }
 
     static LetterFamily countLetters(Lexicon lexicon) {
-        return new LetterFamily("count-letters", "how many letters are in %s?", w -> String.valueOf(w.length()), lexicon);
+        return new LetterFamily(
+                "count-letters",
+                "how many letters are in %s?",
+                w -> String.valueOf(w.length()),
+                lexicon);
     }
 
     @Override

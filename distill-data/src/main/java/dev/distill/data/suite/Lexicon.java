@@ -12,18 +12,20 @@ import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
- * The suite's words: the most frequent single-word, lower-case WordNet lemmas (frequency = SemCor tag
- * counts of their senses, so proper nouns and rare words stay out), with their common senses and the
- * relations between them. Relations only ever name words of the lexicon, so every answer is a whole
- * token of the suite's vocabulary and the knowledge it needs can appear in the pre-training corpus.
+ * The suite's words: the most frequent single-word, lower-case WordNet lemmas (frequency = SemCor
+ * tag counts of their senses, so proper nouns and rare words stay out), with their common senses
+ * and the relations between them. Relations only ever name words of the lexicon, so every answer is
+ * a whole token of the suite's vocabulary and the knowledge it needs can appear in the pre-training
+ * corpus.
  */
 public final class Lexicon {
     /**
      * Relations are taken from this many of a word's most used senses: with every sense, "side is a
-     * kind of what?" had 13 answers (blood, stock, opinion...), and a question almost anything answers
-     * measures nothing.
+     * kind of what?" had 13 answers (blood, stock, opinion...), and a question almost anything
+     * answers measures nothing.
      */
     static final int RELATION_SENSES = 3;
+
     /** Lower-case letters with a vowel: "mg" or "tv" are abbreviations, not words to spell. */
     private static final Pattern WORD = Pattern.compile("(?=.*[aeiouy])[a-z]{2,12}");
 
@@ -42,13 +44,19 @@ public final class Lexicon {
         for (String w : words) {
             List<Synset> common = commonSenses(wordNet, w);
             senses.put(w, common);
-            relationSenses.put(w, common.stream()
-                    .sorted(Comparator.comparingInt((Synset s) -> -tagCount(wordNet, s, w)))
-                    .limit(RELATION_SENSES).toList());
+            relationSenses.put(
+                    w,
+                    common.stream()
+                            .sorted(Comparator.comparingInt((Synset s) -> -tagCount(wordNet, s, w)))
+                            .limit(RELATION_SENSES)
+                            .toList());
         }
     }
 
-    /** The {@code size} most frequent lemmas, most frequent first (ties alphabetical, so the choice is stable). */
+    /**
+     * The {@code size} most frequent lemmas, most frequent first (ties alphabetical, so the choice
+     * is stable).
+     */
     public static Lexicon select(WordNet wordNet, int size) {
         Map<String, Integer> frequency = new TreeMap<>();
         for (Synset s : wordNet.synsets().values()) {
@@ -56,15 +64,23 @@ public final class Lexicon {
                 continue;
             }
             for (Synset.Word w : s.words()) {
-                // A lemma written with capitals is a proper-noun sense; only the common-noun uses count.
+                // A lemma written with capitals is a proper-noun sense; only the common-noun uses
+                // count.
                 if (WORD.matcher(w.lemma()).matches()) {
                     frequency.merge(w.lemma(), wordNet.tagCount(s, w), Integer::sum);
                 }
             }
         }
-        List<String> ranked = frequency.entrySet().stream().filter(e -> e.getValue() > 0)
-                .sorted(Map.Entry.<String, Integer>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
-                .map(Map.Entry::getKey).limit(size).toList();
+        List<String> ranked =
+                frequency.entrySet().stream()
+                        .filter(e -> e.getValue() > 0)
+                        .sorted(
+                                Map.Entry.<String, Integer>comparingByValue()
+                                        .reversed()
+                                        .thenComparing(Map.Entry.comparingByKey()))
+                        .map(Map.Entry::getKey)
+                        .limit(size)
+                        .toList();
         return new Lexicon(wordNet, ranked);
     }
 
@@ -77,22 +93,26 @@ public final class Lexicon {
         return rank.containsKey(word);
     }
 
-    /** Sorts words of the lexicon most frequent first, so a multi-answer item's first reference is the likeliest. */
+    /**
+     * Sorts words of the lexicon most frequent first, so a multi-answer item's first reference is
+     * the likeliest.
+     */
     public List<String> byFrequency(Collection<String> ws) {
         return ws.stream().distinct().sorted(Comparator.comparingInt(rank::get)).toList();
     }
 
     /**
-     * The word's senses that SemCor saw it used in, plus its first sense of each part of speech: rare
-     * senses ("dog" as "a dull unattractive unpleasant girl") would make answers nobody expects.
+     * The word's senses that SemCor saw it used in, plus its first sense of each part of speech:
+     * rare senses ("dog" as "a dull unattractive unpleasant girl") would make answers nobody
+     * expects.
      */
     public List<Synset> senses(String word) {
         return senses.getOrDefault(word, List.of());
     }
 
     /**
-     * The part of speech the word is mostly used as (by SemCor counts, ties to WordNet's first): "name
-     * a kind of normal" is a strange question because "normal" is mostly an adjective.
+     * The part of speech the word is mostly used as (by SemCor counts, ties to WordNet's first):
+     * "name a kind of normal" is a strange question because "normal" is mostly an adjective.
      */
     public char primaryPos(String word) {
         Map<Character, Integer> counts = new TreeMap<>();
@@ -116,7 +136,9 @@ public final class Lexicon {
         return out;
     }
 
-    /** The lexicon's words among a synset's words, most frequent first; none for an offensive sense. */
+    /**
+     * The lexicon's words among a synset's words, most frequent first; none for an offensive sense.
+     */
     public List<String> lemmas(Synset s) {
         List<String> out = new ArrayList<>();
         if (OffensiveSenses.test(wordNet::synset, s)) {
@@ -139,12 +161,18 @@ public final class Lexicon {
         return byFrequency(out);
     }
 
-    /** Direct hyponyms of the word's noun senses ("name a kind of dog"), for words mostly used as nouns. */
+    /**
+     * Direct hyponyms of the word's noun senses ("name a kind of dog"), for words mostly used as
+     * nouns.
+     */
     public List<String> hyponyms(String word) {
         return related(word, "~");
     }
 
-    /** Direct hypernyms of the word's noun senses ("poodle is a kind of what?"), for words mostly used as nouns. */
+    /**
+     * Direct hypernyms of the word's noun senses ("poodle is a kind of what?"), for words mostly
+     * used as nouns.
+     */
     public List<String> hypernyms(String word) {
         return related(word, "@");
     }
@@ -154,11 +182,14 @@ public final class Lexicon {
         List<String> out = new ArrayList<>();
         for (Synset s : relationSenses(word)) {
             for (Synset.Pointer p : s.pointers()) {
-                if (p.symbol().equals("!") && p.sourceWord() > 0
+                if (p.symbol().equals("!")
+                        && p.sourceWord() > 0
                         && s.words().get(p.sourceWord() - 1).lemma().equals(word)) {
                     Synset t = wordNet.synset(p.target());
                     String target = t.words().get(p.targetWord() - 1).lemma();
-                    if (contains(target) && !target.equals(word) && !OffensiveSenses.test(wordNet::synset, t)) {
+                    if (contains(target)
+                            && !target.equals(word)
+                            && !OffensiveSenses.test(wordNet::synset, t)) {
                         out.add(target);
                     }
                 }
@@ -192,7 +223,10 @@ public final class Lexicon {
     }
 
     private static int tagCount(WordNet wn, Synset s, String word) {
-        return s.words().stream().filter(x -> x.lemma().equals(word)).mapToInt(x -> wn.tagCount(s, x)).sum();
+        return s.words().stream()
+                .filter(x -> x.lemma().equals(word))
+                .mapToInt(x -> wn.tagCount(s, x))
+                .sum();
     }
 
     private static List<Synset> commonSenses(WordNet wn, String word) {
@@ -200,9 +234,11 @@ public final class Lexicon {
         Set<Character> firstSeen = new LinkedHashSet<>();
         for (String id : wn.senses(word)) {
             Synset s = wn.synset(id);
-            Synset.Word w = s.words().stream().filter(x -> x.lemma().equals(word)).findFirst().orElse(null);
+            Synset.Word w =
+                    s.words().stream().filter(x -> x.lemma().equals(word)).findFirst().orElse(null);
             if (w == null || OffensiveSenses.test(wn::synset, s)) {
-                continue; // a capitalised (proper-noun) form of the word, or a sense the suite leaves out
+                continue; // a capitalised (proper-noun) form of the word, or a sense the suite
+                // leaves out
             }
             if (firstSeen.add(s.pos()) || wn.tagCount(s, w) > 0) {
                 out.add(s);

@@ -9,7 +9,8 @@ import java.util.SplittableRandom;
 
 /**
  * Number tasks: writing a number in words (a long, deterministic output) and simple arithmetic.
- * Numbers are drawn with a uniform number of digits, so small numbers are not drowned out by large ones.
+ * Numbers are drawn with a uniform number of digits, so small numbers are not drowned out by large
+ * ones.
  */
 final class NumberFamily implements TaskFamily {
     private final boolean words;
@@ -65,7 +66,10 @@ final class NumberFamily implements TaskFamily {
     @Override
     public Optional<Draft> draft(String key, SplittableRandom rng) {
         if (words) {
-            return Optional.of(Draft.of("write " + key + " in words", List.of(NumberWords.of(Integer.parseInt(key)))));
+            return Optional.of(
+                    Draft.of(
+                            "write " + key + " in words",
+                            List.of(NumberWords.of(Integer.parseInt(key)))));
         }
         String[] ab = key.split("[-+*]");
         int a = Integer.parseInt(ab[0]);
@@ -73,7 +77,10 @@ final class NumberFamily implements TaskFamily {
         char op = key.charAt(ab[0].length());
         String verb = op == '+' ? "plus" : op == '-' ? "minus" : "times";
         int result = op == '+' ? a + b : op == '-' ? a - b : a * b;
-        return Optional.of(Draft.of("what is " + a + " " + verb + " " + b + "?", List.of(String.valueOf(result))));
+        return Optional.of(
+                Draft.of(
+                        "what is " + a + " " + verb + " " + b + "?",
+                        List.of(String.valueOf(result))));
     }
 
     /** A number of 1 to maxDigits digits, the digit count uniform. */

@@ -3,13 +3,36 @@ package dev.distill.data.suite;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Whole numbers in English words, American style: 347 -> "three hundred forty-seven" (no "and"). */
+/**
+ * Whole numbers in English words, American style: 347 -> "three hundred forty-seven" (no "and").
+ */
 final class NumberWords {
     static final int MAX = 999_999;
-    private static final String[] SMALL = {"zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
-            "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"};
-    private static final String[] TENS = {"", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty",
-            "ninety"};
+    private static final String[] SMALL = {
+        "zero",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "thirteen",
+        "fourteen",
+        "fifteen",
+        "sixteen",
+        "seventeen",
+        "eighteen",
+        "nineteen"
+    };
+    private static final String[] TENS = {
+        "", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"
+    };
 
     private NumberWords() {}
 

@@ -7,13 +7,14 @@ import java.util.function.Function;
 
 /**
  * Multi-answer prompts from WordNet relations ("name a synonym of big"): every word of the lexicon
- * that the relation allows is a reference. A mode-covering student blends answers, a mode-seeking one
- * commits to one; Rouge-L's maximum over references scores either fairly.
+ * that the relation allows is a reference. A mode-covering student blends answers, a mode-seeking
+ * one commits to one; Rouge-L's maximum over references scores either fairly.
  */
 final class RelationFamily extends WordTemplateFamily {
     private final Function<String, List<String>> answers;
 
-    private RelationFamily(String name, String template, Function<String, List<String>> answers, Lexicon lexicon) {
+    private RelationFamily(
+            String name, String template, Function<String, List<String>> answers, Lexicon lexicon) {
         super(name, template, lexicon);
         this.answers = answers;
     }
@@ -42,6 +43,8 @@ final class RelationFamily extends WordTemplateFamily {
     @Override
     public Optional<Draft> draft(String word, SplittableRandom rng) {
         List<String> refs = answers.apply(word);
-        return refs.isEmpty() ? Optional.empty() : Optional.of(Draft.of(template.formatted(word), refs));
+        return refs.isEmpty()
+                ? Optional.empty()
+                : Optional.of(Draft.of(template.formatted(word), refs));
     }
 }

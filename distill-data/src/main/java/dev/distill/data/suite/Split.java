@@ -2,7 +2,9 @@ package dev.distill.data.suite;
 
 /** The suite's splits, in the order held-out keys are drawn. */
 public enum Split {
-    TEST("test"), VALIDATION("validation"), TRAIN("train");
+    TEST("test"),
+    VALIDATION("validation"),
+    TRAIN("train");
 
     private final String fileStem;
 

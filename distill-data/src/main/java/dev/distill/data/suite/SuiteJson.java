@@ -8,7 +8,8 @@ import dev.distill.core.data.TaskItem;
 
 /**
  * One suite item as a JSON line, fields in a fixed order: {"id", "family", "key", "instruction",
- * "context"?, "options"?, "answer"?, "references"}. {@link dev.distill.core.data.InstructionJsonl} reads it back.
+ * "context"?, "options"?, "answer"?, "references"}. {@link dev.distill.core.data.InstructionJsonl}
+ * reads it back.
  */
 public final class SuiteJson {
     private static final ObjectMapper JSON = new ObjectMapper();

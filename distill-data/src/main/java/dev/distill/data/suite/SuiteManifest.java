@@ -2,7 +2,6 @@ package dev.distill.data.suite;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,9 +10,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * MANIFEST.json of a built suite: how it was built (seed, sizes, sources with their SHA-256), what is
- * in it (items per family and split, corpus documents, vocabulary) and the SHA-256 of every file, so
- * a checkout can prove its data is the data the recipe makes.
+ * MANIFEST.json of a built suite: how it was built (seed, sizes, sources with their SHA-256), what
+ * is in it (items per family and split, corpus documents, vocabulary) and the SHA-256 of every
+ * file, so a checkout can prove its data is the data the recipe makes.
  */
 public final class SuiteManifest {
     public static final String FILE = "MANIFEST.json";
@@ -21,9 +20,17 @@ public final class SuiteManifest {
 
     private SuiteManifest() {}
 
-    static ObjectNode of(SuiteConfig cfg, WordNetSource source, List<TaskFamily> families,
-                         Map<String, Map<Split, Integer>> counts, int corpusDocuments, int vocabularySize, int eosId,
-                         Path dir, List<String> files) throws IOException {
+    static ObjectNode of(
+            SuiteConfig cfg,
+            WordNetSource source,
+            List<TaskFamily> families,
+            Map<String, Map<Split, Integer>> counts,
+            int corpusDocuments,
+            int vocabularySize,
+            int eosId,
+            Path dir,
+            List<String> files)
+            throws IOException {
         ObjectMapper json = new ObjectMapper();
         ObjectNode m = json.createObjectNode();
         m.put("name", "distill task suite");
@@ -88,7 +95,8 @@ public final class SuiteManifest {
     /** The command that rebuilds these files (given the same WordNet files). */
     static String recipe(SuiteConfig cfg) {
         SuiteConfig d = SuiteConfig.defaults(cfg.seed());
-        StringBuilder r = new StringBuilder("./distill build-data --out <dir> --seed " + cfg.seed());
+        StringBuilder r =
+                new StringBuilder("./distill build-data --out <dir> --seed " + cfg.seed());
         if (cfg.lexiconSize() != d.lexiconSize()) {
             r.append(" --lexicon-size ").append(cfg.lexiconSize());
         }

@@ -12,6 +12,7 @@ final class Texts {
      * decodes back to exactly itself, so exact match is meaningful and references never hold [UNK].
      */
     private static final Pattern CLEAN = Pattern.compile("[a-z0-9]+(?:(?: |, |-)[a-z0-9]+)*");
+
     private static final Pattern WORD = Pattern.compile("[a-z]+");
 
     private Texts() {}
@@ -39,6 +40,8 @@ final class Texts {
         if (items.size() == 1) {
             return items.get(0);
         }
-        return String.join(", ", items.subList(0, items.size() - 1)) + " or " + items.get(items.size() - 1);
+        return String.join(", ", items.subList(0, items.size() - 1))
+                + " or "
+                + items.get(items.size() - 1);
     }
 }

@@ -3,19 +3,19 @@ package dev.distill.data.suite;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.util.List;
 
 /**
- * A Hugging Face {@code tokenizer.json} for a word-level vocabulary: WordPiece with whole words, so a
- * vocabulary word is one token and any other lower-case word falls back to letter pieces instead of
- * [UNK]. BERT's normaliser lower-cases and strips accents, BERT's pre-tokeniser splits punctuation
- * off, and the decoder undoes the spaces around punctuation and hyphens so that suite text decodes
- * back to itself ("forty-seven", "big?" rather than "forty - seven", "big ?").
+ * A Hugging Face {@code tokenizer.json} for a word-level vocabulary: WordPiece with whole words, so
+ * a vocabulary word is one token and any other lower-case word falls back to letter pieces instead
+ * of [UNK]. BERT's normaliser lower-cases and strips accents, BERT's pre-tokeniser splits
+ * punctuation off, and the decoder undoes the spaces around punctuation and hyphens so that suite
+ * text decodes back to itself ("forty-seven", "big?" rather than "forty - seven", "big ?").
  *
- * <p>The newline is an added token: BERT's pre-tokeniser would drop it as whitespace, and then nothing
- * would tell a model where a prompt (which {@link dev.distill.core.data.PromptTemplate} ends with a
- * newline) stops and its response starts; "count the words" followed by a list could go on listing.
+ * <p>The newline is an added token: BERT's pre-tokeniser would drop it as whitespace, and then
+ * nothing would tell a model where a prompt (which {@link dev.distill.core.data.PromptTemplate}
+ * ends with a newline) stops and its response starts; "count the words" followed by a list could go
+ * on listing.
  */
 public final class TokenizerJson {
     private TokenizerJson() {}
@@ -27,7 +27,8 @@ public final class TokenizerJson {
         root.putNull("truncation");
         root.putNull("padding");
         ArrayNode added = root.putArray("added_tokens");
-        for (String token : List.of(SuiteVocabulary.UNK, SuiteVocabulary.EOS, SuiteVocabulary.NEWLINE)) {
+        for (String token :
+                List.of(SuiteVocabulary.UNK, SuiteVocabulary.EOS, SuiteVocabulary.NEWLINE)) {
             ObjectNode t = added.addObject();
             t.put("id", tokens.indexOf(token));
             t.put("content", token);
@@ -52,7 +53,9 @@ public final class TokenizerJson {
         wordPiece.put("type", "WordPiece");
         wordPiece.put("prefix", SuiteVocabulary.CONTINUATION);
         wordPiece.put("cleanup", true); // " ." -> ".", " ," -> ",", " ?" -> "?", " !" -> "!"
-        steps.addObject().put("type", "Fuse"); // the replacements below must see the whole text, not single tokens
+        steps.addObject()
+                .put("type", "Fuse"); // the replacements below must see the whole text, not single
+        // tokens
         replace(steps, " - ", "-");
         replace(steps, " :", ":");
         replace(steps, " ;", ";");

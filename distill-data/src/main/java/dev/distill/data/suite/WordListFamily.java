@@ -20,7 +20,13 @@ final class WordListFamily implements TaskFamily {
     private final int maxWords;
     private final Lexicon lexicon;
 
-    private WordListFamily(String name, String instruction, boolean sort, int minWords, int maxWords, Lexicon lexicon) {
+    private WordListFamily(
+            String name,
+            String instruction,
+            boolean sort,
+            int minWords,
+            int maxWords,
+            Lexicon lexicon) {
         this.name = name;
         this.instruction = instruction;
         this.sort = sort;
@@ -30,7 +36,8 @@ final class WordListFamily implements TaskFamily {
     }
 
     static WordListFamily sort(Lexicon lexicon) {
-        return new WordListFamily("sort-words", "sort these words alphabetically", true, 3, 7, lexicon);
+        return new WordListFamily(
+                "sort-words", "sort these words alphabetically", true, 3, 7, lexicon);
     }
 
     static WordListFamily count(Lexicon lexicon) {
@@ -48,8 +55,8 @@ final class WordListFamily implements TaskFamily {
     }
 
     /**
-     * A sorting key is the set of words (its sorted list), so the same words in another order are the
-     * same question; a counting key is the list itself.
+     * A sorting key is the set of words (its sorted list), so the same words in another order are
+     * the same question; a counting key is the list itself.
      */
     @Override
     public List<String> keys(int wanted, SplittableRandom rng) {
@@ -74,7 +81,11 @@ final class WordListFamily implements TaskFamily {
     public Optional<Draft> draft(String key, SplittableRandom rng) {
         List<String> words = Arrays.asList(key.split(","));
         if (!sort) {
-            return Optional.of(Draft.of(instruction, String.join(" ", words), List.of(String.valueOf(words.size()))));
+            return Optional.of(
+                    Draft.of(
+                            instruction,
+                            String.join(" ", words),
+                            List.of(String.valueOf(words.size()))));
         }
         List<String> shown = new ArrayList<>(words);
         do {
@@ -85,6 +96,7 @@ final class WordListFamily implements TaskFamily {
                 shown.set(j, t);
             }
         } while (shown.equals(words)); // an already sorted input would teach copying, not sorting
-        return Optional.of(Draft.of(instruction, String.join(" ", shown), List.of(String.join(" ", words))));
+        return Optional.of(
+                Draft.of(instruction, String.join(" ", shown), List.of(String.join(" ", words))));
     }
 }

@@ -19,12 +19,21 @@ import java.util.regex.Pattern;
  * {@code wordnet-base} installs it at /usr/share/wordnet): synsets with their relations, each
  * lemma's synsets in WordNet's sense order, and how often each sense was tagged in the SemCor
  * corpus (cntlist.rev), which is how "common words" are chosen. Synsets are looked up by their id,
- * never by byte offset, so a subset of the files (the tests' fixture) reads the same way; pointers to
- * synsets that are not present are dropped.
+ * never by byte offset, so a subset of the files (the tests' fixture) reads the same way; pointers
+ * to synsets that are not present are dropped.
  */
 public final class WordNet {
-    public static final List<String> FILES = List.of("data.noun", "data.verb", "data.adj", "data.adv",
-            "index.noun", "index.verb", "index.adj", "index.adv", "cntlist.rev");
+    public static final List<String> FILES =
+            List.of(
+                    "data.noun",
+                    "data.verb",
+                    "data.adj",
+                    "data.adv",
+                    "index.noun",
+                    "index.verb",
+                    "index.adj",
+                    "index.adv",
+                    "cntlist.rev");
     private static final String[] POS_FILES = {"noun", "verb", "adj", "adv"};
     private static final Pattern EXAMPLE = Pattern.compile("\"([^\"]*)\"");
 
@@ -32,7 +41,10 @@ public final class WordNet {
     private final Map<String, List<String>> senses;
     private final Map<String, Integer> tagCounts;
 
-    private WordNet(Map<String, Synset> synsets, Map<String, List<String>> senses, Map<String, Integer> tagCounts) {
+    private WordNet(
+            Map<String, Synset> synsets,
+            Map<String, List<String>> senses,
+            Map<String, Integer> tagCounts) {
         this.synsets = synsets;
         this.senses = senses;
         this.tagCounts = tagCounts;
@@ -41,13 +53,17 @@ public final class WordNet {
     public static WordNet read(Path dir) throws IOException {
         for (String f : FILES) {
             if (!Files.isRegularFile(dir.resolve(f))) {
-                throw new NoSuchFileException(dir.resolve(f).toString(), null,
-                        "not a WordNet 3.0 dictionary directory (on Debian: apt-get install wordnet-base)");
+                throw new NoSuchFileException(
+                        dir.resolve(f).toString(),
+                        null,
+                        "not a WordNet 3.0 dictionary directory (on Debian: apt-get install"
+                                + " wordnet-base)");
             }
         }
         Map<String, Synset> synsets = new TreeMap<>();
         for (String pos : POS_FILES) {
-            for (String line : Files.readAllLines(dir.resolve("data." + pos), StandardCharsets.UTF_8)) {
+            for (String line :
+                    Files.readAllLines(dir.resolve("data." + pos), StandardCharsets.UTF_8)) {
                 if (!line.startsWith("  ") && !line.isBlank()) {
                     Synset s = parseSynset(line);
                     synsets.put(s.id(), s);
@@ -56,13 +72,24 @@ public final class WordNet {
         }
         Map<String, Synset> kept = new TreeMap<>();
         for (Synset s : synsets.values()) {
-            List<Synset.Pointer> present = s.pointers().stream().filter(p -> synsets.containsKey(p.target())).toList();
-            kept.put(s.id(), new Synset(s.id(), s.pos(), s.satellite(), s.lexFile(), s.words(), present, s.definition(),
-                    s.examples()));
+            List<Synset.Pointer> present =
+                    s.pointers().stream().filter(p -> synsets.containsKey(p.target())).toList();
+            kept.put(
+                    s.id(),
+                    new Synset(
+                            s.id(),
+                            s.pos(),
+                            s.satellite(),
+                            s.lexFile(),
+                            s.words(),
+                            present,
+                            s.definition(),
+                            s.examples()));
         }
         Map<String, List<String>> senses = new TreeMap<>();
         for (String pos : POS_FILES) {
-            for (String line : Files.readAllLines(dir.resolve("index." + pos), StandardCharsets.UTF_8)) {
+            for (String line :
+                    Files.readAllLines(dir.resolve("index." + pos), StandardCharsets.UTF_8)) {
                 if (line.startsWith("  ") || line.isBlank()) {
                     continue;
                 }
@@ -84,7 +111,9 @@ public final class WordNet {
                 counts.merge(senseKeyPrefix(f[0]), Integer.parseInt(f[2]), Integer::sum);
             }
         }
-        return new WordNet(Collections.unmodifiableMap(kept), Collections.unmodifiableMap(senses),
+        return new WordNet(
+                Collections.unmodifiableMap(kept),
+                Collections.unmodifiableMap(senses),
                 Collections.unmodifiableMap(counts));
     }
 
@@ -97,20 +126,25 @@ public final class WordNet {
         return synsets.get(id);
     }
 
-    /** The lemma's synsets (any part of speech) in WordNet's order, most frequent sense first per part of speech. */
+    /**
+     * The lemma's synsets (any part of speech) in WordNet's order, most frequent sense first per
+     * part of speech.
+     */
     public List<String> senses(String lemma) {
         return senses.getOrDefault(lemma, List.of());
     }
 
     /** How often this word's sense in this synset was tagged in SemCor (0 when never). */
     public int tagCount(Synset s, Synset.Word w) {
-        int type = switch (s.pos()) {
-            case 'n' -> 1;
-            case 'v' -> 2;
-            case 'r' -> 4;
-            default -> s.satellite() ? 5 : 3;
-        };
-        return tagCounts.getOrDefault(w.lemma().toLowerCase() + "%" + type + ":" + s.lexFile() + ":" + w.lexId(), 0);
+        int type =
+                switch (s.pos()) {
+                    case 'n' -> 1;
+                    case 'v' -> 2;
+                    case 'r' -> 4;
+                    default -> s.satellite() ? 5 : 3;
+                };
+        return tagCounts.getOrDefault(
+                w.lemma().toLowerCase() + "%" + type + ":" + s.lexFile() + ":" + w.lexId(), 0);
     }
 
     static Synset parseSynset(String line) {
@@ -124,7 +158,8 @@ public final class WordNet {
         List<Synset.Word> words = new ArrayList<>();
         int i = 4;
         for (int w = 0; w < wordCount; w++, i += 2) {
-            // Adjectives may carry a syntactic marker such as "(a)" or "(ip)": not part of the lemma.
+            // Adjectives may carry a syntactic marker such as "(a)" or "(ip)": not part of the
+            // lemma.
             String lemma = f[i].replaceFirst("\\([a-z]+\\)$", "");
             words.add(new Synset.Word(lemma, Integer.parseInt(f[i + 1], 16)));
         }
@@ -132,8 +167,12 @@ public final class WordNet {
         List<Synset.Pointer> pointers = new ArrayList<>();
         for (int p = 0; p < pointerCount; p++, i += 4) {
             String st = f[i + 3];
-            pointers.add(new Synset.Pointer(f[i], f[i + 1] + normalPos(f[i + 2].charAt(0)),
-                    Integer.parseInt(st.substring(0, 2), 16), Integer.parseInt(st.substring(2), 16)));
+            pointers.add(
+                    new Synset.Pointer(
+                            f[i],
+                            f[i + 1] + normalPos(f[i + 2].charAt(0)),
+                            Integer.parseInt(st.substring(0, 2), 16),
+                            Integer.parseInt(st.substring(2), 16)));
         }
         int semicolon = gloss.indexOf(';');
         int quote = gloss.indexOf('"');
@@ -149,19 +188,33 @@ public final class WordNet {
         while (m.find()) {
             examples.add(m.group(1).trim());
         }
-        return new Synset(id, pos, type == 's', Integer.parseInt(f[1]), List.copyOf(words), List.copyOf(pointers),
-                gloss.substring(0, end).trim(), List.copyOf(examples));
+        return new Synset(
+                id,
+                pos,
+                type == 's',
+                Integer.parseInt(f[1]),
+                List.copyOf(words),
+                List.copyOf(pointers),
+                gloss.substring(0, end).trim(),
+                List.copyOf(examples));
     }
 
     private static char normalPos(char c) {
         return c == 's' ? 'a' : c;
     }
 
-    /** "lemma%type:lexfile:lexid" of a sense key; the satellite head word after it is not needed. */
+    /**
+     * "lemma%type:lexfile:lexid" of a sense key; the satellite head word after it is not needed.
+     */
     private static String senseKeyPrefix(String senseKey) {
         int pct = senseKey.indexOf('%');
         String[] parts = senseKey.substring(pct + 1).split(":");
-        return senseKey.substring(0, pct) + "%" + Integer.parseInt(parts[0]) + ":" + Integer.parseInt(parts[1]) + ":"
+        return senseKey.substring(0, pct)
+                + "%"
+                + Integer.parseInt(parts[0])
+                + ":"
+                + Integer.parseInt(parts[1])
+                + ":"
                 + Integer.parseInt(parts[2]);
     }
 }

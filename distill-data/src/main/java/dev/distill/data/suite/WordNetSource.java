@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Where the WordNet files came from, for the manifest: the SHA-256 of each file read (what makes the
- * build reproducible) and, when they are Debian's wordnet-base, the package version.
+ * Where the WordNet files came from, for the manifest: the SHA-256 of each file read (what makes
+ * the build reproducible) and, when they are Debian's wordnet-base, the package version.
  */
 record WordNetSource(String debianPackage, Map<String, String> fileSha256) {
     static final Path DEBIAN_DIR = Path.of("/usr/share/wordnet");
@@ -22,7 +22,8 @@ record WordNetSource(String debianPackage, Map<String, String> fileSha256) {
             sha.put(f, FileDigest.sha256(dir.resolve(f)));
         }
         String pkg = null;
-        if (dir.toAbsolutePath().normalize().equals(DEBIAN_DIR) && Files.isRegularFile(DPKG_STATUS)) {
+        if (dir.toAbsolutePath().normalize().equals(DEBIAN_DIR)
+                && Files.isRegularFile(DPKG_STATUS)) {
             pkg = debianVersion("wordnet-base");
         }
         return new WordNetSource(pkg, sha);

@@ -1,23 +1,22 @@
 package dev.distill.data.suite;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.distill.core.data.TaskItem;
 import dev.distill.core.data.TextCorpus;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /**
- * The bundled suite in the repository (data/suite, built by {@code ./distill build-data --out data/suite}):
- * intact, leak-free, readable by the loaders and the tokenizer, and small. Tests run in the module
- * directory, so the repository root is its parent.
+ * The bundled suite in the repository (data/suite, built by {@code ./distill build-data --out
+ * data/suite}): intact, leak-free, readable by the loaders and the tokenizer, and small. Tests run
+ * in the module directory, so the repository root is its parent.
  */
 class CommittedSuiteTest {
     static final Path SUITE = Path.of("..", "data", "suite");
@@ -40,7 +39,10 @@ class CommittedSuiteTest {
     @Test
     void everyTextRoundTripsThroughTheBundledTokenizerWithinItsBudget() throws IOException {
         JsonNode cfg = SuiteChecks.manifest(SUITE).path("config");
-        SuiteChecks.assertTokenizable(SUITE, cfg.path("max_prompt_tokens").asInt(), cfg.path("max_response_tokens").asInt());
+        SuiteChecks.assertTokenizable(
+                SUITE,
+                cfg.path("max_prompt_tokens").asInt(),
+                cfg.path("max_response_tokens").asInt());
     }
 
     @Test
@@ -54,8 +56,11 @@ class CommittedSuiteTest {
 
     @Test
     void theCorpusReadsAsOneDocumentPerLine() throws IOException {
-        List<String> docs = TextCorpus.read(SUITE.resolve(SuiteBuilder.CORPUS_FILE), TextCorpus.Separator.LINE);
-        assertEquals(SuiteChecks.manifest(SUITE).path("counts").path("corpus_documents").asInt(), docs.size());
+        List<String> docs =
+                TextCorpus.read(SUITE.resolve(SuiteBuilder.CORPUS_FILE), TextCorpus.Separator.LINE);
+        assertEquals(
+                SuiteChecks.manifest(SUITE).path("counts").path("corpus_documents").asInt(),
+                docs.size());
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.distill.data.suite;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.HashSet;
 import java.util.List;
@@ -9,9 +10,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 class KeySplitterTest {
     /** A family over keys "k0".."k{n-1}" in a given key space. */
@@ -38,10 +37,12 @@ class KeySplitterTest {
 
     static Map<String, Map<Split, List<String>>> split(long seed) {
         List<String> keys = OPEN.keys(0, null);
-        return KeySplitter.split(List.of(
-                new KeySplitter.Request(OPEN, keys, 10, 5, Integer.MAX_VALUE),
-                new KeySplitter.Request(CHOICE, keys, 3, 2, 50),
-                new KeySplitter.Request(OTHER, keys, 10, 10, 20)), seed);
+        return KeySplitter.split(
+                List.of(
+                        new KeySplitter.Request(OPEN, keys, 10, 5, Integer.MAX_VALUE),
+                        new KeySplitter.Request(CHOICE, keys, 3, 2, 50),
+                        new KeySplitter.Request(OTHER, keys, 10, 10, 20)),
+                seed);
     }
 
     @Test
@@ -58,7 +59,10 @@ class KeySplitterTest {
                 assertTrue(!heldOut.contains(k), f + " trains on held-out " + k);
             }
         }
-        assertEquals(80, s.get("open").get(Split.TRAIN).size(), "an uncapped family trains on every other key");
+        assertEquals(
+                80,
+                s.get("open").get(Split.TRAIN).size(),
+                "an uncapped family trains on every other key");
         assertEquals(50, s.get("choice").get(Split.TRAIN).size(), "a capped one stops at its cap");
     }
 
@@ -69,7 +73,8 @@ class KeySplitterTest {
         assertEquals(20, s.get("other").get(Split.TRAIN).size());
         Set<String> otherTrain = new HashSet<>(s.get("other").get(Split.TRAIN));
         otherTrain.retainAll(s.get("open").get(Split.TEST));
-        // "other" may train on a key "open" holds out: different questions about the same thing are allowed.
+        // "other" may train on a key "open" holds out: different questions about the same thing are
+        // allowed.
         assertTrue(otherTrain.size() <= 10);
     }
 

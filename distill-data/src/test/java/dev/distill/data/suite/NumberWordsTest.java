@@ -1,9 +1,9 @@
 package dev.distill.data.suite;
 
-import org.junit.jupiter.api.Test;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import org.junit.jupiter.api.Test;
 
 class NumberWordsTest {
     @Test
@@ -19,7 +19,9 @@ class NumberWordsTest {
         assertEquals("one thousand one", NumberWords.of(1001));
         assertEquals("twenty-one thousand", NumberWords.of(21_000));
         assertEquals("ninety-nine thousand nine hundred ninety-nine", NumberWords.of(99_999));
-        assertEquals("nine hundred ninety-nine thousand nine hundred ninety-nine", NumberWords.of(999_999));
+        assertEquals(
+                "nine hundred ninety-nine thousand nine hundred ninety-nine",
+                NumberWords.of(999_999));
     }
 
     @Test

@@ -1,5 +1,12 @@
 package dev.distill.data.suite;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.distill.core.data.HeldOutItem;
@@ -9,10 +16,6 @@ import dev.distill.core.data.TextCorpus;
 import dev.distill.core.tokenizer.HfTokenizer;
 import dev.distill.core.tokenizer.Tokenizer;
 import dev.distill.core.tokenizer.Tokenizers;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -22,17 +25,12 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class SuiteBuilderTest {
-    @TempDir
-    static Path tmp;
+    @TempDir static Path tmp;
     static Path built;
 
     @BeforeAll
@@ -47,7 +45,9 @@ class SuiteBuilderTest {
         SuiteBuilder.build(Fixture.wordNet(), again, Fixture.config(0), line -> {});
         try (Stream<Path> files = Files.list(built)) {
             for (Path f : files.sorted().toList()) {
-                assertArrayEquals(Files.readAllBytes(f), Files.readAllBytes(again.resolve(f.getFileName())),
+                assertArrayEquals(
+                        Files.readAllBytes(f),
+                        Files.readAllBytes(again.resolve(f.getFileName())),
                         f.getFileName() + " differs between two builds");
             }
         }
@@ -57,7 +57,8 @@ class SuiteBuilderTest {
     void anotherSeedSplitsDifferently() throws IOException {
         Path other = tmp.resolve("seed-1");
         SuiteBuilder.build(Fixture.wordNet(), other, Fixture.config(1), line -> {});
-        assertNotEquals(ids(InstructionJsonl.read(built.resolve(Split.TEST.fileName()))),
+        assertNotEquals(
+                ids(InstructionJsonl.read(built.resolve(Split.TEST.fileName()))),
                 ids(InstructionJsonl.read(other.resolve(Split.TEST.fileName()))));
     }
 
@@ -71,7 +72,9 @@ class SuiteBuilderTest {
         JsonNode m = SuiteChecks.assertManifestMatches(built);
         assertEquals(28, m.path("counts").path("test").asInt());
         assertEquals(28, m.path("counts").path("validation").asInt());
-        assertEquals("./distill build-data --out <dir> --seed 0 --lexicon-size 400 --vocab-size 1200 --held-out 28",
+        assertEquals(
+                "./distill build-data --out <dir> --seed 0 --lexicon-size 400 --vocab-size 1200"
+                        + " --held-out 28",
                 m.path("recipe").asText());
         assertTrue(m.path("sources").get(0).path("files_sha256").has("data.noun"));
     }
@@ -93,21 +96,29 @@ class SuiteBuilderTest {
 
     @Test
     void multipleChoiceItemsReferenceTheirCorrectOption() throws IOException {
-        List<TaskItem> mc = InstructionJsonl.read(built.resolve(Split.TRAIN.fileName())).stream()
-                .filter(t -> t.item().isMultipleChoice()).toList();
+        List<TaskItem> mc =
+                InstructionJsonl.read(built.resolve(Split.TRAIN.fileName())).stream()
+                        .filter(t -> t.item().isMultipleChoice())
+                        .toList();
         assertFalse(mc.isEmpty());
         for (TaskItem t : mc) {
             HeldOutItem it = t.item();
             assertEquals(ChoiceFamily.OPTIONS, it.options().size(), it.id());
             assertEquals(List.of(it.options().get(it.answer())), it.references(), it.id());
-            assertEquals(it.options().size(), new HashSet<>(it.options()).size(), "distinct options: " + it.id());
+            assertEquals(
+                    it.options().size(),
+                    new HashSet<>(it.options()).size(),
+                    "distinct options: " + it.id());
         }
     }
 
     @Test
     void theCorpusHasOneEntryPerLexiconWordAndReadsAsLines() throws IOException {
-        List<String> docs = TextCorpus.read(built.resolve(SuiteBuilder.CORPUS_FILE), TextCorpus.Separator.LINE);
-        assertTrue(docs.stream().anyMatch(d -> d.startsWith("dog: spelled d o g, 3 letters.")), docs.get(0));
+        List<String> docs =
+                TextCorpus.read(built.resolve(SuiteBuilder.CORPUS_FILE), TextCorpus.Separator.LINE);
+        assertTrue(
+                docs.stream().anyMatch(d -> d.startsWith("dog: spelled d o g, 3 letters.")),
+                docs.get(0));
     }
 
     @Test
@@ -125,8 +136,15 @@ class SuiteBuilderTest {
 
     @Test
     void aMissingWordNetNamesTheDebianPackage() {
-        var e = assertThrows(NoSuchFileException.class,
-                () -> SuiteBuilder.build(tmp.resolve("nowhere"), tmp.resolve("out"), Fixture.config(0), l -> {}));
+        var e =
+                assertThrows(
+                        NoSuchFileException.class,
+                        () ->
+                                SuiteBuilder.build(
+                                        tmp.resolve("nowhere"),
+                                        tmp.resolve("out"),
+                                        Fixture.config(0),
+                                        l -> {}));
         assertTrue(e.getMessage().contains("apt-get install wordnet-base"), e.getMessage());
     }
 

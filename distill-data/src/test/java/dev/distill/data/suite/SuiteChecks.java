@@ -1,5 +1,10 @@
 package dev.distill.data.suite;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.distill.core.data.HeldOutItem;
@@ -7,7 +12,6 @@ import dev.distill.core.data.InstructionJsonl;
 import dev.distill.core.data.PromptTemplate;
 import dev.distill.core.data.TaskItem;
 import dev.distill.core.tokenizer.HfTokenizer;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,12 +26,9 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
-
-/** Properties every built suite must have: the built-in-test one and the committed data/suite alike. */
+/**
+ * Properties every built suite must have: the built-in-test one and the committed data/suite alike.
+ */
 final class SuiteChecks {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -45,7 +46,10 @@ final class SuiteChecks {
         return out;
     }
 
-    /** Every file but the manifest is listed with its size and hashes, and the counts are those of the files. */
+    /**
+     * Every file but the manifest is listed with its size and hashes, and the counts are those of
+     * the files.
+     */
     static JsonNode assertManifestMatches(Path dir) throws IOException {
         JsonNode m = manifest(dir);
         Set<String> listed = new HashSet<>();
@@ -53,25 +57,36 @@ final class SuiteChecks {
             Map.Entry<String, JsonNode> e = it.next();
             Path f = dir.resolve(e.getKey());
             listed.add(e.getKey());
-            assertEquals(e.getValue().path("sha256").asText(), FileDigest.sha256(f), "SHA-256 of " + f);
+            assertEquals(
+                    e.getValue().path("sha256").asText(), FileDigest.sha256(f), "SHA-256 of " + f);
             assertEquals(e.getValue().path("bytes").asLong(), Files.size(f), "size of " + f);
             if (e.getKey().endsWith(".gz")) {
-                assertEquals(e.getValue().path("content_sha256").asText(), FileDigest.contentSha256(f), "content SHA-256 of " + f);
+                assertEquals(
+                        e.getValue().path("content_sha256").asText(),
+                        FileDigest.contentSha256(f),
+                        "content SHA-256 of " + f);
             }
         }
         try (Stream<Path> files = Files.list(dir)) {
             for (Path f : files.toList()) {
                 String name = f.getFileName().toString();
-                assertTrue(name.equals(SuiteManifest.FILE) || listed.contains(name), name + " is not in the manifest");
+                assertTrue(
+                        name.equals(SuiteManifest.FILE) || listed.contains(name),
+                        name + " is not in the manifest");
             }
         }
         Map<Split, List<TaskItem>> splits = splits(dir);
         for (Split s : Split.values()) {
             Map<String, Integer> counted = new HashMap<>();
             splits.get(s).forEach(t -> counted.merge(t.family(), 1, Integer::sum));
-            assertEquals(splits.get(s).size(), m.path("counts").path(s.label()).asInt(), "total " + s.label());
+            assertEquals(
+                    splits.get(s).size(),
+                    m.path("counts").path(s.label()).asInt(),
+                    "total " + s.label());
             for (JsonNode f : m.path("families")) {
-                assertEquals(f.path(s.label()).asInt(), counted.getOrDefault(f.path("name").asText(), 0),
+                assertEquals(
+                        f.path(s.label()).asInt(),
+                        counted.getOrDefault(f.path("name").asText(), 0),
                         s.label() + " items of " + f.path("name").asText());
             }
         }
@@ -108,10 +123,14 @@ final class SuiteChecks {
         }
         for (Split held : List.of(Split.TEST, Split.VALIDATION)) {
             for (String k : keys.get(held)) {
-                assertFalse(keys.get(Split.TRAIN).contains(k), held.label() + " key " + k.replace('\u0000', '/') + " is in train");
+                assertFalse(
+                        keys.get(Split.TRAIN).contains(k),
+                        held.label() + " key " + k.replace('\u0000', '/') + " is in train");
             }
             for (String p : prompts.get(held)) {
-                assertFalse(prompts.get(Split.TRAIN).contains(p), held.label() + " prompt is in train: " + p);
+                assertFalse(
+                        prompts.get(Split.TRAIN).contains(p),
+                        held.label() + " prompt is in train: " + p);
             }
         }
         Set<String> both = new HashSet<>(keys.get(Split.TEST));
@@ -119,9 +138,14 @@ final class SuiteChecks {
         assertTrue(both.isEmpty(), "keys in both test and validation: " + both);
     }
 
-    /** Every text decodes back to itself with no [UNK]; prompts end with a newline token; prompts and references fit their budgets. */
-    static void assertTokenizable(Path dir, int maxPromptTokens, int maxResponseTokens) throws IOException {
-        JsonNode vocab = JSON.readTree(dir.resolve("tokenizer.json").toFile()).path("model").path("vocab");
+    /**
+     * Every text decodes back to itself with no [UNK]; prompts end with a newline token; prompts
+     * and references fit their budgets.
+     */
+    static void assertTokenizable(Path dir, int maxPromptTokens, int maxResponseTokens)
+            throws IOException {
+        JsonNode vocab =
+                JSON.readTree(dir.resolve("tokenizer.json").toFile()).path("model").path("vocab");
         int unk = vocab.path(SuiteVocabulary.UNK).asInt();
         int newline = vocab.path(SuiteVocabulary.NEWLINE).asInt();
         List<String> problems = new ArrayList<>();
@@ -137,11 +161,14 @@ final class SuiteChecks {
                     }
                     for (String text : texts) {
                         int[] ids = tok.encode(text);
-                        if (!tok.decode(ids).equals(text) || Arrays.stream(ids).anyMatch(i -> i == unk)) {
-                            problems.add(it.id() + ": \"" + text + "\" -> \"" + tok.decode(ids) + "\"");
+                        if (!tok.decode(ids).equals(text)
+                                || Arrays.stream(ids).anyMatch(i -> i == unk)) {
+                            problems.add(
+                                    it.id() + ": \"" + text + "\" -> \"" + tok.decode(ids) + "\"");
                         }
                     }
-                    int[] prompt = tok.encode(PromptTemplate.format(it.instruction(), it.context()));
+                    int[] prompt =
+                            tok.encode(PromptTemplate.format(it.instruction(), it.context()));
                     if (prompt.length > maxPromptTokens) {
                         problems.add(it.id() + ": prompt of " + prompt.length + " tokens");
                     }
@@ -150,12 +177,17 @@ final class SuiteChecks {
                     }
                     for (String r : it.references()) {
                         if (tok.encode(r).length > maxResponseTokens) {
-                            problems.add(it.id() + ": reference of " + tok.encode(r).length + " tokens");
+                            problems.add(
+                                    it.id() + ": reference of " + tok.encode(r).length + " tokens");
                         }
                     }
                 }
             }
         }
-        assertTrue(problems.isEmpty(), problems.size() + " problems, first: " + problems.subList(0, Math.min(5, problems.size())));
+        assertTrue(
+                problems.isEmpty(),
+                problems.size()
+                        + " problems, first: "
+                        + problems.subList(0, Math.min(5, problems.size())));
     }
 }

@@ -1,22 +1,20 @@
 package dev.distill.data.suite;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.distill.core.data.PromptTemplate;
 import dev.distill.core.tokenizer.HfTokenizer;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class TokenizerJsonTest {
-    @TempDir
-    Path tmp;
+    @TempDir Path tmp;
 
     HfTokenizer tokenizer(List<String> words) throws IOException {
         List<String> tokens = SuiteVocabulary.tokens(words, Map.of(), 200);
@@ -27,9 +25,19 @@ class TokenizerJsonTest {
 
     @Test
     void suiteTextDecodesBackToItself() throws IOException {
-        try (HfTokenizer t = tokenizer(List.of("what", "is", "plus", "forty", "seven", "sort", "these", "words", "spell", "dog"))) {
-            for (String s : List.of("forty-seven", "what is 47 plus 38?", "sort these words: dog, cat.", "d o g",
-                    "spell the word dog", "a long-handled tool; or not!")) {
+        try (HfTokenizer t =
+                tokenizer(
+                        List.of(
+                                "what", "is", "plus", "forty", "seven", "sort", "these", "words",
+                                "spell", "dog"))) {
+            for (String s :
+                    List.of(
+                            "forty-seven",
+                            "what is 47 plus 38?",
+                            "sort these words: dog, cat.",
+                            "d o g",
+                            "spell the word dog",
+                            "a long-handled tool; or not!")) {
                 assertEquals(s, t.decode(t.encode(s)), s);
             }
         }
@@ -67,7 +75,8 @@ class TokenizerJsonTest {
     void theEndOfTextTokenIsFoundAndTheSizeIsAnUpperBound() throws IOException {
         try (HfTokenizer t = tokenizer(List.of("dog"))) {
             assertEquals(1, t.eosId().orElseThrow());
-            // [UNK], end of text, newline, 32 punctuation marks, 10 digits, 26 letters, their 36 pieces and "dog".
+            // [UNK], end of text, newline, 32 punctuation marks, 10 digits, 26 letters, their 36
+            // pieces and "dog".
             assertEquals(3 + 32 + 36 + 36 + 1, t.vocabSize());
         }
     }

@@ -1,22 +1,26 @@
 package dev.distill.data.suite;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 class WordNetTest {
     @Test
     void parsesASynsetLine() {
-        Synset s = WordNet.parseSynset("02084071 05 n 03 dog 0 domestic_dog 0 Canis_familiaris 0 002 @ 02083346 n 0000 "
-                + "~ 01322604 n 0000 | a member of the genus Canis; occurs in many breeds; \"the dog barked all night\"  ");
+        Synset s =
+                WordNet.parseSynset(
+                        "02084071 05 n 03 dog 0 domestic_dog 0 Canis_familiaris 0 002 @ 02083346 n"
+                                + " 0000 ~ 01322604 n 0000 | a member of the genus Canis; occurs in"
+                                + " many breeds; \"the dog barked all night\"  ");
         assertEquals("02084071n", s.id());
         assertEquals('n', s.pos());
         assertEquals(5, s.lexFile());
-        assertEquals(List.of("dog", "domestic_dog", "Canis_familiaris"), s.words().stream().map(Synset.Word::lemma).toList());
+        assertEquals(
+                List.of("dog", "domestic_dog", "Canis_familiaris"),
+                s.words().stream().map(Synset.Word::lemma).toList());
         assertEquals("@", s.pointers().get(0).symbol());
         assertEquals("02083346n", s.pointers().get(0).target());
         assertEquals("a member of the genus Canis", s.definition());
@@ -25,10 +29,14 @@ class WordNetTest {
 
     @Test
     void readsSatellitesAndLexicalPointers() {
-        Synset s = WordNet.parseSynset("01382086 00 s 02 big(a) 0 large 0 001 ! 01384730 a 0101 | above average in size  ");
+        Synset s =
+                WordNet.parseSynset(
+                        "01382086 00 s 02 big(a) 0 large 0 001 ! 01384730 a 0101 | above average in"
+                                + " size  ");
         assertEquals('a', s.pos());
         assertTrue(s.satellite());
-        assertEquals("big", s.words().get(0).lemma(), "the syntactic marker is not part of the lemma");
+        assertEquals(
+                "big", s.words().get(0).lemma(), "the syntactic marker is not part of the lemma");
         assertEquals(1, s.pointers().get(0).sourceWord());
         assertEquals(1, s.pointers().get(0).targetWord());
     }
@@ -42,7 +50,9 @@ class WordNetTest {
         assertTrue(wn.tagCount(first, first.words().get(0)) > 0);
         for (Synset s : wn.synsets().values()) {
             for (Synset.Pointer p : s.pointers()) {
-                assertTrue(wn.synsets().containsKey(p.target()), "pointers to synsets outside the fixture are dropped");
+                assertTrue(
+                        wn.synsets().containsKey(p.target()),
+                        "pointers to synsets outside the fixture are dropped");
             }
         }
     }

@@ -2,20 +2,19 @@ package dev.distill.evaluator.leaderboard;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
 
-import java.io.IOException;
-
 /**
- * JSON for the leaderboard's own state store and changelog: internal to the evaluator, so it needs no
- * registry; unknown fields are tolerated so a newer evaluator can read an older changelog.
+ * JSON for the leaderboard's own state store and changelog: internal to the evaluator, so it needs
+ * no registry; unknown fields are tolerated so a newer evaluator can read an older changelog.
  */
 final class JsonSerde<T> implements Serde<T> {
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    private static final ObjectMapper JSON =
+            new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
     private final Class<T> type;
 
     JsonSerde(Class<T> type) {
@@ -28,7 +27,8 @@ final class JsonSerde<T> implements Serde<T> {
             try {
                 return value == null ? null : JSON.writeValueAsBytes(value);
             } catch (IOException e) {
-                throw new SerializationException("cannot write " + type.getSimpleName() + " as JSON", e);
+                throw new SerializationException(
+                        "cannot write " + type.getSimpleName() + " as JSON", e);
             }
         };
     }
@@ -39,7 +39,8 @@ final class JsonSerde<T> implements Serde<T> {
             try {
                 return bytes == null ? null : JSON.readValue(bytes, type);
             } catch (IOException e) {
-                throw new SerializationException("cannot read " + type.getSimpleName() + " from " + topic, e);
+                throw new SerializationException(
+                        "cannot read " + type.getSimpleName() + " from " + topic, e);
             }
         };
     }

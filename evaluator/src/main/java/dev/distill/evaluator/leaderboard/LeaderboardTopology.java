@@ -8,11 +8,10 @@ import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
 import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
+import java.util.HashMap;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
-
-import java.util.HashMap;
 
 /** Hands the leaderboard topology, wired to the registry's serdes, to Quarkus' Kafka Streams. */
 @ApplicationScoped
@@ -25,7 +24,9 @@ public class LeaderboardTopology {
         reports.configure(serdeConfig, false);
         AvroKafkaSerializer<DeadLetter> deadLetterWriter = new AvroKafkaSerializer<>();
         deadLetterWriter.configure(serdeConfig, false);
-        Serde<DeadLetter> deadLetters = Serdes.serdeFrom(deadLetterWriter, new AvroKafkaDeserializer<>());
-        return Leaderboard.build(config.topics().evaluations(), config.topics().deadLetters(), reports, deadLetters);
+        Serde<DeadLetter> deadLetters =
+                Serdes.serdeFrom(deadLetterWriter, new AvroKafkaDeserializer<>());
+        return Leaderboard.build(
+                config.topics().evaluations(), config.topics().deadLetters(), reports, deadLetters);
     }
 }

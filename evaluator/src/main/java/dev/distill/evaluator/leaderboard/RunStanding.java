@@ -5,9 +5,9 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * A run's place on the leaderboard: every scored checkpoint in version order and the best by Rouge-L. A
- * report for a version already present replaces it (a re-scored checkpoint), so the standing does not depend
- * on how often a report was delivered.
+ * A run's place on the leaderboard: every scored checkpoint in version order and the best by
+ * Rouge-L. A report for a version already present replaces it (a re-scored checkpoint), so the
+ * standing does not depend on how often a report was delivered.
  */
 public record RunStanding(String runId, CheckpointScore best, List<CheckpointScore> history) {
 

@@ -1,5 +1,9 @@
 package dev.distill.evaluator.leaderboard;
 
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.distill.localstack.TopicReader;
 import dev.distill.platform.kafka.ClientConfigs;
 import dev.distill.schemas.Topics;
@@ -8,6 +12,14 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -18,22 +30,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
-import java.net.URL;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-
-import static io.restassured.RestAssured.given;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 /**
- * The leaderboard inside the running evaluator against a real broker and registry: reports written with the
- * platform's serde are aggregated exactly once and served by the interactive-query endpoints.
+ * The leaderboard inside the running evaluator against a real broker and registry: reports written
+ * with the platform's serde are aggregated exactly once and served by the interactive-query
+ * endpoints.
  */
 @QuarkusTest
 @QuarkusTestResource(value = LocalStackResource.class, restrictToAnnotatedClass = true)
@@ -46,28 +46,47 @@ class LeaderboardKafkaTest {
 
     @BeforeAll
     static void publish() throws Exception {
-        var config = new java.util.HashMap<String, Object>(ClientConfigs.transactionalProducer(
-                LocalStackResource.stack.bootstrapServers(), LocalStackResource.stack.registryUrl(), "leaderboard-test"));
+        var config =
+                new java.util.HashMap<String, Object>(
+                        ClientConfigs.transactionalProducer(
+                                LocalStackResource.stack.bootstrapServers(),
+                                LocalStackResource.stack.registryUrl(),
+                                "leaderboard-test"));
         try (KafkaProducer<String, Object> producer = new KafkaProducer<>(config)) {
             producer.initTransactions();
             producer.beginTransaction();
-            producer.send(new ProducerRecord<>(Topics.EVALUATIONS, RUN, Reports.report(RUN, 1, 21.0)));
-            producer.send(new ProducerRecord<>(Topics.EVALUATIONS, RUN, Reports.report(RUN, 2, 27.5)));
-            producer.send(new ProducerRecord<>(Topics.EVALUATIONS, "other-run", Reports.report("other-run", 1, 12.0)));
+            producer.send(
+                    new ProducerRecord<>(Topics.EVALUATIONS, RUN, Reports.report(RUN, 1, 21.0)));
+            producer.send(
+                    new ProducerRecord<>(Topics.EVALUATIONS, RUN, Reports.report(RUN, 2, 27.5)));
+            producer.send(
+                    new ProducerRecord<>(
+                            Topics.EVALUATIONS, "other-run", Reports.report("other-run", 1, 12.0)));
             producer.commitTransaction();
-            // An aborted report must never reach the leaderboard (the stream reads committed data only).
+            // An aborted report must never reach the leaderboard (the stream reads committed data
+            // only).
             producer.beginTransaction();
-            producer.send(new ProducerRecord<>(Topics.EVALUATIONS, RUN, Reports.report(RUN, 9, 99.0))).get();
+            producer.send(
+                            new ProducerRecord<>(
+                                    Topics.EVALUATIONS, RUN, Reports.report(RUN, 9, 99.0)))
+                    .get();
             producer.abortTransaction();
             producer.beginTransaction();
-            producer.send(new ProducerRecord<>(Topics.EVALUATIONS, RUN, Reports.report(RUN, 3, 25.0)));
+            producer.send(
+                    new ProducerRecord<>(Topics.EVALUATIONS, RUN, Reports.report(RUN, 3, 25.0)));
             producer.commitTransaction();
         }
-        try (KafkaProducer<String, byte[]> raw = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, LocalStackResource.stack.bootstrapServers(),
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()))) {
-            raw.send(new ProducerRecord<>(Topics.EVALUATIONS, RUN, new byte[] {1, 2, 3, 4, 5, 6})).get();
+        try (KafkaProducer<String, byte[]> raw =
+                new KafkaProducer<>(
+                        Map.of(
+                                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                                        LocalStackResource.stack.bootstrapServers(),
+                                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
+                                        StringSerializer.class.getName(),
+                                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
+                                        ByteArraySerializer.class.getName()))) {
+            raw.send(new ProducerRecord<>(Topics.EVALUATIONS, RUN, new byte[] {1, 2, 3, 4, 5, 6}))
+                    .get();
         }
     }
 
@@ -79,8 +98,15 @@ class LeaderboardKafkaTest {
                 return r;
             }
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("run " + runId + " did not reach " + checkpoints + " checkpoints: "
-                        + r.statusCode() + " " + r.asString());
+                throw new AssertionError(
+                        "run "
+                                + runId
+                                + " did not reach "
+                                + checkpoints
+                                + " checkpoints: "
+                                + r.statusCode()
+                                + " "
+                                + r.asString());
             }
             Thread.sleep(250);
         }
@@ -112,10 +138,19 @@ class LeaderboardKafkaTest {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         List<ConsumerRecord<String, DeadLetter>> dead;
         do {
-            dead = TopicReader.<String, DeadLetter>readToEnd(ClientConfigs.avroConsumer(
-                    LocalStackResource.stack.bootstrapServers(), LocalStackResource.stack.registryUrl()),
-                    Topics.DEAD_LETTERS, Duration.ofSeconds(10)).stream()
-                    .filter(r -> DecodeEvalReport.SERVICE.equals(r.value().getService().toString())).toList();
+            dead =
+                    TopicReader.<String, DeadLetter>readToEnd(
+                                    ClientConfigs.avroConsumer(
+                                            LocalStackResource.stack.bootstrapServers(),
+                                            LocalStackResource.stack.registryUrl()),
+                                    Topics.DEAD_LETTERS,
+                                    Duration.ofSeconds(10))
+                            .stream()
+                            .filter(
+                                    r ->
+                                            DecodeEvalReport.SERVICE.equals(
+                                                    r.value().getService().toString()))
+                            .toList();
         } while (dead.isEmpty() && System.nanoTime() < deadline && sleep());
         assertEquals(1, dead.size());
         assertTrue(dead.get(0).value().getError().toString().contains("Confluent wire format"));
@@ -128,8 +163,11 @@ class LeaderboardKafkaTest {
         awaitRun(RUN, 3);
         awaitRun("other-run", 1);
         String dom = Chromium.dumpDom(dashboard + "?run=" + RUN, 10_000);
-        assertTrue(dom.contains("data-loaded=\"true\""), "the page never finished loading data:\n" + dom);
-        assertEquals("3", attribute(dom, "rougeL", "data-points"), "one Rouge-L point per checkpoint");
+        assertTrue(
+                dom.contains("data-loaded=\"true\""),
+                "the page never finished loading data:\n" + dom);
+        assertEquals(
+                "3", attribute(dom, "rougeL", "data-points"), "one Rouge-L point per checkpoint");
         assertEquals("2", attribute(dom, "ece", "data-series"), "token and answer-option ECE");
         assertEquals("6", attribute(dom, "ece", "data-points"));
         assertEquals("3", attribute(dom, "loss", "data-series"), "loss, pg and reg");

@@ -1,7 +1,14 @@
 package dev.distill.evaluator.leaderboard;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.distill.schemas.avro.DeadLetter;
 import dev.distill.schemas.avro.EvalReport;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Properties;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
@@ -11,14 +18,6 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import java.nio.charset.StandardCharsets;
-import java.util.List;
-import java.util.Properties;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class LeaderboardTopologyTest {
     static final String EVALUATIONS = "distill.evaluations";
@@ -36,12 +35,25 @@ class LeaderboardTopologyTest {
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "leaderboard-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        driver = new TopologyTestDriver(Leaderboard.build(EVALUATIONS, DEAD_LETTERS,
-                PlainAvro.deserializer(EvalReport.class), PlainAvro.serde(DeadLetter.class)), props);
-        reports = driver.createInputTopic(EVALUATIONS, Serdes.String().serializer(), PlainAvro.serializer());
-        raw = driver.createInputTopic(EVALUATIONS, Serdes.String().serializer(), Serdes.ByteArray().serializer());
-        deadLetters = driver.createOutputTopic(DEAD_LETTERS, Serdes.String().deserializer(),
-                PlainAvro.deserializer(DeadLetter.class));
+        driver =
+                new TopologyTestDriver(
+                        Leaderboard.build(
+                                EVALUATIONS,
+                                DEAD_LETTERS,
+                                PlainAvro.deserializer(EvalReport.class),
+                                PlainAvro.serde(DeadLetter.class)),
+                        props);
+        reports =
+                driver.createInputTopic(
+                        EVALUATIONS, Serdes.String().serializer(), PlainAvro.serializer());
+        raw =
+                driver.createInputTopic(
+                        EVALUATIONS, Serdes.String().serializer(), Serdes.ByteArray().serializer());
+        deadLetters =
+                driver.createOutputTopic(
+                        DEAD_LETTERS,
+                        Serdes.String().deserializer(),
+                        PlainAvro.deserializer(DeadLetter.class));
         store = driver.getKeyValueStore(Leaderboard.STORE);
     }
 
@@ -57,7 +69,8 @@ class LeaderboardTopologyTest {
         reports.pipeInput("run-a", Reports.report("run-a", 2, 26.0));
         RunStanding a = store.get("run-a");
         assertEquals("run-a", a.runId());
-        assertEquals(List.of(1L, 2L, 3L), a.history().stream().map(CheckpointScore::version).toList());
+        assertEquals(
+                List.of(1L, 2L, 3L), a.history().stream().map(CheckpointScore::version).toList());
         assertEquals(2, a.best().version());
         assertEquals(26.0, a.best().rougeL());
         assertEquals(3, a.latestVersion());
@@ -107,15 +120,20 @@ class LeaderboardTopologyTest {
 
         List<DeadLetter> dead = deadLetters.readValuesToList();
         assertEquals(3, dead.size());
-        assertTrue(dead.get(0).getError().contains("Confluent wire format"), dead.get(0).getError());
+        assertTrue(
+                dead.get(0).getError().contains("Confluent wire format"), dead.get(0).getError());
         assertEquals(EVALUATIONS, dead.get(0).getTopic());
         assertEquals(0, dead.get(0).getOffset());
-        assertEquals("not avro", StandardCharsets.UTF_8.decode(dead.get(0).getPayload()).toString());
-        assertTrue(dead.get(1).getError().contains("not the report's run id"), dead.get(1).getError());
+        assertEquals(
+                "not avro", StandardCharsets.UTF_8.decode(dead.get(0).getPayload()).toString());
+        assertTrue(
+                dead.get(1).getError().contains("not the report's run id"), dead.get(1).getError());
         assertTrue(dead.get(2).getError().contains("non-finite Rouge-L"), dead.get(2).getError());
         assertEquals(DecodeEvalReport.SERVICE, dead.get(2).getService());
 
         assertNull(store.get("run-b"));
-        assertEquals(List.of(3L), store.get("run-a").history().stream().map(CheckpointScore::version).toList());
+        assertEquals(
+                List.of(3L),
+                store.get("run-a").history().stream().map(CheckpointScore::version).toList());
     }
 }

@@ -1,5 +1,9 @@
 package dev.distill.evaluator.leaderboard;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Arrays;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DecoderFactory;
@@ -12,14 +16,9 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.util.Arrays;
-
 /**
- * The Confluent wire format with a fixed schema id and no registry, for TopologyTestDriver tests only; the
- * real-broker test uses Apicurio's serdes against a real registry.
+ * The Confluent wire format with a fixed schema id and no registry, for TopologyTestDriver tests
+ * only; the real-broker test uses Apicurio's serdes against a real registry.
  */
 final class PlainAvro {
     private PlainAvro() {}
@@ -42,7 +41,9 @@ final class PlainAvro {
     static <T extends SpecificRecordBase> Deserializer<T> deserializer(Class<T> type) {
         return (topic, bytes) -> {
             try {
-                BinaryDecoder dec = DecoderFactory.get().binaryDecoder(Arrays.copyOfRange(bytes, 5, bytes.length), null);
+                BinaryDecoder dec =
+                        DecoderFactory.get()
+                                .binaryDecoder(Arrays.copyOfRange(bytes, 5, bytes.length), null);
                 return new SpecificDatumReader<>(type).read(null, dec);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);

@@ -3,15 +3,15 @@ package dev.distill.platform.codec;
 import dev.distill.core.data.Rollout;
 import dev.distill.schemas.avro.RolloutKind;
 import dev.distill.schemas.avro.TokenScore;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
 /**
- * The one mapping between distill-core's {@link Rollout} and the Avro record on distill.rollouts: the
- * producer encodes with it, the trainer and replay decode with it, so the two can never drift apart.
+ * The one mapping between distill-core's {@link Rollout} and the Avro record on distill.rollouts:
+ * the producer encodes with it, the trainer and replay decode with it, so the two can never drift
+ * apart.
  */
 public final class RolloutCodec {
     private RolloutCodec() {}
@@ -24,8 +24,13 @@ public final class RolloutCodec {
             for (float x : lp) {
                 logps.add(x);
             }
-            tokens.add(new TokenScore(r.teacherLogProbs()[t], r.behaviourLogProbs()[t],
-                    Arrays.stream(r.supportIds()[t]).boxed().toList(), logps, r.teacherTailLogMass()[t]));
+            tokens.add(
+                    new TokenScore(
+                            r.teacherLogProbs()[t],
+                            r.behaviourLogProbs()[t],
+                            Arrays.stream(r.supportIds()[t]).boxed().toList(),
+                            logps,
+                            r.teacherTailLogMass()[t]));
         }
         return dev.distill.schemas.avro.Rollout.newBuilder()
                 .setRolloutId(r.rolloutId())
@@ -44,7 +49,9 @@ public final class RolloutCodec {
                 .build();
     }
 
-    /** @param source "topic-partition@offset", carried into lineage and error messages */
+    /**
+     * @param source "topic-partition@offset", carried into lineage and error messages
+     */
     public static Rollout toCore(dev.distill.schemas.avro.Rollout r, String source) {
         List<TokenScore> tokens = r.getTokens();
         int n = tokens.size();
@@ -65,9 +72,23 @@ public final class RolloutCodec {
             }
             sLogp[t] = lp;
         }
-        return new Rollout(r.getRolloutId(), r.getPromptId(), r.getRunId(), Rollout.Kind.valueOf(r.getKind().name()),
+        return new Rollout(
+                r.getRolloutId(),
+                r.getPromptId(),
+                r.getRunId(),
+                Rollout.Kind.valueOf(r.getKind().name()),
                 r.getPromptTokens().stream().mapToInt(Integer::intValue).toArray(),
-                r.getResponseTokens().stream().mapToInt(Integer::intValue).toArray(), r.getBehaviourVersion(),
-                r.getTeacherModel(), r.getAlpha(), r.getSeed(), logp, logq, ids, sLogp, tail, r.getSupportKlGap(), source);
+                r.getResponseTokens().stream().mapToInt(Integer::intValue).toArray(),
+                r.getBehaviourVersion(),
+                r.getTeacherModel(),
+                r.getAlpha(),
+                r.getSeed(),
+                logp,
+                logq,
+                ids,
+                sLogp,
+                tail,
+                r.getSupportKlGap(),
+                source);
     }
 }

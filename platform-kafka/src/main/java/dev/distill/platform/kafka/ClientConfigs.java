@@ -4,19 +4,23 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The Kafka client settings every service uses, as plain maps (keys spelled out, so this module needs no
- * Kafka dependency). Exactly-once everywhere: transactional producers, read_committed consumers that
- * commit offsets only inside the producer's transaction.
+ * The Kafka client settings every service uses, as plain maps (keys spelled out, so this module
+ * needs no Kafka dependency). Exactly-once everywhere: transactional producers, read_committed
+ * consumers that commit offsets only inside the producer's transaction.
  */
 public final class ClientConfigs {
-    private static final String STRING_SERIALIZER = "org.apache.kafka.common.serialization.StringSerializer";
-    private static final String STRING_DESERIALIZER = "org.apache.kafka.common.serialization.StringDeserializer";
-    private static final String BYTES_DESERIALIZER = "org.apache.kafka.common.serialization.ByteArrayDeserializer";
+    private static final String STRING_SERIALIZER =
+            "org.apache.kafka.common.serialization.StringSerializer";
+    private static final String STRING_DESERIALIZER =
+            "org.apache.kafka.common.serialization.StringDeserializer";
+    private static final String BYTES_DESERIALIZER =
+            "org.apache.kafka.common.serialization.ByteArrayDeserializer";
 
     private ClientConfigs() {}
 
     /** String keys, Avro values in the Confluent wire format, idempotent and transactional. */
-    public static Map<String, Object> transactionalProducer(String bootstrap, String registryUrl, String transactionalId) {
+    public static Map<String, Object> transactionalProducer(
+            String bootstrap, String registryUrl, String transactionalId) {
         Map<String, Object> p = new HashMap<>(WireFormat.serdeConfig(registryUrl));
         p.put("bootstrap.servers", bootstrap);
         p.put("transactional.id", transactionalId);
@@ -31,8 +35,8 @@ public final class ClientConfigs {
      * Values stay bytes: each record is decoded on its own, so one poison record cannot stall a
      * partition and can be dead-lettered whole. {@code groupId} null = no group (assign and seek).
      */
-    public static Map<String, Object> bytesConsumer(String bootstrap, String groupId, int maxPollRecords,
-                                                    int maxPollIntervalMs) {
+    public static Map<String, Object> bytesConsumer(
+            String bootstrap, String groupId, int maxPollRecords, int maxPollIntervalMs) {
         Map<String, Object> p = committedReader(bootstrap);
         if (groupId != null) {
             p.put("group.id", groupId);
@@ -44,7 +48,9 @@ public final class ClientConfigs {
         return p;
     }
 
-    /** Decoded Avro values (specific classes), for reading whole topics such as distill.checkpoints. */
+    /**
+     * Decoded Avro values (specific classes), for reading whole topics such as distill.checkpoints.
+     */
     public static Map<String, Object> avroConsumer(String bootstrap, String registryUrl) {
         Map<String, Object> p = committedReader(bootstrap);
         p.putAll(WireFormat.serdeConfig(registryUrl));

@@ -1,13 +1,14 @@
 package dev.distill.platform.kafka;
 
 import dev.distill.schemas.avro.DeadLetter;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 
-/** Builds the record that keeps a rejected input whole, with the reason, for distill.dead-letters. */
+/**
+ * Builds the record that keeps a rejected input whole, with the reason, for distill.dead-letters.
+ */
 public final class DeadLetters {
     private DeadLetters() {}
 
@@ -16,8 +17,14 @@ public final class DeadLetters {
         return of(r.topic(), r.partition(), r.offset(), r.key(), r.value(), error, service);
     }
 
-    public static DeadLetter of(String topic, int partition, long offset, String key, byte[] payload, Throwable error,
-                                String service) {
+    public static DeadLetter of(
+            String topic,
+            int partition,
+            long offset,
+            String key,
+            byte[] payload,
+            Throwable error,
+            String service) {
         return DeadLetter.newBuilder()
                 .setTopic(topic)
                 .setPartition(partition)

@@ -2,8 +2,13 @@ package dev.distill.platform.loop;
 
 /** Where a service loop is in its life; health and the demo's console report it by name. */
 public enum LoopState {
-    STARTING, RUNNING, STOPPED, FAILED,
-    /** Switched off by configuration: the service runs without its loop (e.g. only the leaderboard). */
+    STARTING,
+    RUNNING,
+    STOPPED,
+    FAILED,
+    /**
+     * Switched off by configuration: the service runs without its loop (e.g. only the leaderboard).
+     */
     DISABLED,
     /** The trainer's replay mode: one run, then the process exits. */
     REPLAYING

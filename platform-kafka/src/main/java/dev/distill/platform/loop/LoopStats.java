@@ -7,11 +7,17 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class LoopStats {
     public final AtomicReference<LoopState> state = new AtomicReference<>(LoopState.STARTING);
     public final AtomicReference<String> failure = new AtomicReference<>();
+
     /** Every record polled, this run's or not. */
     public final AtomicLong consumed = new AtomicLong();
+
     public final AtomicLong deadLettered = new AtomicLong();
     public final AtomicLong transactions = new AtomicLong();
-    /** Records on the input topic not yet committed past: behind the consumer position, or held by the step. */
+
+    /**
+     * Records on the input topic not yet committed past: behind the consumer position, or held by
+     * the step.
+     */
     public final AtomicLong lag = new AtomicLong();
 
     void failed(Throwable e) {

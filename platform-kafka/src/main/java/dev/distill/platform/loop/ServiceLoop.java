@@ -1,6 +1,12 @@
 package dev.distill.platform.loop;
 
 import dev.distill.platform.kafka.ClientConfigs;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -10,18 +16,12 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.jboss.logging.Logger;
 
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Map;
-
 /**
- * The one consume-process-produce loop of every service: a bytes consumer (read_committed, no auto-commit),
- * a transactional producer, and a {@link Step} that turns polled records into outputs committed with their
- * offsets through {@link Transactions}. It runs on its own thread until stopped, until the step is finished,
- * or until something throws, which marks it FAILED with the reason (health reports it).
+ * The one consume-process-produce loop of every service: a bytes consumer (read_committed, no
+ * auto-commit), a transactional producer, and a {@link Step} that turns polled records into outputs
+ * committed with their offsets through {@link Transactions}. It runs on its own thread until
+ * stopped, until the step is finished, or until something throws, which marks it FAILED with the
+ * reason (health reports it).
  */
 public final class ServiceLoop implements Runnable {
     private static final Logger LOG = Logger.getLogger(ServiceLoop.class);
@@ -48,7 +48,10 @@ public final class ServiceLoop implements Runnable {
         thread.start();
     }
 
-    /** Asks the loop to stop after the current poll or unit of work (uncommitted work is redone later). */
+    /**
+     * Asks the loop to stop after the current poll or unit of work (uncommitted work is redone
+     * later).
+     */
     public void stop() {
         running = false;
         KafkaConsumer<String, byte[]> c = consumer;
@@ -63,7 +66,9 @@ public final class ServiceLoop implements Runnable {
         awaitEnd(timeout);
     }
 
-    /** Waits up to {@code timeout} for the loop's thread to end; true if it has (or never started). */
+    /**
+     * Waits up to {@code timeout} for the loop's thread to end; true if it has (or never started).
+     */
     public boolean awaitEnd(Duration timeout) throws InterruptedException {
         Thread t;
         synchronized (this) {
@@ -81,12 +86,20 @@ public final class ServiceLoop implements Runnable {
 
     @Override
     public void run() {
-        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(ClientConfigs.bytesConsumer(
-                     settings.bootstrapServers(), settings.groupId(), settings.maxPollRecords(),
-                     (int) settings.maxPollInterval().toMillis()));
-             KafkaProducer<String, Object> producer = new KafkaProducer<>(ClientConfigs.transactionalProducer(
-                     settings.bootstrapServers(), settings.registryUrl(), settings.transactionalId()));
-             Step s = step) {
+        try (KafkaConsumer<String, byte[]> c =
+                        new KafkaConsumer<>(
+                                ClientConfigs.bytesConsumer(
+                                        settings.bootstrapServers(),
+                                        settings.groupId(),
+                                        settings.maxPollRecords(),
+                                        (int) settings.maxPollInterval().toMillis()));
+                KafkaProducer<String, Object> producer =
+                        new KafkaProducer<>(
+                                ClientConfigs.transactionalProducer(
+                                        settings.bootstrapServers(),
+                                        settings.registryUrl(),
+                                        settings.transactionalId()));
+                Step s = step) {
             consumer = c;
             producer.initTransactions();
             s.open(attach(c));
@@ -106,7 +119,9 @@ public final class ServiceLoop implements Runnable {
                     stats.consumed.addAndGet(polled.size());
                     s.process(polled, tx);
                 }
-                stats.lag.set(c.assignment().stream().mapToLong(tp -> c.currentLag(tp).orElse(0)).sum() + s.held());
+                stats.lag.set(
+                        c.assignment().stream().mapToLong(tp -> c.currentLag(tp).orElse(0)).sum()
+                                + s.held());
             }
             stats.state.set(LoopState.STOPPED);
         } catch (WakeupException | InterruptedException e) {
@@ -123,8 +138,10 @@ public final class ServiceLoop implements Runnable {
             c.subscribe(List.of(settings.inputTopic()));
             return Map.of();
         }
-        List<TopicPartition> partitions = c.partitionsFor(settings.inputTopic()).stream()
-                .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+        List<TopicPartition> partitions =
+                c.partitionsFor(settings.inputTopic()).stream()
+                        .map(p -> new TopicPartition(p.topic(), p.partition()))
+                        .toList();
         c.assign(partitions);
         return new HashMap<>(c.committed(new HashSet<>(partitions)));
     }

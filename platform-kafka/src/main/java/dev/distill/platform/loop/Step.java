@@ -1,34 +1,33 @@
 package dev.distill.platform.loop;
 
+import java.util.List;
+import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 
-import java.util.List;
-import java.util.Map;
-
 /**
- * A service's domain step inside the shared {@link ServiceLoop}: everything the service does between
- * polling its input and committing what it made from it. All methods run on the loop's thread.
+ * A service's domain step inside the shared {@link ServiceLoop}: everything the service does
+ * between polling its input and committing what it made from it. All methods run on the loop's
+ * thread.
  */
 public interface Step extends AutoCloseable {
 
     /**
      * Loads what the step needs (models, data) once the clients exist and the input is assigned.
      *
-     * @param committed for {@link LoopSettings.Input#ALL_PARTITIONS}, the group's committed offsets (with their
-     *                  metadata) per partition, null where none; empty for a subscribed input
+     * @param committed for {@link LoopSettings.Input#ALL_PARTITIONS}, the group's committed offsets
+     *     (with their metadata) per partition, null where none; empty for a subscribed input
      */
     void open(Map<TopicPartition, OffsetAndMetadata> committed) throws Exception;
 
     /** Between two polls, e.g. to switch to a newer model. */
-    default void beforePoll() {
-    }
+    default void beforePoll() {}
 
     /**
-     * Handles the records of one poll, in poll order. The step commits through {@code tx} whenever a unit of
-     * work is done (each commit is one Kafka transaction with the offsets consumed); records it has not
-     * committed yet it keeps itself and reports through {@link #held()}.
+     * Handles the records of one poll, in poll order. The step commits through {@code tx} whenever
+     * a unit of work is done (each commit is one Kafka transaction with the offsets consumed);
+     * records it has not committed yet it keeps itself and reports through {@link #held()}.
      */
     void process(List<ConsumerRecord<String, byte[]>> records, Transactions tx) throws Exception;
 
@@ -48,6 +47,5 @@ public interface Step extends AutoCloseable {
     }
 
     @Override
-    default void close() throws Exception {
-    }
+    default void close() throws Exception {}
 }

@@ -1,6 +1,10 @@
 package dev.distill.platform.loop;
 
 import dev.distill.schemas.avro.DeadLetter;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -8,22 +12,21 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 
-import java.util.Collection;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-
 /**
- * Commits a step's unit of work: its output records and the input offsets they were made from, in one Kafka
- * transaction. Read-committed consumers downstream see all of it or nothing, and a crash before the commit
- * leaves the offsets where they were, so the work is redone, never lost and never published twice.
+ * Commits a step's unit of work: its output records and the input offsets they were made from, in
+ * one Kafka transaction. Read-committed consumers downstream see all of it or nothing, and a crash
+ * before the commit leaves the offsets where they were, so the work is redone, never lost and never
+ * published twice.
  */
 public final class Transactions {
     private final KafkaProducer<String, Object> producer;
     private final KafkaConsumer<String, byte[]> consumer;
     private final LoopStats stats;
 
-    Transactions(KafkaProducer<String, Object> producer, KafkaConsumer<String, byte[]> consumer, LoopStats stats) {
+    Transactions(
+            KafkaProducer<String, Object> producer,
+            KafkaConsumer<String, byte[]> consumer,
+            LoopStats stats) {
         this.producer = producer;
         this.consumer = consumer;
         this.stats = stats;
@@ -32,7 +35,10 @@ public final class Transactions {
     /** One record to publish inside the transaction. */
     public record Output(String topic, String key, Object value) {}
 
-    /** Publishes {@code outputs} and commits {@code offsets} atomically; on any failure the transaction aborts. */
+    /**
+     * Publishes {@code outputs} and commits {@code offsets} atomically; on any failure the
+     * transaction aborts.
+     */
     public void commit(List<Output> outputs, Map<TopicPartition, OffsetAndMetadata> offsets) {
         producer.beginTransaction();
         try {
@@ -46,15 +52,20 @@ public final class Transactions {
             throw e;
         }
         stats.transactions.incrementAndGet();
-        stats.deadLettered.addAndGet(outputs.stream().filter(o -> o.value() instanceof DeadLetter).count());
+        stats.deadLettered.addAndGet(
+                outputs.stream().filter(o -> o.value() instanceof DeadLetter).count());
     }
 
-    /** The offsets that commit past every record given: per partition, one after the highest offset. */
-    public static Map<TopicPartition, OffsetAndMetadata> after(Collection<? extends ConsumerRecord<?, ?>> records,
-                                                               String metadata) {
+    /**
+     * The offsets that commit past every record given: per partition, one after the highest offset.
+     */
+    public static Map<TopicPartition, OffsetAndMetadata> after(
+            Collection<? extends ConsumerRecord<?, ?>> records, String metadata) {
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         for (ConsumerRecord<?, ?> r : records) {
-            offsets.merge(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1, metadata),
+            offsets.merge(
+                    new TopicPartition(r.topic(), r.partition()),
+                    new OffsetAndMetadata(r.offset() + 1, metadata),
                     (a, b) -> a.offset() >= b.offset() ? a : b);
         }
         return offsets;

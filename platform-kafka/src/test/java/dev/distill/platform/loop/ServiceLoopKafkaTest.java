@@ -1,5 +1,9 @@
 package dev.distill.platform.loop;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.distill.localstack.LocalStack;
 import dev.distill.localstack.TopicReader;
 import dev.distill.platform.kafka.AvroDecoder;
@@ -8,19 +12,6 @@ import dev.distill.platform.kafka.DeadLetters;
 import dev.distill.platform.kafka.WireFormat;
 import dev.distill.schemas.avro.DeadLetter;
 import dev.distill.schemas.avro.Prompt;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,19 +23,31 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
-/** The shared loop against the real broker and registry of the local stack, with a minimal echo step. */
+/**
+ * The shared loop against the real broker and registry of the local stack, with a minimal echo
+ * step.
+ */
 @Tag("integration")
 class ServiceLoopKafkaTest {
     static LocalStack stack;
 
     @BeforeAll
     static void startStack() throws Exception {
-        Path work = Files.createDirectories(Path.of("target", "service-loop-test-" + System.currentTimeMillis()));
+        Path work =
+                Files.createDirectories(
+                        Path.of("target", "service-loop-test-" + System.currentTimeMillis()));
         stack = LocalStack.start(LocalStack.Options.defaults().workDir(work.resolve("stack")));
     }
 
@@ -61,22 +64,39 @@ class ServiceLoopKafkaTest {
     static Topics topics(String name, int partitions) throws Exception {
         Topics t = new Topics("in." + name, "out." + name, "dead." + name);
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.bootstrapServers()))) {
-            admin.createTopics(List.of(new NewTopic(t.in(), partitions, (short) 1), new NewTopic(t.out(), 1, (short) 1),
-                    new NewTopic(t.dead(), 1, (short) 1))).all().get();
+            admin.createTopics(
+                            List.of(
+                                    new NewTopic(t.in(), partitions, (short) 1),
+                                    new NewTopic(t.out(), 1, (short) 1),
+                                    new NewTopic(t.dead(), 1, (short) 1)))
+                    .all()
+                    .get();
         }
         return t;
     }
 
     static LoopSettings settings(String name, Topics t, LoopSettings.Input input) {
-        return new LoopSettings("test-" + name, stack.bootstrapServers(), stack.registryUrl(), "group-" + name,
-                "tx-" + name, t.in(), input, 10, Duration.ofMinutes(1), Duration.ofMillis(200));
+        return new LoopSettings(
+                "test-" + name,
+                stack.bootstrapServers(),
+                stack.registryUrl(),
+                "group-" + name,
+                "tx-" + name,
+                t.in(),
+                input,
+                10,
+                Duration.ofMinutes(1),
+                Duration.ofMillis(200));
     }
 
-    /** Echoes each prompt with its instruction upper-cased; undecodable records become dead letters. */
+    /**
+     * Echoes each prompt with its instruction upper-cased; undecodable records become dead letters.
+     */
     static class Echo implements Step {
         final Topics t;
         final String metadata;
-        final AtomicReference<Map<TopicPartition, OffsetAndMetadata>> opened = new AtomicReference<>();
+        final AtomicReference<Map<TopicPartition, OffsetAndMetadata>> opened =
+                new AtomicReference<>();
         AvroDecoder<Prompt> decoder;
         int echoed;
 
@@ -101,7 +121,9 @@ class ServiceLoopKafkaTest {
                     out.add(new Transactions.Output(t.out(), r.key(), p));
                     echoed++;
                 } catch (RuntimeException e) {
-                    out.add(new Transactions.Output(t.dead(), r.key(), DeadLetters.of(r, e, "echo")));
+                    out.add(
+                            new Transactions.Output(
+                                    t.dead(), r.key(), DeadLetters.of(r, e, "echo")));
                 }
             }
             tx.commit(out, Transactions.after(records, metadata));
@@ -119,20 +141,33 @@ class ServiceLoopKafkaTest {
         publish(t.in(), List.of(prompt("a"), prompt("b"), prompt("c")));
         publishRaw(t.in(), "garbage", "not avro".getBytes());
         LoopStats stats = new LoopStats();
-        ServiceLoop loop = new ServiceLoop(settings("echo", t, LoopSettings.Input.GROUP), new Echo(t, null), stats);
+        ServiceLoop loop =
+                new ServiceLoop(
+                        settings("echo", t, LoopSettings.Input.GROUP), new Echo(t, null), stats);
         loop.start();
         await(() -> stats.consumed.get() >= 4 || stats.failure.get() != null);
         loop.stopAndWait(Duration.ofSeconds(30));
 
         assertEquals(LoopState.STOPPED, stats.state.get(), stats.failure.get());
         assertEquals(1, stats.deadLettered.get());
-        List<Prompt> echoed = TopicReader.<String, Prompt>readToEnd(avroReader(), t.out(), Duration.ofSeconds(20))
-                .stream().map(ConsumerRecord::value).toList();
-        assertEquals(Set.of("A", "B", "C"), Set.copyOf(echoed.stream().map(Prompt::getInstruction).toList()));
-        List<DeadLetter> dead = TopicReader.<String, DeadLetter>readToEnd(avroReader(), t.dead(), Duration.ofSeconds(20))
-                .stream().map(ConsumerRecord::value).toList();
+        List<Prompt> echoed =
+                TopicReader.<String, Prompt>readToEnd(avroReader(), t.out(), Duration.ofSeconds(20))
+                        .stream()
+                        .map(ConsumerRecord::value)
+                        .toList();
+        assertEquals(
+                Set.of("A", "B", "C"),
+                Set.copyOf(echoed.stream().map(Prompt::getInstruction).toList()));
+        List<DeadLetter> dead =
+                TopicReader.<String, DeadLetter>readToEnd(
+                                avroReader(), t.dead(), Duration.ofSeconds(20))
+                        .stream()
+                        .map(ConsumerRecord::value)
+                        .toList();
         assertEquals(1, dead.size());
-        assertTrue(dead.get(0).getError().contains("not in the Confluent wire format"), dead.get(0).getError());
+        assertTrue(
+                dead.get(0).getError().contains("not in the Confluent wire format"),
+                dead.get(0).getError());
         assertEquals("echo", dead.get(0).getService());
         assertEquals(4, committedTotal("group-echo", t.in()), "every input record committed past");
     }
@@ -141,19 +176,25 @@ class ServiceLoopKafkaTest {
     void aFailingStepMarksTheLoopFailedAndCommitsNothing() throws Exception {
         Topics t = topics("failing", 1);
         publish(t.in(), List.of(prompt("x")));
-        Step failing = new Echo(t, null) {
-            @Override
-            public void process(List<ConsumerRecord<String, byte[]>> records, Transactions tx) {
-                throw new IllegalStateException("the step cannot go on");
-            }
-        };
+        Step failing =
+                new Echo(t, null) {
+                    @Override
+                    public void process(
+                            List<ConsumerRecord<String, byte[]>> records, Transactions tx) {
+                        throw new IllegalStateException("the step cannot go on");
+                    }
+                };
         LoopStats stats = new LoopStats();
-        ServiceLoop loop = new ServiceLoop(settings("failing", t, LoopSettings.Input.GROUP), failing, stats);
+        ServiceLoop loop =
+                new ServiceLoop(settings("failing", t, LoopSettings.Input.GROUP), failing, stats);
         loop.start();
         assertTrue(loop.awaitEnd(Duration.ofMinutes(1)), "a failed loop ends its thread");
         assertEquals(LoopState.FAILED, stats.state.get());
         assertEquals("the step cannot go on", stats.failure.get());
-        assertEquals(0, committedTotal("group-failing", t.in()), "nothing committed past the failed batch");
+        assertEquals(
+                0,
+                committedTotal("group-failing", t.in()),
+                "nothing committed past the failed batch");
     }
 
     @Test
@@ -167,7 +208,10 @@ class ServiceLoopKafkaTest {
         a.start();
         await(() -> first.consumed.get() >= 3 || first.failure.get() != null);
         a.stopAndWait(Duration.ofSeconds(30));
-        assertEquals(Map.of(), Map.copyOf(nonNull(one.opened.get())), "a new group has nothing committed");
+        assertEquals(
+                Map.of(),
+                Map.copyOf(nonNull(one.opened.get())),
+                "a new group has nothing committed");
 
         publish(t.in(), List.of(prompt("4")));
         LoopStats second = new LoopStats();
@@ -177,9 +221,12 @@ class ServiceLoopKafkaTest {
         await(() -> second.consumed.get() >= 1 || second.failure.get() != null);
         b.stopAndWait(Duration.ofSeconds(30));
         assertNull(second.failure.get());
-        assertEquals(1, second.consumed.get(), "only the record published after the first run's commit");
+        assertEquals(
+                1, second.consumed.get(), "only the record published after the first run's commit");
         Map<TopicPartition, OffsetAndMetadata> seen = nonNull(two.opened.get());
-        assertTrue(!seen.isEmpty() && seen.values().stream().allMatch(o -> o.metadata().equals("v=1")), seen.toString());
+        assertTrue(
+                !seen.isEmpty() && seen.values().stream().allMatch(o -> o.metadata().equals("v=1")),
+                seen.toString());
         assertEquals(4, committedTotal("group-resume", t.in()));
     }
 
@@ -187,39 +234,59 @@ class ServiceLoopKafkaTest {
     void aFinishedStepStopsTheLoop() throws Exception {
         Topics t = topics("finish", 1);
         publish(t.in(), List.of(prompt("only")));
-        Echo once = new Echo(t, null) {
-            @Override
-            public boolean finished() {
-                return echoed >= 1;
-            }
-        };
+        Echo once =
+                new Echo(t, null) {
+                    @Override
+                    public boolean finished() {
+                        return echoed >= 1;
+                    }
+                };
         LoopStats stats = new LoopStats();
-        ServiceLoop loop = new ServiceLoop(settings("finish", t, LoopSettings.Input.GROUP), once, stats);
+        ServiceLoop loop =
+                new ServiceLoop(settings("finish", t, LoopSettings.Input.GROUP), once, stats);
         loop.start();
-        assertTrue(loop.awaitEnd(Duration.ofMinutes(1)), "the loop ends by itself once the step is finished");
+        assertTrue(
+                loop.awaitEnd(Duration.ofMinutes(1)),
+                "the loop ends by itself once the step is finished");
         assertEquals(LoopState.STOPPED, stats.state.get());
     }
 
-    static Map<TopicPartition, OffsetAndMetadata> nonNull(Map<TopicPartition, OffsetAndMetadata> m) {
+    static Map<TopicPartition, OffsetAndMetadata> nonNull(
+            Map<TopicPartition, OffsetAndMetadata> m) {
         Map<TopicPartition, OffsetAndMetadata> out = new HashMap<>();
-        m.forEach((k, v) -> {
-            if (v != null) {
-                out.put(k, v);
-            }
-        });
+        m.forEach(
+                (k, v) -> {
+                    if (v != null) {
+                        out.put(k, v);
+                    }
+                });
         return out;
     }
 
     static long committedTotal(String group, String topic) throws Exception {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.bootstrapServers()))) {
-            return admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().entrySet().stream()
-                    .filter(e -> e.getKey().topic().equals(topic)).mapToLong(e -> e.getValue().offset()).sum();
+            return admin
+                    .listConsumerGroupOffsets(group)
+                    .partitionsToOffsetAndMetadata()
+                    .get()
+                    .entrySet()
+                    .stream()
+                    .filter(e -> e.getKey().topic().equals(topic))
+                    .mapToLong(e -> e.getValue().offset())
+                    .sum();
         }
     }
 
     static Prompt prompt(String instruction) {
-        return Prompt.newBuilder().setId("p-" + instruction).setRunId("r").setInstruction(instruction).setContext(null)
-                .setReferences(List.of()).setSource("test").setCreatedAt(Instant.ofEpochMilli(1)).build();
+        return Prompt.newBuilder()
+                .setId("p-" + instruction)
+                .setRunId("r")
+                .setInstruction(instruction)
+                .setContext(null)
+                .setReferences(List.of())
+                .setSource("test")
+                .setCreatedAt(Instant.ofEpochMilli(1))
+                .build();
     }
 
     static Map<String, Object> avroReader() {
@@ -237,9 +304,14 @@ class ServiceLoopKafkaTest {
     }
 
     static void publishRaw(String topic, String key, byte[] value) {
-        Map<String, Object> p = Map.of("bootstrap.servers", stack.bootstrapServers(),
-                "key.serializer", "org.apache.kafka.common.serialization.StringSerializer",
-                "value.serializer", "org.apache.kafka.common.serialization.ByteArraySerializer");
+        Map<String, Object> p =
+                Map.of(
+                        "bootstrap.servers",
+                        stack.bootstrapServers(),
+                        "key.serializer",
+                        "org.apache.kafka.common.serialization.StringSerializer",
+                        "value.serializer",
+                        "org.apache.kafka.common.serialization.ByteArraySerializer");
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p)) {
             producer.send(new ProducerRecord<>(topic, key, value));
         }
