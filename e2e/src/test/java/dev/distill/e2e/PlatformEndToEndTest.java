@@ -26,6 +26,7 @@ import dev.distill.schemas.avro.EvalReport;
 import dev.distill.schemas.avro.OffsetRange;
 import dev.distill.schemas.avro.Prompt;
 import dev.distill.schemas.avro.Rollout;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
