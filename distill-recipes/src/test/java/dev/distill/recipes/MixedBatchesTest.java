@@ -1,5 +1,7 @@
 package dev.distill.recipes;
 
+import static dev.distill.core.TestModels.logSoftmax;
+import static dev.distill.core.TestModels.logits;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -166,45 +168,5 @@ class MixedBatchesTest {
         return ids.length >= seq.length
                 && Arrays.equals(Arrays.copyOf(ids, seq.length), seq)
                 && (ids.length == seq.length || ids[seq.length] == 0);
-    }
-
-    /** Full-forward logits of one sequence as [T][V] (as distill-core's test TestModels.logits). */
-    private static float[][] logits(CausalLm model, int[] tokens) {
-        try (NoGrad ignored = new NoGrad();
-                NDManager step = model.newStep()) {
-            long[] ids = new long[tokens.length];
-            for (int i = 0; i < ids.length; i++) {
-                ids[i] = tokens[i];
-            }
-            NDArray out = model.forward(step.create(ids).expandDims(0));
-            int v = model.config().vocabSize();
-            float[] flat = out.toFloatArray();
-            float[][] rows = new float[tokens.length][];
-            for (int t = 0; t < tokens.length; t++) {
-                rows[t] = Arrays.copyOfRange(flat, t * v, (t + 1) * v);
-            }
-            return rows;
-        }
-    }
-
-    /**
-     * log softmax of one row of logits, in double precision (as distill-core's test
-     * TestModels.logSoftmax).
-     */
-    private static double[] logSoftmax(float[] x) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (float v : x) {
-            max = Math.max(max, v);
-        }
-        double z = 0;
-        for (float v : x) {
-            z += Math.exp(v - max);
-        }
-        double lse = max + Math.log(z);
-        double[] out = new double[x.length];
-        for (int i = 0; i < x.length; i++) {
-            out[i] = x[i] - lse;
-        }
-        return out;
     }
 }
