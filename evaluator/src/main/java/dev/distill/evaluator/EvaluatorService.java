@@ -94,7 +94,7 @@ public class EvaluatorService {
                         config.topics().deadLetters(),
                         Duration.ofMillis(500),
                         template);
-        loop = new ServiceLoop(s.loop(), new EvaluatorStep(s, stats), stats.loop);
+        loop = new ServiceLoop(s.loop(), () -> new EvaluatorStep(s, stats), stats.loop);
         loop.start();
     }
 

@@ -12,6 +12,7 @@ import dev.distill.core.tokenizer.Tokenizers;
 import dev.distill.platform.kafka.AvroDecoder;
 import dev.distill.platform.kafka.DeadLetters;
 import dev.distill.platform.kafka.Sources;
+import dev.distill.platform.kafka.TransientFailureException;
 import dev.distill.platform.loop.Step;
 import dev.distill.platform.loop.Transactions;
 import dev.distill.schemas.avro.CheckpointEvent;
@@ -53,7 +54,7 @@ final class EvaluatorStep implements Step {
 
     @Override
     public void open(Map<TopicPartition, OffsetAndMetadata> committed) throws IOException {
-        decoder = new AvroDecoder<>(s.registryUrl());
+        decoder = new AvroDecoder<>(s.registryUrl(), CheckpointEvent.class);
         List<HeldOutItem> all = HeldOutItem.readJsonl(s.heldOut());
         items = all.subList(0, Math.min(all.size(), s.heldOutLimit()));
         teacher = s.teacher() == null ? null : Checkpoints.load(s.teacher(), root);
@@ -90,6 +91,9 @@ final class EvaluatorStep implements Step {
                 out = new Transactions.Output(s.evaluationsTopic(), r.key(), evaluate(e));
             }
         } catch (IOException | RuntimeException ex) {
+            if (ex instanceof RuntimeException re) {
+                TransientFailureException.rethrowIfTransient(re);
+            }
             LOG.warnf("dead-lettering %s: %s", Sources.of(r), ex.getMessage());
             out =
                     new Transactions.Output(

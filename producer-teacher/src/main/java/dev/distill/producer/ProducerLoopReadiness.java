@@ -5,12 +5,14 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Map;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.Liveness;
 import org.eclipse.microprofile.health.Readiness;
 
 /**
  * The shared loop's readiness, with the student version sampled with and the rollouts published.
  */
 @Readiness
+@Liveness
 @ApplicationScoped
 public class ProducerLoopReadiness implements HealthCheck {
     private final ProducerService service;

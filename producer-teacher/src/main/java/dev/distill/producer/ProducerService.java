@@ -45,7 +45,9 @@ public class ProducerService {
             throw new IllegalStateException(problem);
         }
         ProducerSettings settings = ProducerSettings.of(config, bootstrapServers);
-        loop = new ServiceLoop(settings.loop(), new ProducerStep(settings, stats), stats.loop);
+        loop =
+                new ServiceLoop(
+                        settings.loop(), () -> new ProducerStep(settings, stats), stats.loop);
         loop.start();
     }
 

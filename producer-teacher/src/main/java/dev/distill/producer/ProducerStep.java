@@ -13,6 +13,7 @@ import dev.distill.platform.codec.RolloutCodec;
 import dev.distill.platform.kafka.AvroDecoder;
 import dev.distill.platform.kafka.DeadLetters;
 import dev.distill.platform.kafka.Sources;
+import dev.distill.platform.kafka.TransientFailureException;
 import dev.distill.platform.loop.Step;
 import dev.distill.platform.loop.Transactions;
 import dev.distill.schemas.avro.DeadLetter;
@@ -67,7 +68,7 @@ final class ProducerStep implements Step {
     public void open(Map<TopicPartition, OffsetAndMetadata> committed)
             throws IOException, InterruptedException {
         teacher = Checkpoints.load(s.teacher(), root);
-        decoder = new AvroDecoder<>(s.registryUrl());
+        decoder = new AvroDecoder<>(s.registryUrl(), Prompt.class);
         tokenizer = Tokenizers.forCheckpoint(s.teacher(), teacher.model().config().vocabSize());
         eos =
                 teacher.model().config().eosTokenId() != null
@@ -190,6 +191,7 @@ final class ProducerStep implements Step {
             }
             return new Work(r, p, tokens, reference, null);
         } catch (RuntimeException e) {
+            TransientFailureException.rethrowIfTransient(e);
             LOG.warnf("dead-lettering %s: %s", Sources.of(r), e.getMessage());
             return new Work(r, null, null, null, DeadLetters.of(r, e, SERVICE));
         }

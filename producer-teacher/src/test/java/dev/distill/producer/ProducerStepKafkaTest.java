@@ -306,7 +306,8 @@ class ProducerStepKafkaTest {
     }
 
     static ServiceLoop loop(ProducerSettings settings, ProducerStats stats) {
-        return new ServiceLoop(settings.loop(), new ProducerStep(settings, stats), stats.loop);
+        return new ServiceLoop(
+                settings.loop(), () -> new ProducerStep(settings, stats), stats.loop);
     }
 
     @Test

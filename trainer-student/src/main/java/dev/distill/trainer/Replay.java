@@ -5,6 +5,7 @@ import dev.distill.core.checkpoint.CheckpointManifest;
 import dev.distill.core.checkpoint.CheckpointStores;
 import dev.distill.core.checkpoint.Checkpoints;
 import dev.distill.core.data.Rollout;
+import dev.distill.core.model.ModelConfig;
 import dev.distill.core.train.StudentTrainer;
 import dev.distill.schemas.avro.CheckpointEvent;
 import dev.distill.schemas.avro.OffsetRange;
@@ -91,7 +92,7 @@ final class Replay {
                 StudentTrainer trainer =
                         new StudentTrainer(parent.model(), parentVersion, s.trainerConfig())) {
             List<RolloutDecoder.Polled> slice =
-                    readSlice(s, target.getLineage(), parent.model().config().vocabSize());
+                    readSlice(s, target.getLineage(), parent.model().config());
             RolloutDecoder.sortForTraining(slice);
             if (!trainer.configHash().equals(target.getConfigHash())) {
                 return new Result(
@@ -159,7 +160,7 @@ final class Replay {
 
     /** The records of the lineage ranges, read committed, decoded exactly as the live loop did. */
     private static List<RolloutDecoder.Polled> readSlice(
-            TrainerSettings s, List<OffsetRange> lineage, int vocab) {
+            TrainerSettings s, List<OffsetRange> lineage, ModelConfig model) {
         Map<String, Object> p =
                 dev.distill.platform.kafka.ClientConfigs.bytesConsumer(
                         s.bootstrapServers(), null, 500, 300_000);
@@ -173,7 +174,7 @@ final class Replay {
                 while (c.position(tp) <= range.getToOffset()) {
                     for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(500))) {
                         if (r.offset() <= range.getToOffset()) {
-                            out.add(decoder.decode(r, vocab));
+                            out.add(decoder.decode(r, model));
                         }
                     }
                 }

@@ -1,10 +1,12 @@
 package dev.distill.trainer;
 
 import dev.distill.core.data.Rollout;
+import dev.distill.core.model.ModelConfig;
 import dev.distill.platform.codec.RolloutCodec;
 import dev.distill.platform.kafka.AvroDecoder;
 import dev.distill.platform.kafka.DeadLetters;
 import dev.distill.platform.kafka.Sources;
+import dev.distill.platform.kafka.TransientFailureException;
 import dev.distill.schemas.avro.DeadLetter;
 import java.util.Comparator;
 import java.util.List;
@@ -27,7 +29,7 @@ final class RolloutDecoder implements AutoCloseable {
 
     RolloutDecoder(TrainerSettings s) {
         this.runId = s.runId();
-        this.avro = new AvroDecoder<>(s.registryUrl());
+        this.avro = new AvroDecoder<>(s.registryUrl(), dev.distill.schemas.avro.Rollout.class);
     }
 
     /** (partition, offset) order: replay reads the same ranges and must train in the same order. */
@@ -37,7 +39,7 @@ final class RolloutDecoder implements AutoCloseable {
                         .thenComparingLong(p -> p.record().offset()));
     }
 
-    Polled decode(ConsumerRecord<String, byte[]> r, int vocab) {
+    Polled decode(ConsumerRecord<String, byte[]> r, ModelConfig model) {
         try {
             Rollout rollout = RolloutCodec.toCore(avro.decode(r), Sources.of(r));
             if (!rollout.runId().equals(runId)) {
@@ -45,11 +47,12 @@ final class RolloutDecoder implements AutoCloseable {
                         r, null,
                         null); // another run's rollout on a shared topic: not ours, not poison
             }
-            rollout.validate(vocab);
+            rollout.validate(model.vocabSize(), model.nPositions());
             return new Polled(r, rollout, null);
         } catch (RuntimeException e) {
             // Undecodable bytes, a record that fails validation, or one the codec cannot map: all
-            // poison here.
+            // poison here, unless the registry could not be reached (then the round is retried).
+            TransientFailureException.rethrowIfTransient(e);
             LOG.warnf("dead-lettering %s: %s", Sources.of(r), e.getMessage());
             return new Polled(r, null, DeadLetters.of(r, e, SERVICE));
         }

@@ -5,10 +5,15 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Map;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.Liveness;
 import org.eclipse.microprofile.health.Readiness;
 
-/** The shared loop's readiness, with the version trained to and the rounds done. */
+/**
+ * The shared loop's readiness and liveness (DOWN once it has given up, so the pod is restarted),
+ * with the version trained to and the rounds done.
+ */
 @Readiness
+@Liveness
 @ApplicationScoped
 public class TrainerLoopReadiness implements HealthCheck {
     private final TrainerService service;

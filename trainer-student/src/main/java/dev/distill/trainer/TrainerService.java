@@ -110,7 +110,7 @@ public class TrainerService {
             startReplay(settings, config.replayVersion().get());
             return;
         }
-        loop = new ServiceLoop(settings.loop(), new TrainerStep(settings, stats), stats.loop);
+        loop = new ServiceLoop(settings.loop(), () -> new TrainerStep(settings, stats), stats.loop);
         loop.start();
     }
 

@@ -102,7 +102,7 @@ final class TrainerStep implements Step {
             throws IOException {
         ModelConfig model = student.model().config();
         for (ConsumerRecord<String, byte[]> r : records) {
-            pending.add(decoder.decode(r, model.vocabSize()));
+            pending.add(decoder.decode(r, model));
         }
         int cut = roundEnd(pending);
         while (cut > 0 && !finished()) {

@@ -18,6 +18,7 @@ import dev.distill.localstack.TopicReader;
 import dev.distill.platform.codec.RolloutCodec;
 import dev.distill.platform.kafka.ClientConfigs;
 import dev.distill.platform.kafka.WireFormat;
+import dev.distill.platform.loop.LoopSettings;
 import dev.distill.platform.loop.LoopState;
 import dev.distill.platform.loop.ServiceLoop;
 import dev.distill.schemas.avro.CheckpointEvent;
@@ -36,6 +37,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -261,12 +263,25 @@ class TrainerStepKafkaTest {
         return run(settings, stats, () -> {});
     }
 
+    /** No restart in process: a failure ends the loop, as a crash ends the process. */
+    static final LoopSettings.Restart CRASH =
+            new LoopSettings.Restart(1, Duration.ZERO, Duration.ZERO);
+
     static TrainerStats run(TrainerSettings settings, TrainerStats stats, Runnable beforeCommit)
+            throws InterruptedException {
+        return run(settings, stats, beforeCommit, CRASH);
+    }
+
+    static TrainerStats run(
+            TrainerSettings settings,
+            TrainerStats stats,
+            Runnable beforeCommit,
+            LoopSettings.Restart restart)
             throws InterruptedException {
         ServiceLoop loop =
                 new ServiceLoop(
-                        settings.loop(),
-                        new TrainerStep(settings, stats, beforeCommit),
+                        settings.loop().withRestart(restart),
+                        () -> new TrainerStep(settings, stats, beforeCommit),
                         stats.loop);
         loop.start();
         assertTrue(loop.awaitEnd(Duration.ofMinutes(3)), "trainer loop did not finish");
@@ -562,5 +577,94 @@ class TrainerStepKafkaTest {
         assertTrue(
                 failure.startsWith("committed offsets name checkpoint v3 of run ghost but "),
                 failure);
+    }
+
+    @Test
+    void aFailedCommitIsRetriedInProcessAndRetrainsTheSameRolloutsToTheSameWeights()
+            throws Exception {
+        String run = "retry";
+        publish(rolloutsTopic(run), rollouts(run, 16, 3));
+        AtomicInteger commits = new AtomicInteger();
+        AtomicReference<String> unpublishedSha = new AtomicReference<>();
+        Path runDir = work.resolve("checkpoints").resolve(run);
+        TrainerStats stats =
+                run(
+                        settings(run, 2),
+                        new TrainerStats(),
+                        () -> {
+                            if (commits.incrementAndGet() == 2) {
+                                unpublishedSha.set(sha(runDir.resolve("v2")));
+                                throw new IllegalStateException(
+                                        "simulated broker outage while committing checkpoint v2");
+                            }
+                        },
+                        new LoopSettings.Restart(
+                                3, Duration.ofMillis(100), Duration.ofMillis(200)));
+        assertEquals(
+                LoopState.STOPPED,
+                stats.loop.state.get(),
+                String.valueOf(stats.loop.failure.get()));
+        assertEquals(1, stats.loop.restarts.get(), "one session failed and was started over");
+        List<CheckpointEvent> events = events(run);
+        assertEquals(List.of(1L, 2L), events.stream().map(CheckpointEvent::getVersion).toList());
+        assertEquals(16, assertContiguousLineage(events), "every rollout trained exactly once");
+        assertEquals(
+                unpublishedSha.get(),
+                events.get(1).getSha256(),
+                "the restarted session re-trained v2 from v1 to the same weights");
+    }
+
+    @Test
+    void deadLettersARolloutLongerThanTheStudentsContextAndKeepsTraining() throws Exception {
+        String run = "oversize";
+        String topic = rolloutsTopic(run);
+        Rollout r = rollouts(run, 1, 97).get(0);
+        int[] longPrompt = new int[40]; // the test student has 32 positions
+        Rollout tooLong =
+                new Rollout(
+                        r.rolloutId(),
+                        r.promptId(),
+                        r.runId(),
+                        r.kind(),
+                        longPrompt,
+                        r.responseTokens(),
+                        r.behaviourVersion(),
+                        r.teacherModel(),
+                        r.alpha(),
+                        r.seed(),
+                        r.teacherLogProbs(),
+                        r.behaviourLogProbs(),
+                        r.supportIds(),
+                        r.supportTeacherLogProbs(),
+                        r.teacherTailLogMass(),
+                        r.supportKlGap(),
+                        null);
+        publish(topic, List.of(tooLong));
+        publish(topic, rollouts(run, 8, 2));
+
+        TrainerStats stats = run(settings(run, 1), new TrainerStats());
+        assertEquals(
+                LoopState.STOPPED,
+                stats.loop.state.get(),
+                String.valueOf(stats.loop.failure.get()));
+        assertEquals(List.of(1L), events(run).stream().map(CheckpointEvent::getVersion).toList());
+        assertEquals(8, stats.rolloutsTrained.get());
+        assertEquals(1, stats.loop.deadLettered.get());
+        DeadLetter dead =
+                TrainerStepKafkaTest.<DeadLetter>readAll(DEAD_LETTERS, true).stream()
+                        .map(ConsumerRecord::value)
+                        .filter(d -> d.getTopic().equals(topic))
+                        .findFirst()
+                        .orElseThrow();
+        assertTrue(
+                dead.getError().contains("exceeds the student's n_positions 32"), dead.getError());
+    }
+
+    static String sha(Path checkpoint) {
+        try {
+            return Checkpoints.readManifest(checkpoint).orElseThrow().weightsSha256();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 }

@@ -47,13 +47,25 @@ public record Rollout(
     }
 
     /**
-     * Checks shapes, vocabulary and finiteness, so that a bad rollout is rejected by name before it
-     * reaches a loss (where a NaN would silently poison a whole mini-batch).
+     * Checks length, shapes, vocabulary and finiteness, so that a bad rollout is rejected by name
+     * before it reaches a loss (where a NaN would silently poison a whole mini-batch, and a
+     * sequence longer than the model's context would stop the trainer).
      *
      * @throws InvalidRolloutException naming the rollout and the first problem found
      */
-    public void validate(int vocabSize) {
+    public void validate(int vocabSize, int nPositions) {
         int n = responseTokens.length;
+        if (promptTokens.length + n > nPositions) {
+            throw invalid(
+                    "sequence of "
+                            + (promptTokens.length + n)
+                            + " positions (prompt "
+                            + promptTokens.length
+                            + " + response "
+                            + n
+                            + ") exceeds the student's n_positions "
+                            + nPositions);
+        }
         if (promptTokens.length == 0) {
             throw invalid("empty prompt");
         }
@@ -70,9 +82,8 @@ public record Rollout(
             throw invalid("per-token arrays do not all have the response length " + n);
         }
         // A diagnostic, not a training input: it may be slightly negative when a recorded tail mass
-        // below
-        // double precision (1 - sum of the support) overstates the tail bucket's term, so only
-        // finiteness is required.
+        // below double precision (1 - sum of the support) overstates the tail bucket's term, so
+        // only finiteness is required.
         if (supportKlGap != null && !Double.isFinite(supportKlGap)) {
             throw invalid("support-set KL gap " + supportKlGap + " is not a finite number");
         }

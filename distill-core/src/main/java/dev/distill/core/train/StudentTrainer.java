@@ -118,10 +118,11 @@ public final class StudentTrainer implements AutoCloseable {
             Path checkpoints,
             Consumer<StepLog> log) {
         int vocab = student.config().vocabSize();
+        int positions = student.config().nPositions();
         List<Rollout> fresh = new ArrayList<>();
         List<String> stale = new ArrayList<>();
         for (Rollout r : rollouts) {
-            r.validate(vocab);
+            r.validate(vocab, positions);
             if (version - r.behaviourVersion() > cfg.maxStaleness()) {
                 stale.add(r.rolloutId());
             } else {

@@ -10,9 +10,11 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * partition.
  */
 public final class AvroDecoder<T> implements AutoCloseable {
-    private final AvroKafkaDeserializer<T> serde = new AvroKafkaDeserializer<>();
+    private final AvroKafkaDeserializer<Object> serde = new AvroKafkaDeserializer<>();
+    private final Class<T> type;
 
-    public AvroDecoder(String registryUrl) {
+    public AvroDecoder(String registryUrl, Class<T> type) {
+        this.type = type;
         serde.configure(new HashMap<>(WireFormat.serdeConfig(registryUrl)), false);
     }
 
@@ -20,14 +22,31 @@ public final class AvroDecoder<T> implements AutoCloseable {
      * @throws UndecodableRecordException when the bytes are not a record of a registered schema
      */
     public T decode(ConsumerRecord<String, byte[]> r) {
+        Object value;
         try {
             WireFormat.requireFramed(r.value());
-            return serde.deserialize(r.topic(), r.headers(), r.value());
+            value = serde.deserialize(r.topic(), r.headers(), r.value());
         } catch (RuntimeException e) {
-            // The serde wraps registry and Avro errors in assorted runtime exceptions: all mean
-            // "cannot decode".
+            // The serde wraps registry and Avro errors in assorted runtime exceptions. An
+            // unreachable
+            // registry says nothing about the record: the session fails and retries it later.
+            // Anything else means "cannot decode".
+            TransientFailureException.rethrowIfTransient(e);
             throw new UndecodableRecordException(Sources.of(r) + ": " + e.getMessage(), e);
         }
+        if (!type.isInstance(value)) {
+            // The schema id names another record type (a crafted record, or a registry that lost
+            // its
+            // state and handed the id out again): never read it as ours.
+            throw new UndecodableRecordException(
+                    Sources.of(r)
+                            + ": its schema id resolves to "
+                            + (value == null ? "nothing" : value.getClass().getName())
+                            + ", not "
+                            + type.getName(),
+                    null);
+        }
+        return type.cast(value);
     }
 
     @Override

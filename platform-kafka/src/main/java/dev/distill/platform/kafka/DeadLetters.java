@@ -7,9 +7,16 @@ import java.time.Instant;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
- * Builds the record that keeps a rejected input whole, with the reason, for distill.dead-letters.
+ * Builds the record that keeps a rejected input, with the reason, for distill.dead-letters. A dead
+ * letter always fits a Kafka record (the broker's default limit is 1 MiB): a payload over {@link
+ * #MAX_PAYLOAD_BYTES} keeps its first bytes and records its size, and the key and the error text
+ * are bounded too, so rejecting a record can never fail for the record's size.
  */
 public final class DeadLetters {
+    public static final int MAX_PAYLOAD_BYTES = 256 * 1024;
+    static final int MAX_KEY_BYTES = 1024;
+    static final int MAX_ERROR_CHARS = 4000;
+
     private DeadLetters() {}
 
     /** The rejected record as it was consumed. */
@@ -25,12 +32,23 @@ public final class DeadLetters {
             byte[] payload,
             Throwable error,
             String service) {
+        byte[] keyBytes = key == null ? null : key.getBytes(StandardCharsets.UTF_8);
+        boolean truncated = payload != null && payload.length > MAX_PAYLOAD_BYTES;
         return DeadLetter.newBuilder()
                 .setTopic(topic)
                 .setPartition(partition)
                 .setOffset(offset)
-                .setKey(key == null ? null : ByteBuffer.wrap(key.getBytes(StandardCharsets.UTF_8)))
-                .setPayload(payload == null ? null : ByteBuffer.wrap(payload))
+                .setKey(
+                        keyBytes == null
+                                ? null
+                                : ByteBuffer.wrap(
+                                        keyBytes, 0, Math.min(keyBytes.length, MAX_KEY_BYTES)))
+                .setPayload(
+                        payload == null
+                                ? null
+                                : ByteBuffer.wrap(
+                                        payload, 0, Math.min(payload.length, MAX_PAYLOAD_BYTES)))
+                .setPayloadSize(truncated ? (long) payload.length : null)
                 .setError(describe(error))
                 .setErrorClass(error.getClass().getName())
                 .setService(service)
@@ -50,6 +68,8 @@ public final class DeadLetters {
                 break;
             }
         }
-        return s.toString();
+        return s.length() <= MAX_ERROR_CHARS
+                ? s.toString()
+                : s.substring(0, MAX_ERROR_CHARS) + "... (" + s.length() + " characters)";
     }
 }

@@ -21,6 +21,7 @@ public final class LoopHealth {
                         .withData("state", state.name())
                         .withData("consumed", stats.consumed.get())
                         .withData("dead-letters", stats.deadLettered.get())
+                        .withData("restarts", stats.restarts.get())
                         .status(state != LoopState.FAILED);
         data.forEach(r::withData);
         if (stats.failure.get() != null) {

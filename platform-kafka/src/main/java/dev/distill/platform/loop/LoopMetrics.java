@@ -15,6 +15,8 @@ public final class LoopMetrics {
         Gauge.builder(prefix + ".transactions", stats.transactions, Number::doubleValue)
                 .register(registry);
         Gauge.builder(prefix + ".lag", stats.lag, Number::doubleValue).register(registry);
+        Gauge.builder(prefix + ".loop.restarts", stats.restarts, Number::doubleValue)
+                .register(registry);
         Gauge.builder(
                         prefix + ".loop.failed",
                         stats.state,

@@ -21,7 +21,72 @@ public record LoopSettings(
         Input input,
         int maxPollRecords,
         Duration maxPollInterval,
-        Duration pollTimeout) {
+        Duration pollTimeout,
+        Restart restart) {
+
+    /**
+     * How a failed session is started over: back-off doubling from {@code firstBackoff} up to
+     * {@code maxBackoff}; the loop gives up after {@code maxConsecutiveFailures} failed sessions in
+     * a row that committed nothing.
+     */
+    public record Restart(int maxConsecutiveFailures, Duration firstBackoff, Duration maxBackoff) {
+        /**
+         * About a quarter of an hour of retries: longer than a broker restart or a rolling update.
+         */
+        public static final Restart DEFAULT =
+                new Restart(10, Duration.ofSeconds(2), Duration.ofMinutes(2));
+
+        public Restart {
+            if (maxConsecutiveFailures < 1
+                    || firstBackoff.isNegative()
+                    || maxBackoff.compareTo(firstBackoff) < 0) {
+                throw new IllegalArgumentException(
+                        "restart needs >= 1 attempt and 0 <= first back-off <= max back-off");
+            }
+        }
+    }
+
+    /** Settings with the default restart policy. */
+    public LoopSettings(
+            String service,
+            String bootstrapServers,
+            String registryUrl,
+            String groupId,
+            String transactionalId,
+            String inputTopic,
+            Input input,
+            int maxPollRecords,
+            Duration maxPollInterval,
+            Duration pollTimeout) {
+        this(
+                service,
+                bootstrapServers,
+                registryUrl,
+                groupId,
+                transactionalId,
+                inputTopic,
+                input,
+                maxPollRecords,
+                maxPollInterval,
+                pollTimeout,
+                Restart.DEFAULT);
+    }
+
+    /** The same settings with another restart policy. */
+    public LoopSettings withRestart(Restart r) {
+        return new LoopSettings(
+                service,
+                bootstrapServers,
+                registryUrl,
+                groupId,
+                transactionalId,
+                inputTopic,
+                input,
+                maxPollRecords,
+                maxPollInterval,
+                pollTimeout,
+                r);
+    }
 
     /** How the input is read. */
     public enum Input {
@@ -42,6 +107,7 @@ public record LoopSettings(
         Objects.requireNonNull(transactionalId, "transactionalId");
         Objects.requireNonNull(inputTopic, "inputTopic");
         Objects.requireNonNull(input, "input");
+        Objects.requireNonNull(restart, "restart");
         if (maxPollRecords < 1) {
             throw new IllegalArgumentException(
                     "maxPollRecords must be >= 1, not " + maxPollRecords);

@@ -4,7 +4,10 @@ package dev.distill.platform.loop;
 public enum LoopState {
     STARTING,
     RUNNING,
+    /** A session failed; the loop waits out a back-off and starts a new one. */
+    RECOVERING,
     STOPPED,
+    /** Given up: health reports DOWN, liveness included. */
     FAILED,
     /**
      * Switched off by configuration: the service runs without its loop (e.g. only the leaderboard).

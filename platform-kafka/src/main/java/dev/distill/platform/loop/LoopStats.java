@@ -20,8 +20,15 @@ public final class LoopStats {
      */
     public final AtomicLong lag = new AtomicLong();
 
+    /** Sessions that failed and were started over. */
+    public final AtomicLong restarts = new AtomicLong();
+
     void failed(Throwable e) {
-        failure.set(e.getMessage() == null ? e.getClass().getName() : e.getMessage());
+        failure.set(describe(e));
         state.set(LoopState.FAILED);
+    }
+
+    static String describe(Throwable e) {
+        return e.getMessage() == null ? e.getClass().getName() : e.getMessage();
     }
 }

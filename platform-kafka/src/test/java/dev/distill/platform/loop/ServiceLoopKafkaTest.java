@@ -9,6 +9,7 @@ import dev.distill.localstack.TopicReader;
 import dev.distill.platform.kafka.AvroDecoder;
 import dev.distill.platform.kafka.ClientConfigs;
 import dev.distill.platform.kafka.DeadLetters;
+import dev.distill.platform.kafka.TransientFailureException;
 import dev.distill.platform.kafka.WireFormat;
 import dev.distill.schemas.avro.DeadLetter;
 import dev.distill.schemas.avro.Prompt;
@@ -21,8 +22,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -100,6 +103,8 @@ class ServiceLoopKafkaTest {
         AvroDecoder<Prompt> decoder;
         int echoed;
 
+        String registryUrl = stack.registryUrl();
+
         Echo(Topics t, String metadata) {
             this.t = t;
             this.metadata = metadata;
@@ -108,7 +113,7 @@ class ServiceLoopKafkaTest {
         @Override
         public void open(Map<TopicPartition, OffsetAndMetadata> committed) {
             opened.set(committed);
-            decoder = new AvroDecoder<>(stack.registryUrl());
+            decoder = new AvroDecoder<>(registryUrl, Prompt.class);
         }
 
         @Override
@@ -121,6 +126,7 @@ class ServiceLoopKafkaTest {
                     out.add(new Transactions.Output(t.out(), r.key(), p));
                     echoed++;
                 } catch (RuntimeException e) {
+                    TransientFailureException.rethrowIfTransient(e);
                     out.add(
                             new Transactions.Output(
                                     t.dead(), r.key(), DeadLetters.of(r, e, "echo")));
@@ -143,7 +149,9 @@ class ServiceLoopKafkaTest {
         LoopStats stats = new LoopStats();
         ServiceLoop loop =
                 new ServiceLoop(
-                        settings("echo", t, LoopSettings.Input.GROUP), new Echo(t, null), stats);
+                        settings("echo", t, LoopSettings.Input.GROUP),
+                        () -> new Echo(t, null),
+                        stats);
         loop.start();
         await(() -> stats.consumed.get() >= 4 || stats.failure.get() != null);
         loop.stopAndWait(Duration.ofSeconds(30));
@@ -172,29 +180,127 @@ class ServiceLoopKafkaTest {
         assertEquals(4, committedTotal("group-echo", t.in()), "every input record committed past");
     }
 
+    static final LoopSettings.Restart FAST =
+            new LoopSettings.Restart(3, Duration.ofMillis(50), Duration.ofMillis(100));
+
     @Test
-    void aFailingStepMarksTheLoopFailedAndCommitsNothing() throws Exception {
+    void aStepThatKeepsFailingIsRestartedThenTheLoopFailsWithNothingCommitted() throws Exception {
         Topics t = topics("failing", 1);
         publish(t.in(), List.of(prompt("x")));
-        Step failing =
-                new Echo(t, null) {
-                    @Override
-                    public void process(
-                            List<ConsumerRecord<String, byte[]>> records, Transactions tx) {
-                        throw new IllegalStateException("the step cannot go on");
-                    }
+        AtomicInteger sessions = new AtomicInteger();
+        Supplier<Step> failing =
+                () -> {
+                    sessions.incrementAndGet();
+                    return new Echo(t, null) {
+                        @Override
+                        public void process(
+                                List<ConsumerRecord<String, byte[]>> records, Transactions tx) {
+                            throw new IllegalStateException("the step cannot go on");
+                        }
+                    };
                 };
         LoopStats stats = new LoopStats();
         ServiceLoop loop =
-                new ServiceLoop(settings("failing", t, LoopSettings.Input.GROUP), failing, stats);
+                new ServiceLoop(
+                        settings("failing", t, LoopSettings.Input.GROUP).withRestart(FAST),
+                        failing,
+                        stats);
         loop.start();
         assertTrue(loop.awaitEnd(Duration.ofMinutes(1)), "a failed loop ends its thread");
         assertEquals(LoopState.FAILED, stats.state.get());
         assertEquals("the step cannot go on", stats.failure.get());
+        assertEquals(3, sessions.get(), "three sessions, each from a fresh step");
+        assertEquals(2, stats.restarts.get());
         assertEquals(
                 0,
                 committedTotal("group-failing", t.in()),
                 "nothing committed past the failed batch");
+    }
+
+    @Test
+    void aFailedSessionIsStartedOverAndItsWorkIsPublishedOnce() throws Exception {
+        Topics t = topics("recover", 1);
+        publish(t.in(), List.of(prompt("p"), prompt("q")));
+        AtomicInteger sessions = new AtomicInteger();
+        Supplier<Step> flaky =
+                () -> {
+                    boolean first = sessions.incrementAndGet() == 1;
+                    return new Echo(t, null) {
+                        @Override
+                        public void process(
+                                List<ConsumerRecord<String, byte[]>> records, Transactions tx) {
+                            if (first) {
+                                // outputs sent, then the session dies before its commit
+                                throw new IllegalStateException("broker gone mid-transaction");
+                            }
+                            super.process(records, tx);
+                        }
+                    };
+                };
+        LoopStats stats = new LoopStats();
+        ServiceLoop loop =
+                new ServiceLoop(
+                        settings("recover", t, LoopSettings.Input.GROUP).withRestart(FAST),
+                        flaky,
+                        stats);
+        loop.start();
+        await(() -> stats.transactions.get() >= 1 || stats.state.get() == LoopState.FAILED);
+        loop.stopAndWait(Duration.ofSeconds(30));
+        assertEquals(2, committedTotal("group-recover", t.in()));
+        assertEquals(LoopState.STOPPED, stats.state.get(), stats.failure.get());
+        assertEquals(1, stats.restarts.get());
+        List<Prompt> echoed =
+                TopicReader.<String, Prompt>readToEnd(avroReader(), t.out(), Duration.ofSeconds(20))
+                        .stream()
+                        .map(ConsumerRecord::value)
+                        .toList();
+        assertEquals(
+                List.of("P", "Q"),
+                echoed.stream().map(Prompt::getInstruction).sorted().toList(),
+                "each input published once, by the second session");
+    }
+
+    @Test
+    void anUnreachableRegistryIsRetriedNeverDeadLettered() throws Exception {
+        Topics t = topics("no-registry", 1);
+        publish(t.in(), List.of(prompt("kept")));
+        int closed;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
+            closed = probe.getLocalPort(); // nothing listens there once the probe is closed
+        }
+        LoopStats stats = new LoopStats();
+        ServiceLoop loop =
+                new ServiceLoop(
+                        settings("no-registry", t, LoopSettings.Input.GROUP).withRestart(FAST),
+                        () -> {
+                            Echo e = new Echo(t, null);
+                            e.registryUrl = "http://127.0.0.1:" + closed + "/apis/registry/v3";
+                            return e;
+                        },
+                        stats);
+        loop.start();
+        assertTrue(loop.awaitEnd(Duration.ofMinutes(2)), "the loop gives up after its retries");
+        assertEquals(LoopState.FAILED, stats.state.get());
+        assertTrue(stats.failure.get().startsWith("transient failure"), stats.failure.get());
+        assertEquals(
+                0, stats.deadLettered.get(), "a record is not poison because the registry is down");
+        assertEquals(
+                0, committedTotal("group-no-registry", t.in()), "and it is not committed past");
+
+        LoopStats back = new LoopStats();
+        ServiceLoop again =
+                new ServiceLoop(
+                        settings("no-registry", t, LoopSettings.Input.GROUP),
+                        () -> new Echo(t, null),
+                        back);
+        again.start();
+        await(() -> back.transactions.get() >= 1 || back.state.get() == LoopState.FAILED);
+        again.stopAndWait(Duration.ofSeconds(30));
+        assertEquals(0, back.deadLettered.get());
+        assertEquals(
+                1,
+                committedTotal("group-no-registry", t.in()),
+                "processed once the registry is back");
     }
 
     @Test
@@ -204,7 +310,7 @@ class ServiceLoopKafkaTest {
         LoopSettings s = settings("resume", t, LoopSettings.Input.ALL_PARTITIONS);
         LoopStats first = new LoopStats();
         Echo one = new Echo(t, "v=1");
-        ServiceLoop a = new ServiceLoop(s, one, first);
+        ServiceLoop a = new ServiceLoop(s, () -> one, first);
         a.start();
         await(() -> first.consumed.get() >= 3 || first.failure.get() != null);
         a.stopAndWait(Duration.ofSeconds(30));
@@ -216,7 +322,7 @@ class ServiceLoopKafkaTest {
         publish(t.in(), List.of(prompt("4")));
         LoopStats second = new LoopStats();
         Echo two = new Echo(t, "v=2");
-        ServiceLoop b = new ServiceLoop(s, two, second);
+        ServiceLoop b = new ServiceLoop(s, () -> two, second);
         b.start();
         await(() -> second.consumed.get() >= 1 || second.failure.get() != null);
         b.stopAndWait(Duration.ofSeconds(30));
@@ -243,7 +349,7 @@ class ServiceLoopKafkaTest {
                 };
         LoopStats stats = new LoopStats();
         ServiceLoop loop =
-                new ServiceLoop(settings("finish", t, LoopSettings.Input.GROUP), once, stats);
+                new ServiceLoop(settings("finish", t, LoopSettings.Input.GROUP), () -> once, stats);
         loop.start();
         assertTrue(
                 loop.awaitEnd(Duration.ofMinutes(1)),
