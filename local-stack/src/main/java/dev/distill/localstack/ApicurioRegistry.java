@@ -17,9 +17,9 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * A real Apicurio Registry server (in-memory storage) running in its own JVM on a free loopback
- * port, serving its native API at {@link #registryUrl()} and the Confluent-compatible API at {@link
- * #confluentUrl()}.
+ * A real Apicurio Registry server (H2 storage in its work dir, kept across restarts) running in its
+ * own JVM on a free loopback port, serving its native API at {@link #registryUrl()} and the
+ * Confluent-compatible API at {@link #confluentUrl()}.
  *
  * <p>Started with {@code apicurio.ccompat.use-canonical-hash=true} (the same schema registered by
  * different clients gets one id) and with deletion of groups, artifacts and versions enabled (handy
@@ -190,6 +190,13 @@ public final class ApicurioRegistry implements AutoCloseable {
         p.put("apicurio.rest.deletion.artifact.enabled", "true");
         p.put("apicurio.rest.deletion.artifact-version.enabled", "true");
         p.put("apicurio.storage.snapshot.location", dir.toString());
+        // H2 in a file of the work dir instead of in memory: a restarted registry keeps every
+        // schema and never hands a content id out again, so records already written stay readable.
+        p.put(
+                "apicurio.datasource.url",
+                "jdbc:h2:file:"
+                        + dir.resolve("registry-db").resolve("registry")
+                        + ";DB_CLOSE_ON_EXIT=FALSE");
         p.put("vertx.cacheDirBase", dir.resolve("vertx-cache").toString());
         // Apicurio 3.0.9 ships a broken date pattern ("YYYY-MMx-dd"); also show Quarkus' own
         // start-up lines.
