@@ -6,6 +6,7 @@ import dev.distill.core.checkpoint.CheckpointStores;
 import dev.distill.core.checkpoint.Checkpoints;
 import dev.distill.core.data.Rollout;
 import dev.distill.core.model.ModelConfig;
+import dev.distill.core.train.PretrainCorpus;
 import dev.distill.core.train.StudentTrainer;
 import dev.distill.schemas.avro.CheckpointEvent;
 import dev.distill.schemas.avro.OffsetRange;
@@ -88,50 +89,78 @@ final class Replay {
                     "the parent checkpoint v" + parentVersion + " is unknown");
         }
         try (NDManager root = NDManager.newBaseManager();
-                Checkpoints.Loaded parent = Checkpoints.load(parentDir, root);
-                StudentTrainer trainer =
-                        new StudentTrainer(parent.model(), parentVersion, s.trainerConfig())) {
-            List<RolloutDecoder.Polled> slice =
-                    readSlice(s, target.getLineage(), parent.model().config());
-            RolloutDecoder.sortForTraining(slice);
-            if (!trainer.configHash().equals(target.getConfigHash())) {
-                return new Result(
+                Checkpoints.Loaded parent = Checkpoints.load(parentDir, root)) {
+            PretrainCorpus pretrain = s.loadPretrain(parent.model().config());
+            try (StudentTrainer trainer =
+                    new StudentTrainer(
+                            parent.model(),
+                            parentVersion,
+                            s.trainerConfig(),
+                            pretrain == null ? null : pretrain.identity())) {
+                return replay(
+                        s,
                         version,
-                        target.getSha256(),
-                        "",
-                        0,
-                        "the configuration differs from the recorded one"
-                                + " (config hash "
-                                + trainer.configHash()
-                                + " vs "
-                                + target.getConfigHash()
-                                + ")");
+                        workDir,
+                        target,
+                        parent,
+                        parentDir,
+                        parentVersion,
+                        trainer,
+                        pretrain);
             }
-            CheckpointManifest pm = parent.manifest().orElse(null);
-            if (pm != null && pm.optimizerSha256() != null) {
-                trainer.optimizer().load(Checkpoints.readOptimizerState(parentDir, pm));
-            }
-            List<Rollout> rollouts = new ArrayList<>();
-            for (RolloutDecoder.Polled p : slice) {
-                if (p.rollout() != null) {
-                    rollouts.add(p.rollout());
-                }
-            }
-            Files.createDirectories(workDir);
-            StudentTrainer.Round round =
-                    trainer.trainRound(
-                            rollouts,
-                            s.pretrainBatches(
-                                    s.loadPretrain(parent.model().config()), parentVersion),
-                            workDir,
-                            l -> {});
+        }
+    }
+
+    /**
+     * Re-trains the recorded slice from the parent, once the configuration is known to be the same.
+     */
+    private static Result replay(
+            TrainerSettings s,
+            long version,
+            Path workDir,
+            CheckpointEvent target,
+            Checkpoints.Loaded parent,
+            Path parentDir,
+            long parentVersion,
+            StudentTrainer trainer,
+            PretrainCorpus pretrain)
+            throws IOException {
+        List<RolloutDecoder.Polled> slice =
+                readSlice(s, target.getLineage(), parent.model().config());
+        RolloutDecoder.sortForTraining(slice);
+        if (!trainer.configHash().equals(target.getConfigHash())) {
             return new Result(
                     version,
                     target.getSha256(),
-                    round.manifest().weightsSha256(),
-                    rollouts.size(),
-                    null);
+                    "",
+                    0,
+                    "the configuration differs from the recorded one"
+                            + " (config hash "
+                            + trainer.configHash()
+                            + " vs "
+                            + target.getConfigHash()
+                            + ")");
         }
+        CheckpointManifest pm = parent.manifest().orElse(null);
+        if (pm != null && pm.optimizerSha256() != null) {
+            trainer.optimizer().load(Checkpoints.readOptimizerState(parentDir, pm));
+        }
+        List<Rollout> rollouts = new ArrayList<>();
+        for (RolloutDecoder.Polled p : slice) {
+            if (p.rollout() != null) {
+                rollouts.add(p.rollout());
+            }
+        }
+        Files.createDirectories(workDir);
+        StudentTrainer.Round round =
+                trainer.trainRound(
+                        rollouts, s.pretrainBatches(pretrain, parentVersion), workDir, l -> {});
+        return new Result(
+                version,
+                target.getSha256(),
+                round.manifest().weightsSha256(),
+                rollouts.size(),
+                null);
     }
 
     private static Map<Long, CheckpointEvent> checkpointEvents(TrainerSettings s) {

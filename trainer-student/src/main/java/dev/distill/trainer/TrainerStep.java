@@ -75,11 +75,16 @@ final class TrainerStep implements Step {
         decoder = new RolloutDecoder(s);
         Recovered start = recover(committed);
         student = Checkpoints.load(start.dir(), root);
-        trainer = new StudentTrainer(student.model(), start.version(), s.trainerConfig());
+        pretrain = s.loadPretrain(student.model().config());
+        trainer =
+                new StudentTrainer(
+                        student.model(),
+                        start.version(),
+                        s.trainerConfig(),
+                        pretrain == null ? null : pretrain.identity());
         if (start.manifest() != null && start.manifest().optimizerSha256() != null) {
             trainer.optimizer().load(Checkpoints.readOptimizerState(start.dir(), start.manifest()));
         }
-        pretrain = s.loadPretrain(student.model().config());
         if (pretrain != null) {
             LOG.infof(
                     "L_pt on %s: %d windows, sha256 %s; teacher share %.2f%s",

@@ -486,6 +486,42 @@ class TrainerStepKafkaTest {
     }
 
     @Test
+    void replayRefusesAnotherPretrainingCorpusInsteadOfReportingAMismatch() throws Exception {
+        String run = "pretrain-corpus";
+        Path corpus = work.resolve("corpus-a.txt");
+        Files.writeString(corpus, "w1 w2 w3 w4 w5 w6 w7 w8 w9 w10 w11 w12\nw3 w5 w7 w9\n");
+        Path other = work.resolve("corpus-b.txt");
+        Files.writeString(other, "w12 w11 w10 w9 w8 w7 w6 w5 w4 w3 w2 w1\nw9 w7 w5 w3\n");
+        publish(rolloutsTopic(run), rollouts(run, 8, 4));
+        TrainerStats stats = run(withPretrain(settings(run, 1), corpus), new TrainerStats());
+        assertEquals(
+                LoopState.STOPPED,
+                stats.loop.state.get(),
+                String.valueOf(stats.loop.failure.get()));
+
+        Replay.Result same =
+                Replay.run(
+                        withPretrain(settings(run, 1), corpus), 1, work.resolve("replay-corpus-a"));
+        assertTrue(same.matches(), same.describe());
+        Replay.Result changed =
+                Replay.run(
+                        withPretrain(settings(run, 1), other), 1, work.resolve("replay-corpus-b"));
+        assertTrue(
+                changed.problem() != null && changed.problem().contains("configuration differs"),
+                "another L_pt corpus must be refused (exit 4), not replayed to a MISMATCH: "
+                        + changed.describe());
+        Replay.Result window =
+                Replay.run(
+                        withPretrain(
+                                settings(run, 1), TrainerSettings.Pretrain.plain(corpus, 1.0, 6)),
+                        1,
+                        work.resolve("replay-window"));
+        assertTrue(
+                window.problem() != null && window.problem().contains("configuration differs"),
+                "another window length too: " + window.describe());
+    }
+
+    @Test
     void checkpointEventsUseTheConfluentWireFormat() throws Exception {
         String run = "wire";
         publish(rolloutsTopic(run), rollouts(run, 8, 2));

@@ -109,6 +109,19 @@ public final class PretrainCorpus {
         return teacher != null;
     }
 
+    /**
+     * What of this corpus decides the weights a trainer makes from it (the token windows, and the
+     * teacher's scores when attached), for the trainer's configuration hash: replay then refuses
+     * another corpus, window length or scores file instead of reporting a mismatch.
+     */
+    public String identity() {
+        return "windows="
+                + windowsSha256
+                + (teacher == null
+                        ? ""
+                        : ";teacher=" + teacher.teacherSha256() + ";top-k=" + teacher.topK());
+    }
+
     /** SHA-256 of the token windows themselves: what teacher scores are bound to. */
     public String windowsSha256() {
         return windowsSha256;

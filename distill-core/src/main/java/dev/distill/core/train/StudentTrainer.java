@@ -82,6 +82,7 @@ public final class StudentTrainer implements AutoCloseable {
 
     private final CausalLm student;
     private final Config cfg;
+    private final String data;
     private final AdamW optimizer;
     private long version;
 
@@ -90,9 +91,19 @@ public final class StudentTrainer implements AutoCloseable {
      *     checkpoint)
      */
     public StudentTrainer(CausalLm student, long version, Config cfg) {
+        this(student, version, cfg, null);
+    }
+
+    /**
+     * @param data what else decides the weights besides the configuration and the rollouts (e.g.
+     *     the L_pt corpus' {@link PretrainCorpus#identity()}), or null: it joins the configuration
+     *     hash
+     */
+    public StudentTrainer(CausalLm student, long version, Config cfg, String data) {
         this.student = student;
         this.version = version;
         this.cfg = cfg;
+        this.data = data;
         this.optimizer = new AdamW(student.parameters(), cfg.adamw());
         student.parameters().requireGradients(true);
     }
@@ -293,9 +304,14 @@ public final class StudentTrainer implements AutoCloseable {
     public String configHash() {
         try {
             // A fixed layout: Map.of iteration order changes from one JVM to the next, which made
-            // the
-            // hash of the same configuration differ between the trainer and a replay process.
-            String canonical = "trainer=" + cfg + "\nmodel=" + student.config();
+            // the hash of the same configuration differ between the trainer and a replay process.
+            // Without data the layout is the one of earlier versions, so their hashes still hold.
+            String canonical =
+                    "trainer="
+                            + cfg
+                            + "\nmodel="
+                            + student.config()
+                            + (data == null ? "" : "\ndata=" + data);
             byte[] d =
                     MessageDigest.getInstance("SHA-256")
                             .digest(canonical.getBytes(StandardCharsets.UTF_8));
