@@ -3,13 +3,19 @@ package dev.distill.producer;
 import ai.djl.ndarray.NDManager;
 import dev.distill.core.checkpoint.CheckpointStores;
 import dev.distill.core.checkpoint.Checkpoints;
+import dev.distill.platform.kafka.AvroDecoder;
 import dev.distill.platform.kafka.ClientConfigs;
+import dev.distill.platform.kafka.Sources;
+import dev.distill.platform.kafka.TransientFailureException;
+import dev.distill.platform.kafka.UndecodableRecordException;
 import dev.distill.schemas.avro.CheckpointEvent;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -38,7 +44,7 @@ final class StudentFollower implements Runnable {
     private volatile long newestSeen;
     private volatile boolean caughtUp;
     private volatile boolean running = true;
-    private volatile KafkaConsumer<String, CheckpointEvent> consumer;
+    private volatile KafkaConsumer<String, byte[]> consumer;
 
     StudentFollower(ProducerSettings settings, NDManager root) {
         this.s = settings;
@@ -65,7 +71,7 @@ final class StudentFollower implements Runnable {
 
     void stop() {
         running = false;
-        KafkaConsumer<String, CheckpointEvent> c = consumer;
+        KafkaConsumer<String, byte[]> c = consumer;
         if (c != null) {
             c.wakeup();
         }
@@ -73,9 +79,13 @@ final class StudentFollower implements Runnable {
 
     @Override
     public void run() {
-        try (KafkaConsumer<String, CheckpointEvent> c =
-                new KafkaConsumer<>(
-                        ClientConfigs.avroConsumer(s.bootstrapServers(), s.registryUrl()))) {
+        Set<Long> chain = new HashSet<>(Set.of(0L)); // versions published by the run's trainer
+        try (KafkaConsumer<String, byte[]> c =
+                        new KafkaConsumer<>(
+                                ClientConfigs.bytesConsumer(
+                                        s.bootstrapServers(), null, 500, 300_000));
+                AvroDecoder<CheckpointEvent> decoder =
+                        new AvroDecoder<>(s.registryUrl(), CheckpointEvent.class)) {
             consumer = c;
             List<TopicPartition> tps =
                     c.partitionsFor(s.checkpointsTopic()).stream()
@@ -86,11 +96,34 @@ final class StudentFollower implements Runnable {
             Map<TopicPartition, Long> end = c.endOffsets(tps);
             while (running) {
                 CheckpointEvent newest = null;
-                for (ConsumerRecord<String, CheckpointEvent> r : c.poll(Duration.ofMillis(500))) {
-                    CheckpointEvent e = r.value();
-                    if (e != null
-                            && e.getRunId().equals(s.runId())
-                            && e.getVersion() > newestSeen
+                boolean retry = false;
+                for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(500))) {
+                    CheckpointEvent e;
+                    try {
+                        e = decoder.decode(r);
+                    } catch (TransientFailureException ex) {
+                        // The registry is unreachable: read this event again later, never skip it.
+                        LOG.warnf("cannot decode %s yet: %s", Sources.of(r), ex.getMessage());
+                        c.seek(new TopicPartition(r.topic(), r.partition()), r.offset());
+                        retry = true;
+                        break;
+                    } catch (UndecodableRecordException ex) {
+                        LOG.warnf(
+                                "skipping undecodable checkpoint event %s: %s",
+                                Sources.of(r), ex.getMessage());
+                        continue;
+                    }
+                    if (!e.getRunId().equals(s.runId())) {
+                        continue;
+                    }
+                    if (!extendsChain(chain, e)) {
+                        LOG.warnf(
+                                "ignoring checkpoint event v%d of run %s at %s: its parent v%s is"
+                                        + " not the version before it in the run's published chain",
+                                e.getVersion(), s.runId(), Sources.of(r), e.getParentVersion());
+                        continue;
+                    }
+                    if (e.getVersion() > newestSeen
                             && (newest == null || e.getVersion() > newest.getVersion())) {
                         newest = e;
                     }
@@ -101,8 +134,11 @@ final class StudentFollower implements Runnable {
                 if (!caughtUp && tps.stream().allMatch(tp -> c.position(tp) >= end.get(tp))) {
                     caughtUp = true;
                 }
+                if (retry) {
+                    Thread.sleep(1000);
+                }
             }
-        } catch (WakeupException e) {
+        } catch (WakeupException | InterruptedException e) {
             // stopping
         } catch (RuntimeException e) {
             LOG.error(
@@ -116,6 +152,23 @@ final class StudentFollower implements Runnable {
                 left.close();
             }
         }
+    }
+
+    /**
+     * Whether {@code e} is the next version of the run's trainer: v+1 with parent v, v already
+     * published. A forged event with a huge version, or one whose parent was never published, would
+     * otherwise pin the producer to it (the follower takes only newer versions).
+     */
+    static boolean extendsChain(Set<Long> chain, CheckpointEvent e) {
+        Long parent = e.getParentVersion();
+        if (parent == null
+                || !chain.contains(parent)
+                || e.getVersion() != parent + 1
+                || chain.contains(e.getVersion())) {
+            return false;
+        }
+        chain.add(e.getVersion());
+        return true;
     }
 
     private void load(CheckpointEvent e) {

@@ -432,6 +432,61 @@ class ProducerStepKafkaTest {
     }
 
     @Test
+    void followsOnlyTheTrainersPublishedChainAndSurvivesAnUndecodableEvent() throws Exception {
+        String run = "forged";
+        Topics t = topics(run);
+        CheckpointManifest m = Checkpoints.readManifest(studentV1Dir).orElseThrow();
+        CheckpointEvent.Builder valid =
+                CheckpointEvent.newBuilder()
+                        .setRunId(run)
+                        .setStep(10)
+                        .setUri(studentV1Dir.toAbsolutePath().toUri().toString())
+                        .setSha256(m.weightsSha256())
+                        .setSizeBytes(1)
+                        .setModelConfig(new ModelConfig(22, 64, 16, 1, 2, "gpt2", null))
+                        .setLineage(List.of())
+                        .setConfigHash("x")
+                        .setSeed(3)
+                        .setTrainMetrics(Map.of())
+                        .setCreatedAt(Instant.now());
+        try (KafkaProducer<String, byte[]> raw = new KafkaProducer<>(producerProps(false))) {
+            raw.send(new ProducerRecord<>(t.checkpoints(), run, "not an event".getBytes()));
+        }
+        try (KafkaProducer<String, Object> p = new KafkaProducer<>(producerProps(true))) {
+            p.send(
+                    new ProducerRecord<>(
+                            t.checkpoints(),
+                            run,
+                            valid.setVersion(1).setParentVersion(0L).build()));
+            // forged: a huge version (its parent never published), then a jump from v1
+            p.send(
+                    new ProducerRecord<>(
+                            t.checkpoints(),
+                            run,
+                            valid.setVersion(1000).setParentVersion(999L).build()));
+            p.send(
+                    new ProducerRecord<>(
+                            t.checkpoints(),
+                            run,
+                            valid.setVersion(7).setParentVersion(1L).build()));
+        }
+        publish(t.prompts(), List.of(prompt(run, "f1", "count one two")));
+        ProducerStats stats = new ProducerStats();
+        ServiceLoop loop = loop(settings(run, t), stats);
+        loop.start();
+        await(
+                () -> stats.rolloutsPublished.get() >= 1 || stats.loop.failure.get() != null,
+                "1 rollout");
+        loop.stopAndWait(Duration.ofSeconds(30));
+        assertEquals(1, stats.studentVersion.get(), "v1 of the chain, neither v1000 nor v7");
+        assertEquals(
+                List.of(1L),
+                readAll(t.rollouts()).stream()
+                        .map(r -> ((Rollout) r).getBehaviourVersion())
+                        .toList());
+    }
+
+    @Test
     void seqKdModePublishesTeacherSamples() throws Exception {
         String run = "seqkd";
         Topics t = topics(run);

@@ -126,8 +126,8 @@ final class Replay {
             PretrainCorpus pretrain)
             throws IOException {
         List<RolloutDecoder.Polled> slice =
-                readSlice(s, target.getLineage(), parent.model().config());
-        RolloutDecoder.sortForTraining(slice);
+                RolloutDecoder.prepareRound(
+                        readSlice(s, target.getLineage(), parent.model().config()), parentVersion);
         if (!trainer.configHash().equals(target.getConfigHash())) {
             return new Result(
                     version,

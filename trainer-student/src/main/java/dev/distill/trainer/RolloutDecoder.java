@@ -8,8 +8,11 @@ import dev.distill.platform.kafka.DeadLetters;
 import dev.distill.platform.kafka.Sources;
 import dev.distill.platform.kafka.TransientFailureException;
 import dev.distill.schemas.avro.DeadLetter;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.jboss.logging.Logger;
 
@@ -32,11 +35,58 @@ final class RolloutDecoder implements AutoCloseable {
         this.avro = new AvroDecoder<>(s.registryUrl(), dev.distill.schemas.avro.Rollout.class);
     }
 
-    /** (partition, offset) order: replay reads the same ranges and must train in the same order. */
-    static void sortForTraining(List<Polled> round) {
-        round.sort(
+    /**
+     * A round as it is trained: in (partition, offset) order (replay reads the same ranges and must
+     * train in the same order), with the rollouts no trainer may use turned into dead letters: one
+     * sampled by a student version the trainer never published (newer than the round's parent), and
+     * a second rollout with a rollout id already in the round (a prompt id published twice is
+     * sampled once per student version; the first in offset order is kept). The live loop and
+     * replay both call this, so they keep and reject the same records.
+     */
+    static List<Polled> prepareRound(List<Polled> polled, long parentVersion) {
+        List<Polled> ordered = new ArrayList<>(polled);
+        ordered.sort(
                 Comparator.<Polled>comparingInt(p -> p.record().partition())
                         .thenComparingLong(p -> p.record().offset()));
+        Map<String, String> seen = new HashMap<>();
+        List<Polled> out = new ArrayList<>(ordered.size());
+        for (Polled p : ordered) {
+            Rollout r = p.rollout();
+            String reason = null;
+            if (r != null && r.behaviourVersion() > parentVersion) {
+                reason =
+                        "rollout "
+                                + r.rolloutId()
+                                + " claims student v"
+                                + r.behaviourVersion()
+                                + ", newer than any published (the trainer is at v"
+                                + parentVersion
+                                + ")";
+            } else if (r != null && seen.containsKey(r.rolloutId())) {
+                reason =
+                        "duplicate rollout id "
+                                + r.rolloutId()
+                                + ": already in this round at "
+                                + seen.get(r.rolloutId());
+            }
+            if (reason == null) {
+                if (r != null) {
+                    seen.put(r.rolloutId(), Sources.of(p.record()));
+                }
+                out.add(p);
+            } else {
+                LOG.warnf("dead-lettering %s: %s", Sources.of(p.record()), reason);
+                out.add(
+                        new Polled(
+                                p.record(),
+                                null,
+                                DeadLetters.of(
+                                        p.record(),
+                                        new IllegalArgumentException(reason),
+                                        SERVICE)));
+            }
+        }
+        return out;
     }
 
     Polled decode(ConsumerRecord<String, byte[]> r, ModelConfig model) {

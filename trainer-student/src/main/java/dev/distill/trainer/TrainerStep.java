@@ -163,9 +163,7 @@ final class TrainerStep implements Step {
     private void trainAndPublish(
             List<RolloutDecoder.Polled> round, Transactions tx, ModelConfig model)
             throws IOException {
-        List<RolloutDecoder.Polled> ordered = new ArrayList<>(round);
-        // (partition, offset) order: replay reads the same ranges and must train in the same order.
-        RolloutDecoder.sortForTraining(ordered);
+        List<RolloutDecoder.Polled> ordered = RolloutDecoder.prepareRound(round, trainer.version());
         List<Rollout> rollouts =
                 ordered.stream()
                         .filter(p -> p.rollout() != null)

@@ -105,10 +105,14 @@ class TrainerStepKafkaTest {
      * records.
      */
     static String rolloutsTopic(String runId) throws Exception {
+        return rolloutsTopic(runId, 2);
+    }
+
+    static String rolloutsTopic(String runId, int partitions) throws Exception {
         String topic = "distill.rollouts." + runId;
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.bootstrapServers()))) {
             if (!admin.listTopics().names().get().contains(topic)) {
-                admin.createTopics(List.of(new NewTopic(topic, 2, (short) 1))).all().get();
+                admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
             }
         }
         return topic;
@@ -694,6 +698,68 @@ class TrainerStepKafkaTest {
                         .orElseThrow();
         assertTrue(
                 dead.getError().contains("exceeds the student's n_positions 32"), dead.getError());
+    }
+
+    @Test
+    void deadLettersRolloutsFromAnUnpublishedVersionAndDuplicateRolloutIdsAndReplaysTheRound()
+            throws Exception {
+        String run = "trust";
+        String topic = rolloutsTopic(run, 1); // one partition: rounds follow the publish order
+        List<Rollout> good = rollouts(run, 14, 6);
+        Rollout r = rollouts(run, 1, 96).get(0);
+        Rollout future =
+                new Rollout(
+                        r.rolloutId(),
+                        r.promptId(),
+                        r.runId(),
+                        r.kind(),
+                        r.promptTokens(),
+                        r.responseTokens(),
+                        1000,
+                        r.teacherModel(),
+                        r.alpha(),
+                        r.seed(),
+                        r.teacherLogProbs(),
+                        r.behaviourLogProbs(),
+                        r.supportIds(),
+                        r.supportTeacherLogProbs(),
+                        r.teacherTailLogMass(),
+                        r.supportKlGap(),
+                        null);
+        // Round 1: 4 good, the duplicate, the future one, 2 good; round 2: the other 8.
+        publish(topic, good.subList(0, 4));
+        publish(topic, List.of(good.get(3))); // the same rollout again, after it in its partition
+        publish(topic, List.of(future));
+        publish(topic, good.subList(4, 14));
+
+        TrainerStats stats = run(settings(run, 2), new TrainerStats());
+        assertEquals(
+                LoopState.STOPPED,
+                stats.loop.state.get(),
+                String.valueOf(stats.loop.failure.get()));
+        assertEquals(14, stats.rolloutsTrained.get());
+        List<String> errors =
+                TrainerStepKafkaTest.<DeadLetter>readAll(DEAD_LETTERS, true).stream()
+                        .map(ConsumerRecord::value)
+                        .filter(d -> d.getTopic().equals(topic))
+                        .map(d -> d.getError().toString())
+                        .toList();
+        assertEquals(2, errors.size(), errors.toString());
+        assertTrue(
+                errors.stream().anyMatch(e -> e.contains("claims student v1000")),
+                errors.toString());
+        assertTrue(
+                errors.stream()
+                        .anyMatch(
+                                e ->
+                                        e.startsWith(
+                                                "duplicate rollout id " + good.get(3).rolloutId())),
+                errors.toString());
+        for (long v = 1; v <= 2; v++) {
+            Replay.Result replay =
+                    Replay.run(settings(run, 2), v, work.resolve("replay-trust-" + v));
+            assertTrue(replay.matches(), replay.describe());
+        }
     }
 
     static String sha(Path checkpoint) {
