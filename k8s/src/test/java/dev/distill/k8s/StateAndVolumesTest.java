@@ -213,4 +213,32 @@ class StateAndVolumesTest {
                         .orElseThrow();
         return new Mounted(mount, volume);
     }
+
+    /**
+     * A registry that forgets its schemas on a restart hands their content ids out again, and
+     * records already on the topics are then read with another schema: every overlay keeps them.
+     */
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void theRegistryKeepsItsSchemasAcrossARestart(String overlay) {
+        Rendered r = Kustomize.overlay(overlay);
+        Deployment registry = r.deployment("apicurio-registry");
+        Map<String, String> env = r.environment(Rendered.mainContainer(registry));
+        if ("kafkasql".equals(env.get("APICURIO_STORAGE_KIND"))) {
+            assertNotNull(env.get("APICURIO_KAFKASQL_BOOTSTRAP_SERVERS"), overlay);
+            return;
+        }
+        String url = env.get("APICURIO_DATASOURCE_URL");
+        assertNotNull(
+                url, overlay + ": neither kafkasql nor a datasource: the default is in memory");
+        assertTrue(url.startsWith("jdbc:h2:file:/"), overlay + ": " + url);
+        String file = url.substring("jdbc:h2:file:".length()).split(";")[0];
+        Mounted data = mountAt(registry, file.substring(0, file.lastIndexOf('/')));
+        assertNotNull(
+                data.volume.getPersistentVolumeClaim(),
+                overlay + ": the database outlives the pod");
+        r.get(PersistentVolumeClaim.class, data.volume.getPersistentVolumeClaim().getClaimName());
+        assertEquals(1, registry.getSpec().getReplicas(), overlay + ": one writer of the claim");
+        assertEquals("Recreate", registry.getSpec().getStrategy().getType(), overlay);
+    }
 }
