@@ -125,8 +125,9 @@ public final class KafkaBroker implements AutoCloseable {
     private final boolean ownsWorkDir;
     private final int port;
     private final int controllerPort;
-    private final ChildProcess process;
+    private volatile ChildProcess process;
     private final Duration startupTime;
+    private final Options options;
     private volatile boolean closed;
 
     private KafkaBroker(
@@ -135,13 +136,43 @@ public final class KafkaBroker implements AutoCloseable {
             int port,
             int controllerPort,
             ChildProcess process,
-            Duration startupTime) {
+            Duration startupTime,
+            Options options) {
         this.workDir = workDir;
         this.ownsWorkDir = ownsWorkDir;
         this.port = port;
         this.controllerPort = controllerPort;
         this.process = process;
         this.startupTime = startupTime;
+        this.options = options;
+    }
+
+    /**
+     * An outage: kills the broker (no controlled shutdown, as a crashed node) and keeps its data,
+     * so that {@link #resume()} brings the same broker back, on the same ports with the same
+     * topics, offsets and transactions.
+     */
+    public synchronized void kill() {
+        process.handle().destroyForcibly();
+        process.stop();
+    }
+
+    /**
+     * Starts the broker again after {@link #kill()}, with everything it had, and waits until ready.
+     */
+    public synchronized void resume() {
+        if (closed) {
+            throw new IllegalStateException("the broker was closed");
+        }
+        ChildProcess child =
+                launch(options, workDir, Locations.kafkaClasspath(), port, controllerPort, true);
+        try {
+            awaitReady(child, port, Instant.now().plus(options.startupTimeout));
+        } catch (LocalStackException e) {
+            child.stop();
+            throw e;
+        }
+        process = child;
     }
 
     /** Starts a broker with default options. */
@@ -172,7 +203,7 @@ public final class KafkaBroker implements AutoCloseable {
             List<Path> classpath = Locations.kafkaClasspath();
             for (int attempt = 1; ; attempt++) {
                 int[] ports = Ports.freeLoopbackPorts(2);
-                ChildProcess child = launch(options, dir, classpath, ports[0], ports[1]);
+                ChildProcess child = launch(options, dir, classpath, ports[0], ports[1], false);
                 try {
                     awaitReady(child, ports[0], Instant.now().plus(options.startupTimeout));
                     Duration took = Duration.between(t0, Instant.now());
@@ -183,7 +214,7 @@ public final class KafkaBroker implements AutoCloseable {
                             took.toMillis(),
                             String.valueOf(child.handle().pid()),
                             dir);
-                    return new KafkaBroker(dir, owns, ports[0], ports[1], child, took);
+                    return new KafkaBroker(dir, owns, ports[0], ports[1], child, took, options);
                 } catch (LocalStackException e) {
                     child.stop();
                     boolean bindConflict =
@@ -207,11 +238,18 @@ public final class KafkaBroker implements AutoCloseable {
     }
 
     private static ChildProcess launch(
-            Options o, Path dir, List<Path> classpath, int port, int controllerPort) {
+            Options o,
+            Path dir,
+            List<Path> classpath,
+            int port,
+            int controllerPort,
+            boolean keepData) {
         Path data = dir.resolve("data");
         Path config = dir.resolve("server.properties");
         Path log4j = dir.resolve("log4j2.properties");
-        Locations.deleteRecursively(data);
+        if (!keepData) {
+            Locations.deleteRecursively(data);
+        }
 
         Map<String, String> p = new LinkedHashMap<>();
         p.put("process.roles", "broker,controller");
@@ -286,14 +324,20 @@ public final class KafkaBroker implements AutoCloseable {
                         "-c",
                         config.toString(),
                         "--ignore-formatted"));
-        Path formatLog = dir.resolve("storage-format.log");
-        int rc = ChildProcess.run("kafka-storage-format", format, dir, formatLog, o.startupTimeout);
-        if (rc != 0) {
-            throw new LocalStackException(
-                    "kafka.tools.StorageTool format failed (exit "
-                            + rc
-                            + ")"
-                            + ChildProcess.logTailMessage(formatLog, 30));
+        // A resumed broker keeps its formatted log dirs (formatting again would give another
+        // cluster id).
+        if (!keepData || !Files.exists(data.resolve("meta.properties"))) {
+            Path formatLog = dir.resolve("storage-format.log");
+            int rc =
+                    ChildProcess.run(
+                            "kafka-storage-format", format, dir, formatLog, o.startupTimeout);
+            if (rc != 0) {
+                throw new LocalStackException(
+                        "kafka.tools.StorageTool format failed (exit "
+                                + rc
+                                + ")"
+                                + ChildProcess.logTailMessage(formatLog, 30));
+            }
         }
 
         String launcherCp = Locations.watchdogClasses(dir) + File.pathSeparator + cp;
