@@ -131,10 +131,8 @@ final class ProducerStep implements Step {
     @Override
     public void process(List<ConsumerRecord<String, byte[]>> records, Transactions tx) {
         long t0 = System.nanoTime();
-        List<Work> work = records.stream().map(this::prepare).toList();
-        List<Work> ready = work.stream().filter(w -> w.tokens() != null).toList();
-        List<Rollout> rollouts =
-                ready.isEmpty() ? List.of() : sample(ready, teacher.model(), student);
+        List<Work> work = new ArrayList<>(records.stream().map(this::prepare).toList());
+        List<Rollout> rollouts = sampleIsolatingFailures(work);
         Instant now = Instant.now();
         List<Transactions.Output> out = new ArrayList<>();
         for (Rollout r : rollouts) {
@@ -156,6 +154,47 @@ final class ProducerStep implements Step {
         stats.responseTokens.addAndGet(tokens);
         stats.rolloutsPerSecond.set(rollouts.size() / secs);
         stats.responseTokensPerSecond.set(tokens / secs);
+    }
+
+    /**
+     * Samples the batch's ready prompts together; if that throws, samples them one by one, so that
+     * a prompt the models cannot take (one that passed every check and still throws) is
+     * dead-lettered with the reason instead of failing the batch again and again. Failed prompts
+     * are replaced in {@code work} by their dead letters.
+     */
+    private List<Rollout> sampleIsolatingFailures(List<Work> work) {
+        List<Work> ready = work.stream().filter(w -> w.tokens() != null).toList();
+        if (ready.isEmpty()) {
+            return List.of();
+        }
+        try {
+            return sample(ready, teacher.model(), student);
+        } catch (RuntimeException batchFailure) {
+            TransientFailureException.rethrowIfTransient(batchFailure);
+            LOG.warnf(
+                    "sampling a batch of %d failed (%s); sampling its prompts one by one",
+                    ready.size(), batchFailure.getMessage());
+        }
+        List<Rollout> rollouts = new ArrayList<>();
+        for (Work w : ready) {
+            try {
+                rollouts.addAll(sample(List.of(w), teacher.model(), student));
+            } catch (RuntimeException e) {
+                TransientFailureException.rethrowIfTransient(e);
+                LOG.warnf(
+                        "dead-lettering %s: sampling failed: %s",
+                        Sources.of(w.record()), e.getMessage());
+                work.set(
+                        work.indexOf(w),
+                        new Work(
+                                w.record(),
+                                w.prompt(),
+                                null,
+                                null,
+                                DeadLetters.of(w.record(), e, SERVICE)));
+            }
+        }
+        return rollouts;
     }
 
     private Work prepare(ConsumerRecord<String, byte[]> r) {

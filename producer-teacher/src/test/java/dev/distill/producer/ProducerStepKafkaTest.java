@@ -487,6 +487,64 @@ class ProducerStepKafkaTest {
     }
 
     @Test
+    void deadLettersAPromptTheModelsCannotTakeAndSamplesTheRestOfItsBatch() throws Exception {
+        String run = "too-long";
+        Topics t = topics(run);
+        ProducerSettings lenient = settings(run, t);
+        // A limit above the models' 64 positions, so a long prompt passes the checks and only
+        // sampling finds out.
+        ProducerSettings s =
+                new ProducerSettings(
+                        lenient.runId(),
+                        lenient.teacher(),
+                        lenient.initialStudent(),
+                        lenient.bootstrapServers(),
+                        lenient.registryUrl(),
+                        lenient.mode(),
+                        lenient.alpha(),
+                        lenient.supportK(),
+                        lenient.maxNewTokens(),
+                        500,
+                        lenient.batchSize(),
+                        lenient.seed(),
+                        lenient.pollTimeout(),
+                        lenient.promptsTopic(),
+                        lenient.rolloutsTopic(),
+                        lenient.checkpointsTopic(),
+                        lenient.deadLettersTopic(),
+                        lenient.instanceId(),
+                        lenient.promptTemplate());
+        String longInstruction = String.join(" ", java.util.Collections.nCopies(80, "sky"));
+        publish(
+                t.prompts(),
+                List.of(
+                        prompt(run, "ok1", "name a word for the sky"),
+                        prompt(run, "long", longInstruction),
+                        prompt(run, "ok2", "name a word for the sea")));
+        ProducerStats stats = new ProducerStats();
+        ServiceLoop loop = loop(s, stats);
+        loop.start();
+        await(
+                () ->
+                        stats.rolloutsPublished.get() >= 2 && stats.loop.deadLettered.get() >= 1
+                                || stats.loop.state.get() == LoopState.FAILED,
+                "2 rollouts and 1 dead letter");
+        loop.stopAndWait(Duration.ofSeconds(30));
+        assertEquals(0, stats.loop.restarts.get(), "the batch did not fail the session");
+        assertEquals(
+                List.of("ok1", "ok2"),
+                readAll(t.rollouts()).stream()
+                        .map(r -> ((Rollout) r).getPromptId())
+                        .sorted()
+                        .toList());
+        List<DeadLetter> dead = readAll(t.deadLetters());
+        assertEquals(1, dead.size());
+        assertTrue(
+                dead.get(0).getError().toString().contains("exceeds the model's 64 positions"),
+                dead.get(0).getError().toString());
+    }
+
+    @Test
     void seqKdModePublishesTeacherSamples() throws Exception {
         String run = "seqkd";
         Topics t = topics(run);
