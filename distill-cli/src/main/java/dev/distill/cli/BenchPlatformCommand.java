@@ -195,8 +195,7 @@ final class BenchPlatformCommand implements Callable<Integer> {
             String reg = stack.registryUrl();
             int rounds = texts.size() / perRound;
             // One service at a time, like the in-process run: the numbers then show the platform's
-            // cost
-            // (Kafka, serialisation, transactions) rather than two services sharing two cores.
+            // cost (Kafka, serialisation, transactions) rather than two services sharing two cores.
             double rolloutSeconds;
             try (ServiceProcess producer =
                     service(

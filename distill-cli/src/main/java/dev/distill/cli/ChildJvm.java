@@ -78,8 +78,8 @@ final class ChildJvm {
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
             // JVM flags (-Xmx, -XX:...) carry over; -D flags are re-added from the live properties
-            // below
-            // (surefire sets them after start-up); a debugger agent would clash over its port.
+            // below (surefire sets them after start-up); a debugger agent would clash over its
+            // port.
             if (a.startsWith("-X") && !a.startsWith("-Xrunjdwp")) {
                 cmd.add(a);
             }

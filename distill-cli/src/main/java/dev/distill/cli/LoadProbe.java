@@ -109,8 +109,7 @@ final class LoadProbe {
             }
         }
         // One part of the load timed again on its own, once the peak has been read: the manifest's
-        // SHA-256
-        // check of the weights file.
+        // SHA-256 check of the weights file.
         r.put("sha256_s", seconds(() -> Checkpoints.sha256(dir.resolve(Checkpoints.WEIGHTS))));
         r.put("rss_before_load_mib", before);
         r.put("tied", config.tieWordEmbeddings());

@@ -280,8 +280,8 @@ final class ShapeBench {
                 double rss = ProcStatus.rssAfterGcMib();
                 Runtime jvm = Runtime.getRuntime();
                 // The heap the JVM keeps committed after the collection is part of the RSS, though
-                // it holds
-                // no live data: shown beside it so a high but flat RSS can be told from a leak.
+                // it holds no live data: shown beside it so a high but flat RSS can be told from a
+                // leak.
                 json.emit(
                         "soak_rss",
                         rss,

@@ -64,8 +64,7 @@ public final class MixedBatches {
         long real = 0;
         for (int r = 0; r < b.rows(); r++) {
             // Every row ends with trained tokens (a response or a corpus window), so its last
-            // trained
-            // target is its last real token; what follows is padding.
+            // trained target is its last real token; what follows is padding.
             real += realLength(b, r);
         }
         return new Batch(kind, b, real);

@@ -209,8 +209,7 @@ public final class RecipeTrainer {
                 }
             }
             // Also after the last step of the session: a budget stop resumes from here, and a crash
-            // during the
-            // final evaluation resumes straight into it.
+            // during the final evaluation resumes straight into it.
             saveProgress(step);
             return finish(step, step >= t.steps(), stop, batches);
         }

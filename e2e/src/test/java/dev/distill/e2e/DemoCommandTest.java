@@ -145,10 +145,8 @@ class DemoCommandTest {
         assertEquals(0, p.exitValue(), log + err);
 
         // The console carries the demo's own lines only: the libraries' lines (Kafka, the registry
-        // client,
-        // the local stack, DJL) are in the run's distill.log. The one line libtorch writes to fd 2
-        // itself
-        // is dropped by the ./distill launcher, which this test bypasses.
+        // client, the local stack, DJL) are in the run's distill.log. The one line libtorch writes
+        // to fd 2 itself is dropped by the ./distill launcher, which this test bypasses.
         List<String> stray =
                 err.lines()
                         .filter(l -> !l.isBlank() && !l.contains("AutoNonVariableTypeMode"))

@@ -173,8 +173,7 @@ class PlatformEndToEndTest {
                                         + "\n"
                                         + evaluator.logTail(40);
                 // 24 prompts: one round of 16, then 8 rollouts the trainer has consumed but not
-                // committed
-                // when it is killed; they must be re-read, not lost, after the restart.
+                // committed when it is killed; they must be re-read, not lost, after the restart.
                 publishPrompts(stack, 0, 24);
                 await(
                         () -> events(stack).size() >= 1 && rolloutCount(stack) >= 24,
@@ -254,9 +253,8 @@ class PlatformEndToEndTest {
                         "v" + e.getVersion() + " is written back in the student's own layout");
             }
             // Every committed rollout record lies in exactly one checkpoint's lineage. (Offsets are
-            // not
-            // contiguous: transaction markers and aborted records of a killed producer take offsets
-            // too.)
+            // not contiguous: transaction markers and aborted records of a killed producer take
+            // offsets too.)
             Map<String, Integer> owners = new HashMap<>();
             long trained = 0;
             for (CheckpointEvent e : events) {

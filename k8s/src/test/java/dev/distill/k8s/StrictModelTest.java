@@ -52,8 +52,7 @@ class StrictModelTest {
     @Test
     void aMisspeltKubernetesFieldIsRejectedNotKeptAsAnExtraProperty() {
         // fabric8 would silently keep "readOnlyRootFileSystem" (capital S) in additionalProperties:
-        // the
-        // container would run with a writable root filesystem.
+        // the container would run with a writable root filesystem.
         AssertionError e =
                 assertThrows(
                         AssertionError.class,

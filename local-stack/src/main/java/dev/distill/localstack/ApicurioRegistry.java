@@ -183,9 +183,8 @@ public final class ApicurioRegistry implements AutoCloseable {
         p.put("quarkus.http.host", "127.0.0.1");
         p.put("apicurio.ccompat.use-canonical-hash", "true");
         // Offline as built: prod mode has no Dev Services, and 3.0.9 has no OpenTelemetry extension
-        // (setting
-        // quarkus.devservices.* / quarkus.otel.* only produces "unrecognized"/"build time fixed"
-        // warnings).
+        // (setting quarkus.devservices.* / quarkus.otel.* only produces "unrecognized"/"build time
+        // fixed" warnings).
         p.put("apicurio.rest.deletion.group.enabled", "true");
         p.put("apicurio.rest.deletion.artifact.enabled", "true");
         p.put("apicurio.rest.deletion.artifact-version.enabled", "true");

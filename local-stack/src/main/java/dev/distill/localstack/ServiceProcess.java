@@ -96,8 +96,7 @@ public final class ServiceProcess implements AutoCloseable {
                 cmd.add("-Xmx" + maxHeap);
             }
             // One engine thread and no downloads, as everywhere in the project; a random HTTP port
-            // so that any
-            // number of services share a machine (the port is read back from the log).
+            // so that any number of services share a machine (the port is read back from the log).
             cmd.addAll(
                     List.of(
                             "-Dai.djl.offline=true",

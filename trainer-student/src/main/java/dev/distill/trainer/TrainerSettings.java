@@ -146,8 +146,7 @@ record TrainerSettings(
 
     StudentTrainer.Config trainerConfig() {
         // The weight and the teacher's share are part of the config hash, so replay refuses other
-        // ones; without a
-        // corpus both are 0, or a run without L_pt would hash like one with it.
+        // ones; without a corpus both are 0, or a run without L_pt would hash like one with it.
         ObjectiveConfig o =
                 pretrain == null
                         ? objective.withPretrain(0, 0)

@@ -65,8 +65,7 @@ final class DemoRun {
                 watch.check();
                 long trained = watch.latestVersion();
                 // On-policy: at most one round of prompts ahead of the trainer, one spare round in
-                // case a
-                // rollout is dead-lettered and the last round would otherwise never fill.
+                // case a rollout is dead-lettered and the last round would otherwise never fill.
                 feeder.publishRounds(
                         (int) (Math.min(trained + 1, p.rounds()) + 1 - feeder.roundsPublished()),
                         p.rolloutsPerRound());

@@ -87,8 +87,7 @@ final class RunWatcher implements Runnable, AutoCloseable {
             }
         } else if (value instanceof DeadLetter) {
             // Dead letters carry no run id in every case (undecodable bytes have none): count them
-            // all, and
-            // the demo only runs one run at a time.
+            // all, and the demo only runs one run at a time.
             deadLetters.incrementAndGet();
         }
     }

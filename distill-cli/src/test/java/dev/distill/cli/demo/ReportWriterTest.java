@@ -552,8 +552,7 @@ class ReportWriterTest {
         assertFalse(html.contains("<b title") || html.contains("</b>"), html);
         String escaped = "&lt;b title&#61;&#39;x&#39;&gt;&quot;A&amp;B&quot;&lt;/b&gt;";
         // dataset, finished, header, 2 summary cells, img src, alt, caption (8); the first run's
-        // label, id, table
-        // header and 2 cells (5); the second run's label and id (2); the note (1).
+        // label, id, table header and 2 cells (5); the second run's label and id (2); the note (1).
         assertEquals(16, html.split(java.util.regex.Pattern.quote(escaped), -1).length - 1, html);
         assertTrue(
                 html.contains("No checkpoint of this run was scored."), "run without checkpoints");

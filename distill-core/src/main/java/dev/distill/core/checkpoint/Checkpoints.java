@@ -338,8 +338,7 @@ public final class Checkpoints {
                 continue;
             }
             // Straight from the memory map into the buffer the engine adopts: one tensor at a time
-            // and
-            // never on the Java heap, so a model loads in about its own size.
+            // and never on the Java heap, so a model loads in about its own size.
             ByteBuffer direct =
                     ByteBuffer.allocateDirect(Math.toIntExact(e.getValue().size() * Float.BYTES))
                             .order(ByteOrder.nativeOrder());

@@ -63,10 +63,8 @@ final class LlamaConfigJson {
                 && n.path("use_sliding_window").asBoolean(true)
                 && window.asInt() < positions) {
             // Sliding-window attention equals full attention on sequences no longer than the
-            // window, and
-            // this code computes full attention only: the context in use is the window, and a
-            // longer
-            // sequence is refused by the context check.
+            // window, and this code computes full attention only: the context in use is the window,
+            // and a longer sequence is refused by the context check.
             positions = window.asInt();
         }
         int vocab = HfConfigs.requiredInt(n, "vocab_size", file);

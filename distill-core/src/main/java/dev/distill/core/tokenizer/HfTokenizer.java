@@ -47,9 +47,8 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
         HuggingFaceTokenizer tok;
         try {
             // DJL truncates to modelMaxLength (512) by default: a long pre-training document would
-            // lose its
-            // tail without a word. Context limits are the model's business, checked where ids are
-            // used.
+            // lose its tail without a word. Context limits are the model's business, checked where
+            // ids are used.
             tok =
                     HuggingFaceTokenizer.newInstance(
                             tokenizerJson,

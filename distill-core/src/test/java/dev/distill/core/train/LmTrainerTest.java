@@ -125,9 +125,8 @@ class LmTrainerTest {
                     system.getManagedArrays().size(),
                     "live NDArrays grew over 1,000 steps");
             // The coarse check: native memory does not creep (malloc arenas fluctuate by tens of
-            // MiB). The
-            // JVM may commit more heap as it sizes its generations to the allocation rate: that is
-            // not native.
+            // MiB). The JVM may commit more heap as it sizes its generations to the allocation
+            // rate: that is not native.
             long heapGrowth = Runtime.getRuntime().totalMemory() / 1024 - heapAfterWarmup;
             long growth = rssAfterGc() - rssAfterWarmup - Math.max(0, heapGrowth);
             assertTrue(

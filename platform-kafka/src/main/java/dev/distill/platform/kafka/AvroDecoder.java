@@ -28,16 +28,14 @@ public final class AvroDecoder<T> implements AutoCloseable {
             value = serde.deserialize(r.topic(), r.headers(), r.value());
         } catch (RuntimeException e) {
             // The serde wraps registry and Avro errors in assorted runtime exceptions. An
-            // unreachable
-            // registry says nothing about the record: the session fails and retries it later.
-            // Anything else means "cannot decode".
+            // unreachable registry says nothing about the record: the session fails and retries it
+            // later. Anything else means "cannot decode".
             TransientFailureException.rethrowIfTransient(e);
             throw new UndecodableRecordException(Sources.of(r) + ": " + e.getMessage(), e);
         }
         if (!type.isInstance(value)) {
             // The schema id names another record type (a crafted record, or a registry that lost
-            // its
-            // state and handed the id out again): never read it as ours.
+            // its state and handed the id out again): never read it as ours.
             throw new UndecodableRecordException(
                     Sources.of(r)
                             + ": its schema id resolves to "

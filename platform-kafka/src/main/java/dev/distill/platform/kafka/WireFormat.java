@@ -49,20 +49,17 @@ public final class WireFormat {
                 "apicurio.registry.auto-register", "true",
                 "apicurio.registry.use-specific-avro-reader", "true",
                 // Register nested named types (TokenScore, RolloutKind) inline, not as schema
-                // references:
-                // Confluent's Python client 1.7 cannot resolve references and fails to parse such a
-                // schema.
+                // references: Confluent's Python client 1.7 cannot resolve references and fails to
+                // parse such a schema.
                 "apicurio.registry.dereference-schema", "true",
                 // Register the schema as other clients do (no Java-only "avro.java.string"
-                // properties) ...
-                // (the class, not its name: under Quarkus' class loaders a name can resolve in a
-                // loader where
-                // the class is not an AvroDatumProvider, and the serde refuses it)
+                // properties) ... (the class, not its name: under Quarkus' class loaders a name can
+                // resolve in a loader where the class is not an AvroDatumProvider, and the serde
+                // refuses it)
                 "apicurio.registry.avro-datum-provider", ConfluentCompatibleDatumProvider.class,
                 // ... and find an existing version by canonical hash, so a schema another client
-                // registered
-                // first under the subject is reused (one version, one id) instead of becoming a new
-                // version.
+                // registered first under the subject is reused (one version, one id) instead of
+                // becoming a new version.
                 "apicurio.registry.canonicalize", "true");
     }
 }

@@ -48,7 +48,13 @@ public final class Transactions {
             producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
             producer.commitTransaction();
         } catch (RuntimeException e) {
-            producer.abortTransaction();
+            try {
+                producer.abortTransaction();
+            } catch (RuntimeException abortFailure) {
+                // A fenced or broken producer cannot abort either; the cause of the failure is the
+                // first exception, and the session ends with it (the broker aborts on its side).
+                e.addSuppressed(abortFailure);
+            }
             throw e;
         }
         stats.transactions.incrementAndGet();

@@ -215,8 +215,8 @@ class ConfluentPythonInteropTest {
         javaProduce(JAVA_TO_PY, rollout.getPromptId(), rollout);
 
         // Confluent's Python client 1.7 knows nothing of schema references: the schema behind the
-        // id must be
-        // self-contained (TokenScore and RolloutKind inline), or it cannot even parse it.
+        // id must be self-contained (TokenScore and RolloutKind inline), or it cannot even parse
+        // it.
         JsonNode registered =
                 JSON.readTree(
                         httpGet(
