@@ -97,10 +97,6 @@ public final class ServiceLoop implements Runnable {
         return t == null || !t.isAlive();
     }
 
-    public LoopStats stats() {
-        return stats;
-    }
-
     @Override
     public void run() {
         LoopSettings.Restart restart = settings.restart();
