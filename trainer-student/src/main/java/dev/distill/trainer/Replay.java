@@ -88,25 +88,83 @@ final class Replay {
                     0,
                     "the parent checkpoint v" + parentVersion + " is unknown");
         }
-        try (NDManager root = NDManager.newBaseManager();
-                Checkpoints.Loaded parent = Checkpoints.load(parentDir, root)) {
-            PretrainCorpus pretrain = s.loadPretrain(parent.model().config());
-            try (StudentTrainer trainer =
-                    new StudentTrainer(
-                            parent.model(),
-                            parentVersion,
-                            s.trainerConfig(),
-                            pretrain == null ? null : pretrain.identity())) {
-                return replay(
-                        s,
+        List<Path> ancestors = new ArrayList<>();
+        for (long v = 1; v <= parentVersion; v++) {
+            CheckpointEvent e = events.get(v);
+            if (e == null) {
+                return new Result(
                         version,
-                        workDir,
-                        target,
-                        parent,
-                        parentDir,
-                        parentVersion,
-                        trainer,
-                        pretrain);
+                        target.getSha256(),
+                        "",
+                        0,
+                        "the ancestor checkpoint v" + v + " is unknown");
+            }
+            ancestors.add(CheckpointStores.open(URI.create(e.getUri())));
+        }
+        try (NDManager root = NDManager.newBaseManager();
+                Parent parent = new Parent(s, parentDir, parentVersion, root)) {
+            return replay(s, version, workDir, target, parent, TrainedPrompts.of(ancestors));
+        }
+    }
+
+    /**
+     * The parent checkpoint loaded with its optimiser state, as a round's training starts from it;
+     * {@link #restore()} loads it again after a failed attempt, as the live loop does.
+     */
+    private static final class Parent implements RoundTraining.Attempt, AutoCloseable {
+        private final TrainerSettings s;
+        private final Path dir;
+        private final long version;
+        private final NDManager root;
+        private Path workDir;
+        private Checkpoints.Loaded loaded;
+        private PretrainCorpus pretrain;
+        private StudentTrainer trainer;
+
+        Parent(TrainerSettings s, Path dir, long version, NDManager root) throws IOException {
+            this.s = s;
+            this.dir = dir;
+            this.version = version;
+            this.root = root;
+            restore();
+        }
+
+        @Override
+        public StudentTrainer trainer() {
+            return trainer;
+        }
+
+        @Override
+        public void restore() throws IOException {
+            close();
+            loaded = Checkpoints.load(dir, root);
+            pretrain = s.loadPretrain(loaded.model().config());
+            trainer =
+                    new StudentTrainer(
+                            loaded.model(),
+                            version,
+                            s.trainerConfig(),
+                            pretrain == null ? null : pretrain.identity());
+            CheckpointManifest pm = loaded.manifest().orElse(null);
+            if (pm != null && pm.optimizerSha256() != null) {
+                trainer.optimizer().load(Checkpoints.readOptimizerState(dir, pm));
+            }
+        }
+
+        @Override
+        public StudentTrainer.Round train(List<Rollout> rollouts) throws IOException {
+            Path out = workDir.resolve("attempt-" + System.nanoTime());
+            Files.createDirectories(out);
+            return trainer.trainRound(rollouts, s.pretrainBatches(pretrain, version), out, l -> {});
+        }
+
+        @Override
+        public void close() {
+            if (trainer != null) {
+                trainer.close();
+            }
+            if (loaded != null) {
+                loaded.close();
             }
         }
     }
@@ -119,16 +177,15 @@ final class Replay {
             long version,
             Path workDir,
             CheckpointEvent target,
-            Checkpoints.Loaded parent,
-            Path parentDir,
-            long parentVersion,
-            StudentTrainer trainer,
-            PretrainCorpus pretrain)
+            Parent parent,
+            TrainedPrompts trained)
             throws IOException {
         List<RolloutDecoder.Polled> slice =
                 RolloutDecoder.prepareRound(
-                        readSlice(s, target.getLineage(), parent.model().config()), parentVersion);
-        if (!trainer.configHash().equals(target.getConfigHash())) {
+                        readSlice(s, target.getLineage(), parent.loaded.model().config()),
+                        parent.version,
+                        trained);
+        if (!parent.trainer.configHash().equals(target.getConfigHash())) {
             return new Result(
                     version,
                     target.getSha256(),
@@ -136,30 +193,18 @@ final class Replay {
                     0,
                     "the configuration differs from the recorded one"
                             + " (config hash "
-                            + trainer.configHash()
+                            + parent.trainer.configHash()
                             + " vs "
                             + target.getConfigHash()
                             + ")");
         }
-        CheckpointManifest pm = parent.manifest().orElse(null);
-        if (pm != null && pm.optimizerSha256() != null) {
-            trainer.optimizer().load(Checkpoints.readOptimizerState(parentDir, pm));
-        }
-        List<Rollout> rollouts = new ArrayList<>();
-        for (RolloutDecoder.Polled p : slice) {
-            if (p.rollout() != null) {
-                rollouts.add(p.rollout());
-            }
-        }
-        Files.createDirectories(workDir);
-        StudentTrainer.Round round =
-                trainer.trainRound(
-                        rollouts, s.pretrainBatches(pretrain, parentVersion), workDir, l -> {});
+        parent.workDir = workDir;
+        RoundTraining.Outcome outcome = RoundTraining.train(slice, parent);
         return new Result(
                 version,
                 target.getSha256(),
-                round.manifest().weightsSha256(),
-                rollouts.size(),
+                outcome.round().manifest().weightsSha256(),
+                RoundTraining.rollouts(outcome.ordered()).size(),
                 null);
     }
 

@@ -39,11 +39,12 @@ final class RolloutDecoder implements AutoCloseable {
      * A round as it is trained: in (partition, offset) order (replay reads the same ranges and must
      * train in the same order), with the rollouts no trainer may use turned into dead letters: one
      * sampled by a student version the trainer never published (newer than the round's parent), and
-     * a second rollout with a rollout id already in the round (a prompt id published twice is
-     * sampled once per student version; the first in offset order is kept). The live loop and
-     * replay both call this, so they keep and reject the same records.
+     * one whose prompt id the run has already trained or that is already in this round (a prompt id
+     * is trained once per run; the first in offset order is kept). The live loop and replay both
+     * call this, so they keep and reject the same records.
      */
-    static List<Polled> prepareRound(List<Polled> polled, long parentVersion) {
+    static List<Polled> prepareRound(
+            List<Polled> polled, long parentVersion, TrainedPrompts trained) {
         List<Polled> ordered = new ArrayList<>(polled);
         ordered.sort(
                 Comparator.<Polled>comparingInt(p -> p.record().partition())
@@ -62,16 +63,31 @@ final class RolloutDecoder implements AutoCloseable {
                                 + ", newer than any published (the trainer is at v"
                                 + parentVersion
                                 + ")";
-            } else if (r != null && seen.containsKey(r.rolloutId())) {
+            } else if (r != null && trained.versionOf(r.promptId()) != null) {
+                reason =
+                        "prompt id "
+                                + r.promptId()
+                                + " was trained in v"
+                                + trained.versionOf(r.promptId())
+                                + " of this run; a prompt id is trained once per run (publish it"
+                                + " under a new id to train on it again)";
+            } else if (r != null && seen.containsKey("rollout " + r.rolloutId())) {
                 reason =
                         "duplicate rollout id "
                                 + r.rolloutId()
                                 + ": already in this round at "
-                                + seen.get(r.rolloutId());
+                                + seen.get("rollout " + r.rolloutId());
+            } else if (r != null && seen.containsKey("prompt " + r.promptId())) {
+                reason =
+                        "duplicate prompt id "
+                                + r.promptId()
+                                + ": already in this round at "
+                                + seen.get("prompt " + r.promptId());
             }
             if (reason == null) {
                 if (r != null) {
-                    seen.put(r.rolloutId(), Sources.of(p.record()));
+                    seen.put("rollout " + r.rolloutId(), Sources.of(p.record()));
+                    seen.put("prompt " + r.promptId(), Sources.of(p.record()));
                 }
                 out.add(p);
             } else {

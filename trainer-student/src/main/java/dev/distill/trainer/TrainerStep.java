@@ -49,6 +49,8 @@ final class TrainerStep implements Step {
     private Checkpoints.Loaded student;
     private StudentTrainer trainer;
     private PretrainCorpus pretrain;
+    private Recovered current;
+    private TrainedPrompts trained;
 
     /**
      * Records in poll order; within a partition that is offset order, so any prefix of this list
@@ -74,17 +76,12 @@ final class TrainerStep implements Step {
     public void open(Map<TopicPartition, OffsetAndMetadata> committed) throws IOException {
         decoder = new RolloutDecoder(s);
         Recovered start = recover(committed);
-        student = Checkpoints.load(start.dir(), root);
-        pretrain = s.loadPretrain(student.model().config());
-        trainer =
-                new StudentTrainer(
-                        student.model(),
-                        start.version(),
-                        s.trainerConfig(),
-                        pretrain == null ? null : pretrain.identity());
-        if (start.manifest() != null && start.manifest().optimizerSha256() != null) {
-            trainer.optimizer().load(Checkpoints.readOptimizerState(start.dir(), start.manifest()));
+        List<Path> published = new ArrayList<>();
+        for (long v = 1; v <= start.version(); v++) {
+            published.add(s.runDir().resolve("v" + v));
         }
+        trained = TrainedPrompts.of(published);
+        load(start);
         if (pretrain != null) {
             LOG.infof(
                     "L_pt on %s: %d windows, sha256 %s; teacher share %.2f%s",
@@ -98,8 +95,30 @@ final class TrainerStep implements Step {
         }
         stats.version.set(start.version());
         LOG.infof(
-                "trainer for run %s resumes at version %d from %s",
-                s.runId(), start.version(), start.dir());
+                "trainer for run %s resumes at version %d from %s (%d prompts trained)",
+                s.runId(), start.version(), start.dir(), trained.size());
+    }
+
+    /** Loads the student, its optimiser state and the L_pt data of checkpoint {@code at}. */
+    private void load(Recovered at) throws IOException {
+        if (trainer != null) {
+            trainer.close();
+        }
+        if (student != null) {
+            student.close();
+        }
+        student = Checkpoints.load(at.dir(), root);
+        pretrain = s.loadPretrain(student.model().config());
+        trainer =
+                new StudentTrainer(
+                        student.model(),
+                        at.version(),
+                        s.trainerConfig(),
+                        pretrain == null ? null : pretrain.identity());
+        if (at.manifest() != null && at.manifest().optimizerSha256() != null) {
+            trainer.optimizer().load(Checkpoints.readOptimizerState(at.dir(), at.manifest()));
+        }
+        current = at;
     }
 
     @Override
@@ -163,21 +182,37 @@ final class TrainerStep implements Step {
     private void trainAndPublish(
             List<RolloutDecoder.Polled> round, Transactions tx, ModelConfig model)
             throws IOException {
-        List<RolloutDecoder.Polled> ordered = RolloutDecoder.prepareRound(round, trainer.version());
-        List<Rollout> rollouts =
-                ordered.stream()
-                        .filter(p -> p.rollout() != null)
-                        .map(RolloutDecoder.Polled::rollout)
-                        .toList();
-        moveAsideUnpublished(s.runDir().resolve("v" + (trainer.version() + 1)));
         long t0 = System.nanoTime();
-        StudentTrainer.Round result =
-                trainer.trainRound(
-                        rollouts,
-                        s.pretrainBatches(pretrain, trainer.version()),
-                        s.runDir(),
-                        l -> {});
+        RoundTraining.Outcome outcome =
+                RoundTraining.train(
+                        RolloutDecoder.prepareRound(round, trainer.version(), trained),
+                        new RoundTraining.Attempt() {
+                            @Override
+                            public StudentTrainer trainer() {
+                                return trainer;
+                            }
+
+                            @Override
+                            public void restore() throws IOException {
+                                load(current);
+                            }
+
+                            @Override
+                            public StudentTrainer.Round train(List<Rollout> rollouts)
+                                    throws IOException {
+                                moveAsideUnpublished(
+                                        s.runDir().resolve("v" + (trainer.version() + 1)));
+                                return trainer.trainRound(
+                                        rollouts,
+                                        s.pretrainBatches(pretrain, trainer.version()),
+                                        s.runDir(),
+                                        l -> {});
+                            }
+                        });
         double seconds = (System.nanoTime() - t0) / 1e9;
+        StudentTrainer.Round result = outcome.round();
+        List<RolloutDecoder.Polled> ordered = outcome.ordered();
+        List<Rollout> rollouts = RoundTraining.rollouts(ordered);
         Set<String> used = new HashSet<>(result.used());
         // Only what was trained counts: stale rollouts are dropped by the trainer, not trained on.
         long tokens =
@@ -217,6 +252,13 @@ final class TrainerStep implements Step {
             }
         }
         tx.commit(out, offsets);
+        current = new Recovered(result.version(), result.dir(), result.manifest());
+        trained.add(
+                rollouts.stream()
+                        .filter(r -> used.contains(r.rolloutId()))
+                        .map(Rollout::promptId)
+                        .toList(),
+                result.version());
         stats.rounds.incrementAndGet();
         stats.version.set(result.version());
         stats.rolloutsTrained.addAndGet(result.used().size());

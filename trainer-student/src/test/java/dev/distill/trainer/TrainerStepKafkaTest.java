@@ -660,25 +660,7 @@ class TrainerStepKafkaTest {
         String topic = rolloutsTopic(run);
         Rollout r = rollouts(run, 1, 97).get(0);
         int[] longPrompt = new int[40]; // the test student has 32 positions
-        Rollout tooLong =
-                new Rollout(
-                        r.rolloutId(),
-                        r.promptId(),
-                        r.runId(),
-                        r.kind(),
-                        longPrompt,
-                        r.responseTokens(),
-                        r.behaviourVersion(),
-                        r.teacherModel(),
-                        r.alpha(),
-                        r.seed(),
-                        r.teacherLogProbs(),
-                        r.behaviourLogProbs(),
-                        r.supportIds(),
-                        r.supportTeacherLogProbs(),
-                        r.teacherTailLogMass(),
-                        r.supportKlGap(),
-                        null);
+        Rollout tooLong = copy(r, r.rolloutId(), r.promptId(), longPrompt, r.behaviourVersion());
         publish(topic, List.of(tooLong));
         publish(topic, rollouts(run, 8, 2));
 
@@ -707,25 +689,7 @@ class TrainerStepKafkaTest {
         String topic = rolloutsTopic(run, 1); // one partition: rounds follow the publish order
         List<Rollout> good = rollouts(run, 14, 6);
         Rollout r = rollouts(run, 1, 96).get(0);
-        Rollout future =
-                new Rollout(
-                        r.rolloutId(),
-                        r.promptId(),
-                        r.runId(),
-                        r.kind(),
-                        r.promptTokens(),
-                        r.responseTokens(),
-                        1000,
-                        r.teacherModel(),
-                        r.alpha(),
-                        r.seed(),
-                        r.teacherLogProbs(),
-                        r.behaviourLogProbs(),
-                        r.supportIds(),
-                        r.supportTeacherLogProbs(),
-                        r.teacherTailLogMass(),
-                        r.supportKlGap(),
-                        null);
+        Rollout future = copy(r, r.rolloutId(), r.promptId(), r.promptTokens(), 1000);
         // Round 1: 4 good, the duplicate, the future one, 2 good; round 2: the other 8.
         publish(topic, good.subList(0, 4));
         publish(topic, List.of(good.get(3))); // the same rollout again, after it in its partition
@@ -760,6 +724,149 @@ class TrainerStepKafkaTest {
                     Replay.run(settings(run, 2), v, work.resolve("replay-trust-" + v));
             assertTrue(replay.matches(), replay.describe());
         }
+    }
+
+    @Test
+    void aRolloutThatBreaksTheLossIsDeadLetteredAndTheRoundTrainsOnTheRestAndReplays()
+            throws Exception {
+        String run = "breaks-loss";
+        String topic = rolloutsTopic(run, 1);
+        List<Rollout> round = rollouts(run, 8, 11);
+        // Finite, so it passes validation; its importance ratio overflows and the loss is not.
+        Rollout bad = round.get(5);
+        java.util.Arrays.fill(bad.behaviourLogProbs(), -3e38f);
+        publish(topic, round);
+
+        TrainerStats stats = run(settings(run, 1), new TrainerStats());
+        assertEquals(
+                LoopState.STOPPED,
+                stats.loop.state.get(),
+                String.valueOf(stats.loop.failure.get()));
+        assertEquals(0, stats.loop.restarts.get(), "isolated in the session, not by restarting");
+        assertEquals(7, stats.rolloutsTrained.get());
+        assertEquals(1, stats.loop.deadLettered.get());
+        List<DeadLetter> dead = deadLetters(topic);
+        assertEquals(1, dead.size(), dead.toString());
+        assertEquals(
+                bad.promptId(),
+                java.nio.charset.StandardCharsets.UTF_8.decode(dead.get(0).getKey()).toString());
+        assertTrue(
+                dead.get(0)
+                        .getError()
+                        .startsWith("rollout " + bad.rolloutId() + " cannot be trained: its loss"),
+                dead.get(0).getError());
+        Replay.Result replay = Replay.run(settings(run, 1), 1, work.resolve("replay-breaks"));
+        assertTrue(replay.matches(), replay.describe());
+        assertEquals(7, replay.rollouts());
+    }
+
+    @Test
+    void aRoundThatDivergesWithoutABadRolloutStillFailsTheSession() throws Exception {
+        String run = "diverges";
+        String topic = rolloutsTopic(run, 1);
+        publish(topic, rollouts(run, 8, 12));
+        TrainerSettings s = settings(run, 1);
+        TrainerSettings huge =
+                new TrainerSettings(
+                        s.runId(),
+                        s.checkpointRoot(),
+                        s.initialCheckpoint(),
+                        s.bootstrapServers(),
+                        s.registryUrl(),
+                        s.rolloutsTopic(),
+                        s.checkpointsTopic(),
+                        s.deadLettersTopic(),
+                        s.objective(),
+                        s.epochs(),
+                        s.miniBatchSize(),
+                        s.rolloutsPerRound(),
+                        1e30,
+                        s.maxStaleness(),
+                        s.seed(),
+                        s.maxRounds(),
+                        s.pollTimeout(),
+                        null);
+        TrainerStats stats = run(huge, new TrainerStats());
+        assertEquals(LoopState.FAILED, stats.loop.state.get());
+        assertTrue(
+                String.valueOf(stats.loop.failure.get()).contains("loss is"),
+                String.valueOf(stats.loop.failure.get()));
+        assertEquals(List.of(), deadLetters(topic), "no rollout is to blame");
+        assertEquals(List.of(), events(run));
+    }
+
+    @Test
+    void aPromptIdIsTrainedOncePerRunAcrossRoundsAndRestartsAndReplaysTheSame() throws Exception {
+        String run = "once";
+        String topic = rolloutsTopic(run, 1);
+        List<Rollout> first = rollouts(run, 8, 21);
+        publish(topic, first);
+        TrainerStats stats = run(settings(run, 1), new TrainerStats());
+        assertEquals(8, stats.rolloutsTrained.get(), String.valueOf(stats.loop.failure.get()));
+
+        // Round 2, read by a restarted trainer: two prompts of round 1 sampled again (another
+        // rollout id), then one new prompt twice, then new prompts.
+        List<Rollout> next = rollouts(run, 9, 22);
+        Rollout again0 = copy(first.get(0), "resampled-0", first.get(0).promptId(), null, 0);
+        Rollout again3 = copy(first.get(3), "resampled-3", first.get(3).promptId(), null, 0);
+        Rollout twice = copy(next.get(0), "twice", next.get(0).promptId(), null, 0);
+        publish(topic, List.of(again0, next.get(0), again3, twice));
+        publish(topic, next.subList(1, 9));
+        TrainerStats second = run(settings(run, 1), new TrainerStats()); // one more round
+        assertEquals(
+                LoopState.STOPPED,
+                second.loop.state.get(),
+                String.valueOf(second.loop.failure.get()));
+        assertEquals(5, second.rolloutsTrained.get(), "8 in the round, 3 not trained again");
+        List<String> errors =
+                deadLetters(topic).stream().map(d -> d.getError().toString()).toList();
+        assertEquals(3, errors.size(), errors.toString());
+        for (Rollout r : List.of(again0, again3)) {
+            assertTrue(
+                    errors.contains(
+                            "prompt id "
+                                    + r.promptId()
+                                    + " was trained in v1 of this run; a prompt id is trained once"
+                                    + " per run (publish it under a new id to train on it again)"),
+                    errors.toString());
+        }
+        assertTrue(
+                errors.stream()
+                        .anyMatch(e -> e.startsWith("duplicate prompt id " + twice.promptId())),
+                errors.toString());
+        Replay.Result replay = Replay.run(settings(run, 2), 2, work.resolve("replay-once"));
+        assertTrue(replay.matches(), replay.describe());
+        assertEquals(5, replay.rollouts());
+    }
+
+    static List<DeadLetter> deadLetters(String topic) {
+        return TrainerStepKafkaTest.<DeadLetter>readAll(DEAD_LETTERS, true).stream()
+                .map(ConsumerRecord::value)
+                .filter(d -> d.getTopic().equals(topic))
+                .toList();
+    }
+
+    /** {@code r} under another rollout id, prompt id, prompt (null: the same) or version. */
+    static Rollout copy(
+            Rollout r, String rolloutId, String promptId, int[] promptTokens, long version) {
+        return new Rollout(
+                rolloutId,
+                promptId,
+                r.runId(),
+                r.kind(),
+                promptTokens == null ? r.promptTokens() : promptTokens,
+                r.responseTokens(),
+                version,
+                r.teacherModel(),
+                r.alpha(),
+                r.seed(),
+                r.teacherLogProbs(),
+                r.behaviourLogProbs(),
+                r.supportIds(),
+                r.supportTeacherLogProbs(),
+                r.teacherTailLogMass(),
+                r.supportKlGap(),
+                null);
     }
 
     static String sha(Path checkpoint) {

@@ -213,6 +213,29 @@ public final class StudentTrainer implements AutoCloseable {
     }
 
     /**
+     * The objective's loss on {@code rollouts} alone at the current weights, without L_pt, without
+     * a gradient and without a step: what a round that failed is searched with, rollout by rollout,
+     * for the records that cannot be trained.
+     *
+     * @throws RuntimeException whatever the forward pass or the loss throws on these rollouts
+     */
+    public double loss(List<Rollout> rollouts) {
+        int vocab = student.config().vocabSize();
+        int positions = student.config().nPositions();
+        rollouts.forEach(r -> r.validate(vocab, positions));
+        try (NDManager scope = student.newStep()) {
+            RolloutBatch rb = RolloutBatch.of(scope, rollouts);
+            NDArray logits =
+                    student.forward(rb.ids(), rb.positions(), rb.attentionMask(), null, false)
+                            .logits(); // (B, T, V)
+            return ObjectiveLoss.compute(
+                            cfg.objective(), rb.inputs(), rb.responseLogits(logits), null)
+                    .total()
+                    .getFloat();
+        }
+    }
+
+    /**
      * The pre-training batch as the loss takes it; the student's forward pass over it is part of
      * the step.
      */
@@ -258,6 +281,9 @@ public final class StudentTrainer implements AutoCloseable {
         }
         ArrayNode dropped = lineage.putArray("dropped_stale");
         stale.forEach(dropped::add);
+        // What a trainer resuming after this checkpoint needs to train each prompt id once per run.
+        ArrayNode trained = lineage.putArray("trained_prompts");
+        used.forEach(r -> trained.add(r.promptId()));
         lineage.put("pretrain_batches", pretrainBatches);
         lineage.put("optimizer_steps", optimizer.steps());
         Path dir = root.resolve("v" + next);

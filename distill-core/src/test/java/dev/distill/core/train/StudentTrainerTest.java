@@ -1,6 +1,7 @@
 package dev.distill.core.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -263,6 +264,36 @@ class StudentTrainerTest {
                     e.getMessage().contains("teacher log-prob at token 0 is NaN"), e.getMessage());
             assertEquals(0, trainer.optimizer().steps());
             assertEquals(0, trainer.version());
+        }
+    }
+
+    @Test
+    void aRolloutThatPassesValidationButBreaksTheLossFailsTheRoundAndIsFoundByItsOwnLoss()
+            throws IOException {
+        try (Checkpoints.Loaded init = loadInit();
+                StudentTrainer trainer =
+                        new StudentTrainer(init.model(), 0, config(Objective.MINILLM, 1))) {
+            List<Rollout> rollouts =
+                    new ArrayList<>(
+                            TeacherMixedSampler.sample(
+                                    teacher, init.model(), 0, "run", prompts(5, 4), sampler(0.2)));
+            // A finite log-probability, so validation lets it through; its importance ratio is not.
+            Rollout bad = rollouts.get(1);
+            java.util.Arrays.fill(bad.behaviourLogProbs(), -3e38f);
+            bad.validate(CountingTask.VOCAB, 32);
+            var e =
+                    assertThrows(
+                            NonFiniteException.class,
+                            () -> trainer.trainRound(rollouts, List.of(), tmp, l -> {}));
+            assertTrue(e.getMessage().contains(bad.rolloutId()), e.getMessage());
+            assertEquals(0, trainer.version());
+
+            assertFalse(Double.isFinite(trainer.loss(List.of(bad))));
+            for (Rollout r : rollouts) {
+                if (r != bad) {
+                    assertTrue(Double.isFinite(trainer.loss(List.of(r))), r.rolloutId());
+                }
+            }
         }
     }
 
