@@ -70,6 +70,7 @@ public class ProducerService {
         gauge("distill.producer.rollouts.published", () -> stats.rolloutsPublished.get());
         gauge("distill.producer.response.tokens", () -> stats.responseTokens.get());
         gauge("distill.producer.student.version", () -> stats.studentVersion.get());
+        gauge("distill.producer.checkpoints.rejected", () -> stats.checkpointsRejected.get());
         gauge("distill.producer.rollouts.per.second", stats.rolloutsPerSecond::get);
         gauge("distill.producer.response.tokens.per.second", stats.responseTokensPerSecond::get);
     }

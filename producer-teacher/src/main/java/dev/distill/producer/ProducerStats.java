@@ -10,6 +10,13 @@ final class ProducerStats {
     final AtomicLong rolloutsPublished = new AtomicLong();
     final AtomicLong responseTokens = new AtomicLong();
     final AtomicLong studentVersion = new AtomicLong();
+
+    /**
+     * Checkpoint events the student follower refused (undecodable, outside the run's chain, or
+     * failing verification); written by the follower thread.
+     */
+    final AtomicLong checkpointsRejected = new AtomicLong();
+
     final AtomicReference<Double> responseTokensPerSecond = new AtomicReference<>(0.0);
     final AtomicReference<Double> rolloutsPerSecond = new AtomicReference<>(0.0);
 }

@@ -85,7 +85,7 @@ final class ProducerStep implements Step {
                 teacher.model().config().vocabSize(),
                 s.initialStudent(),
                 student.loaded().model().config().vocabSize());
-        follower = new StudentFollower(s, root);
+        follower = new StudentFollower(s, stats, root);
         followerThread = new Thread(follower, "student-follower");
         followerThread.start();
         follower.awaitCaughtUp(Duration.ofSeconds(30));
@@ -93,6 +93,11 @@ final class ProducerStep implements Step {
 
     @Override
     public void beforePoll() {
+        if (follower.failure() != null) {
+            throw new IllegalStateException(
+                    "the checkpoint follower stopped: " + follower.failure().getMessage(),
+                    follower.failure());
+        }
         StudentFollower.Student newer = follower.take();
         if (newer != null && newer.version() > student.version()) {
             student.close();

@@ -5,6 +5,7 @@ import dev.distill.core.checkpoint.CheckpointStores;
 import dev.distill.core.checkpoint.Checkpoints;
 import dev.distill.platform.kafka.AvroDecoder;
 import dev.distill.platform.kafka.ClientConfigs;
+import dev.distill.platform.kafka.DeadLetters;
 import dev.distill.platform.kafka.Sources;
 import dev.distill.platform.kafka.TransientFailureException;
 import dev.distill.platform.kafka.UndecodableRecordException;
@@ -12,13 +13,21 @@ import dev.distill.schemas.avro.CheckpointEvent;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.jboss.logging.Logger;
@@ -26,6 +35,10 @@ import org.jboss.logging.Logger;
 /**
  * Follows distill.checkpoints and loads each newer student of the run in the background (hash
  * verified), handing it over to the sampling loop between batches: sampling never waits for a load.
+ * An event it refuses (undecodable, outside the run's published chain, or whose weights do not
+ * verify) goes to the dead letters with the reason, and the follower goes on. It reads the topic
+ * from the start in every producer session, so a refused event is reported once per session; its
+ * source coordinates identify it.
  */
 final class StudentFollower implements Runnable {
     private static final Logger LOG = Logger.getLogger(StudentFollower.class);
@@ -38,17 +51,31 @@ final class StudentFollower implements Runnable {
         }
     }
 
+    private static final String SERVICE = "producer-teacher";
+
     private final ProducerSettings s;
+    private final ProducerStats stats;
     private final NDManager root;
     private final AtomicReference<Student> pending = new AtomicReference<>();
     private volatile long newestSeen;
     private volatile boolean caughtUp;
     private volatile boolean running = true;
     private volatile KafkaConsumer<String, byte[]> consumer;
+    private volatile RuntimeException failure;
+    private KafkaProducer<String, Object> deadLetters;
 
-    StudentFollower(ProducerSettings settings, NDManager root) {
+    StudentFollower(ProducerSettings settings, ProducerStats stats, NDManager root) {
         this.s = settings;
+        this.stats = stats;
         this.root = root;
+    }
+
+    /**
+     * Why the follower stopped on its own, or null while it runs: the producer's session fails on
+     * it, so the loop restarts the follower instead of sampling with an old student for good.
+     */
+    RuntimeException failure() {
+        return failure;
     }
 
     /**
@@ -85,8 +112,12 @@ final class StudentFollower implements Runnable {
                                 ClientConfigs.bytesConsumer(
                                         s.bootstrapServers(), null, 500, 300_000));
                 AvroDecoder<CheckpointEvent> decoder =
-                        new AvroDecoder<>(s.registryUrl(), CheckpointEvent.class)) {
+                        new AvroDecoder<>(s.registryUrl(), CheckpointEvent.class);
+                KafkaProducer<String, Object> dead =
+                        new KafkaProducer<>(
+                                ClientConfigs.producer(s.bootstrapServers(), s.registryUrl()))) {
             consumer = c;
+            deadLetters = dead;
             List<TopicPartition> tps =
                     c.partitionsFor(s.checkpointsTopic()).stream()
                             .map(p -> new TopicPartition(p.topic(), p.partition()))
@@ -95,7 +126,10 @@ final class StudentFollower implements Runnable {
             c.seekToBeginning(tps);
             Map<TopicPartition, Long> end = c.endOffsets(tps);
             while (running) {
-                CheckpointEvent newest = null;
+                // the run's new versions in this poll, each with its record, newest first
+                TreeMap<Long, ConsumerRecord<String, byte[]>> records =
+                        new TreeMap<>(Comparator.reverseOrder());
+                Map<Long, CheckpointEvent> candidates = new HashMap<>();
                 boolean retry = false;
                 for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(500))) {
                     CheckpointEvent e;
@@ -108,28 +142,38 @@ final class StudentFollower implements Runnable {
                         retry = true;
                         break;
                     } catch (UndecodableRecordException ex) {
-                        LOG.warnf(
-                                "skipping undecodable checkpoint event %s: %s",
-                                Sources.of(r), ex.getMessage());
+                        refuse(r, ex);
                         continue;
                     }
                     if (!e.getRunId().equals(s.runId())) {
                         continue;
                     }
                     if (!extendsChain(chain, e)) {
-                        LOG.warnf(
-                                "ignoring checkpoint event v%d of run %s at %s: its parent v%s is"
-                                        + " not the version before it in the run's published chain",
-                                e.getVersion(), s.runId(), Sources.of(r), e.getParentVersion());
+                        refuse(
+                                r,
+                                new IllegalArgumentException(
+                                        "checkpoint event v"
+                                                + e.getVersion()
+                                                + " of run "
+                                                + s.runId()
+                                                + " is not followed: its parent v"
+                                                + e.getParentVersion()
+                                                + " is not the version before it in the run's"
+                                                + " published chain (at v"
+                                                + chain.stream().max(Long::compare).orElse(0L)
+                                                + ")"));
                         continue;
                     }
-                    if (e.getVersion() > newestSeen
-                            && (newest == null || e.getVersion() > newest.getVersion())) {
-                        newest = e;
+                    if (e.getVersion() > newestSeen) {
+                        records.put(e.getVersion(), r);
+                        candidates.put(e.getVersion(), e);
                     }
                 }
-                if (newest != null) {
-                    load(newest);
+                // The newest that loads wins; one that does not is refused and the next tried.
+                for (Map.Entry<Long, ConsumerRecord<String, byte[]>> next : records.entrySet()) {
+                    if (load(candidates.get(next.getKey()), next.getValue())) {
+                        break;
+                    }
                 }
                 if (!caughtUp && tps.stream().allMatch(tp -> c.position(tp) >= end.get(tp))) {
                     caughtUp = true;
@@ -141,10 +185,8 @@ final class StudentFollower implements Runnable {
         } catch (WakeupException | InterruptedException e) {
             // stopping
         } catch (RuntimeException e) {
-            LOG.error(
-                    "checkpoint follower stopped; the producer keeps sampling with the student it"
-                            + " has",
-                    e);
+            LOG.error("checkpoint follower stopped; the producer's session fails on it", e);
+            failure = e;
         } finally {
             caughtUp = true;
             Student left = take();
@@ -171,29 +213,66 @@ final class StudentFollower implements Runnable {
         return true;
     }
 
-    private void load(CheckpointEvent e) {
-        Path dir = null;
+    /** Loads and verifies the student of {@code e}; false (and dead-lettered) if it cannot. */
+    private boolean load(CheckpointEvent e, ConsumerRecord<String, byte[]> r) {
+        Exception refused;
         try {
-            dir = CheckpointStores.open(URI.create(e.getUri()));
+            Path dir = CheckpointStores.open(URI.create(e.getUri()));
             Checkpoints.Loaded loaded = Checkpoints.load(dir, root);
             String sha = loaded.manifest().map(m -> m.weightsSha256()).orElse("");
-            if (!sha.equals(e.getSha256())) {
-                loaded.close();
-                LOG.errorf(
-                        "checkpoint v%d at %s has weights %s but its event says %s; not using it",
-                        e.getVersion(), dir, sha, e.getSha256());
-                return;
+            if (sha.equals(e.getSha256())) {
+                newestSeen = e.getVersion();
+                Student old = pending.getAndSet(new Student(e.getVersion(), loaded));
+                if (old != null) {
+                    old.close();
+                }
+                LOG.infof("loaded student v%d of run %s from %s", e.getVersion(), s.runId(), dir);
+                return true;
             }
-            newestSeen = e.getVersion();
-            Student old = pending.getAndSet(new Student(e.getVersion(), loaded));
-            if (old != null) {
-                old.close();
-            }
-            LOG.infof("loaded student v%d of run %s from %s", e.getVersion(), s.runId(), dir);
+            loaded.close();
+            refused =
+                    new IllegalArgumentException(
+                            "checkpoint v"
+                                    + e.getVersion()
+                                    + " at "
+                                    + dir
+                                    + " has weights "
+                                    + sha
+                                    + " but its event says "
+                                    + e.getSha256()
+                                    + "; not sampling with it");
         } catch (java.io.IOException | RuntimeException ex) {
-            LOG.errorf(
-                    "cannot load checkpoint v%d from %s: %s",
-                    e.getVersion(), e.getUri(), ex.getMessage());
+            // A missing, unreadable or malformed checkpoint is the event's fault: refuse it.
+            refused =
+                    new IllegalArgumentException(
+                            "cannot load checkpoint v"
+                                    + e.getVersion()
+                                    + " from "
+                                    + e.getUri()
+                                    + ": "
+                                    + ex.getMessage(),
+                            ex);
+        }
+        refuse(r, refused);
+        return false;
+    }
+
+    /** Dead-letters a checkpoint event the follower will not use, and goes on. */
+    private void refuse(ConsumerRecord<String, byte[]> r, Exception why) {
+        LOG.warnf("dead-lettering checkpoint event %s: %s", Sources.of(r), why.getMessage());
+        stats.checkpointsRejected.incrementAndGet();
+        try {
+            deadLetters
+                    .send(
+                            new ProducerRecord<>(
+                                    s.deadLettersTopic(), r.key(), DeadLetters.of(r, why, SERVICE)))
+                    .get(2, TimeUnit.MINUTES);
+        } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            throw new WakeupException();
+        } catch (ExecutionException | TimeoutException ex) {
+            throw new TransientFailureException(
+                    "cannot dead-letter checkpoint event " + Sources.of(r), ex);
         }
     }
 }

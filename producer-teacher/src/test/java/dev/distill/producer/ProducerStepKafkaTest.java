@@ -469,6 +469,23 @@ class ProducerStepKafkaTest {
                             t.checkpoints(),
                             run,
                             valid.setVersion(7).setParentVersion(1L).build()));
+            // in the chain, but v2's weights are not what its event says, and v3 is not there
+            p.send(
+                    new ProducerRecord<>(
+                            t.checkpoints(),
+                            run,
+                            valid.setVersion(2)
+                                    .setParentVersion(1L)
+                                    .setSha256("0".repeat(64))
+                                    .build()));
+            p.send(
+                    new ProducerRecord<>(
+                            t.checkpoints(),
+                            run,
+                            valid.setVersion(3)
+                                    .setParentVersion(2L)
+                                    .setUri(studentV1Dir.resolveSibling("gone").toUri().toString())
+                                    .build()));
         }
         publish(t.prompts(), List.of(prompt(run, "f1", "count one two")));
         ProducerStats stats = new ProducerStats();
@@ -478,12 +495,55 @@ class ProducerStepKafkaTest {
                 () -> stats.rolloutsPublished.get() >= 1 || stats.loop.failure.get() != null,
                 "1 rollout");
         loop.stopAndWait(Duration.ofSeconds(30));
-        assertEquals(1, stats.studentVersion.get(), "v1 of the chain, neither v1000 nor v7");
+        assertEquals(1, stats.studentVersion.get(), "v1 of the chain, not v1000, v7, v2 or v3");
         assertEquals(
                 List.of(1L),
                 readAll(t.rollouts()).stream()
                         .map(r -> ((Rollout) r).getBehaviourVersion())
                         .toList());
+        assertEquals(0, stats.loop.restarts.get(), "the follower went on");
+        assertEquals(5, stats.checkpointsRejected.get());
+        List<String> errors =
+                ProducerStepKafkaTest.<DeadLetter>readAll(t.deadLetters()).stream()
+                        .map(d -> d.getTopic() + "@" + d.getOffset() + ": " + d.getError())
+                        .toList();
+        assertEquals(5, errors.size(), errors.toString());
+        for (String expected :
+                List.of(
+                        "@0: checkpoints.forged-0@0: value is not in the Confluent wire format",
+                        "@2: checkpoint event v1000 of run forged is not followed: its parent v999",
+                        "@3: checkpoint event v7 of run forged is not followed: its parent v1",
+                        "@4: checkpoint v2 at ",
+                        "@5: cannot load checkpoint v3 from ")) {
+            assertTrue(
+                    errors.stream().anyMatch(e -> e.startsWith(t.checkpoints() + expected)),
+                    expected + " in " + errors);
+        }
+    }
+
+    @Test
+    void aFollowerThatStopsFailsTheSessionSoTheLoopRestartsIt() throws Exception {
+        String run = "follower-stops";
+        Topics created = topics(run);
+        // Its dead letters cannot be written, so the follower stops on the undecodable event.
+        Topics t =
+                new Topics(
+                        created.prompts(),
+                        created.rollouts(),
+                        created.checkpoints(),
+                        "not a valid topic name!");
+        try (KafkaProducer<String, byte[]> raw = new KafkaProducer<>(producerProps(false))) {
+            raw.send(new ProducerRecord<>(t.checkpoints(), run, "not an event".getBytes()));
+        }
+        ProducerStats stats = new ProducerStats();
+        ServiceLoop loop = loop(settings(run, t), stats);
+        loop.start();
+        await(() -> stats.loop.restarts.get() >= 1, "a restarted session");
+        loop.stopAndWait(Duration.ofSeconds(30));
+        assertTrue(
+                String.valueOf(stats.loop.failure.get())
+                        .contains("the checkpoint follower stopped: cannot dead-letter"),
+                String.valueOf(stats.loop.failure.get()));
     }
 
     @Test

@@ -32,6 +32,16 @@ public final class ClientConfigs {
     }
 
     /**
+     * String keys, Avro values, idempotent but outside any transaction: for what a service reports
+     * about records it reads without a consumer group (a dead letter from a follower thread).
+     */
+    public static Map<String, Object> producer(String bootstrap, String registryUrl) {
+        Map<String, Object> p = transactionalProducer(bootstrap, registryUrl, null);
+        p.remove("transactional.id");
+        return p;
+    }
+
+    /**
      * Values stay bytes: each record is decoded on its own, so one poison record cannot stall a
      * partition and can be dead-lettered whole. {@code groupId} null = no group (assign and seek).
      */

@@ -60,10 +60,14 @@ public final class DeadLetters {
     static String describe(Throwable error) {
         StringBuilder s = new StringBuilder();
         for (Throwable t = error; t != null && s.length() < 2000; t = t.getCause()) {
+            String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+            if (s.indexOf(message) >= 0) {
+                continue; // a wrapper that repeats its cause's message says nothing new
+            }
             if (!s.isEmpty()) {
                 s.append(" <- ");
             }
-            s.append(t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage());
+            s.append(message);
             if (t.getCause() == t) {
                 break;
             }
