@@ -93,7 +93,8 @@ public final class ApicurioRegistry implements AutoCloseable {
     private final Path workDir;
     private final boolean ownsWorkDir;
     private final int port;
-    private final ChildProcess process;
+    private final Options options;
+    private volatile ChildProcess process;
     private final Duration startupTime;
     private volatile boolean closed;
 
@@ -101,13 +102,39 @@ public final class ApicurioRegistry implements AutoCloseable {
             Path workDir,
             boolean ownsWorkDir,
             int port,
+            Options options,
             ChildProcess process,
             Duration startupTime) {
         this.workDir = workDir;
         this.ownsWorkDir = ownsWorkDir;
         this.port = port;
+        this.options = options;
         this.process = process;
         this.startupTime = startupTime;
+    }
+
+    /**
+     * A crash: kills the registry (no shutdown) and keeps its storage, so that {@link #resume()}
+     * brings it back on the same port with every schema and id it had.
+     */
+    public synchronized void kill() {
+        process.handle().destroyForcibly();
+        process.stop();
+    }
+
+    /** Starts the registry again after {@link #kill()} and waits until it is ready. */
+    public synchronized void resume() {
+        if (closed) {
+            throw new IllegalStateException("the registry was closed");
+        }
+        ChildProcess child = launch(options, workDir, Locations.apicurioRunnerJar(), port);
+        try {
+            awaitReady(child, port, Instant.now().plus(options.startupTimeout));
+        } catch (LocalStackException e) {
+            child.stop();
+            throw e;
+        }
+        process = child;
     }
 
     /** Starts a registry with default options. */
@@ -151,7 +178,7 @@ public final class ApicurioRegistry implements AutoCloseable {
                             took.toMillis(),
                             String.valueOf(child.handle().pid()),
                             dir);
-                    return new ApicurioRegistry(dir, owns, port, child, took);
+                    return new ApicurioRegistry(dir, owns, port, options, child, took);
                 } catch (LocalStackException e) {
                     child.stop();
                     boolean bindConflict =
@@ -191,11 +218,13 @@ public final class ApicurioRegistry implements AutoCloseable {
         p.put("apicurio.storage.snapshot.location", dir.toString());
         // H2 in a file of the work dir instead of in memory: a restarted registry keeps every
         // schema and never hands a content id out again, so records already written stay readable.
+        // WRITE_DELAY=0: H2 otherwise writes a commit up to 500 ms later, and a registry killed
+        // in that window forgot a schema that producers had already used.
         p.put(
                 "apicurio.datasource.url",
                 "jdbc:h2:file:"
                         + dir.resolve("registry-db").resolve("registry")
-                        + ";DB_CLOSE_ON_EXIT=FALSE");
+                        + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0");
         p.put("vertx.cacheDirBase", dir.resolve("vertx-cache").toString());
         // Apicurio 3.0.9 ships a broken date pattern ("YYYY-MMx-dd"); also show Quarkus' own
         // start-up lines.

@@ -77,4 +77,25 @@ class RegistryPersistenceTest {
                     "a new schema gets a new id, never one handed out before: " + idB);
         }
     }
+
+    @Test
+    void keepsASchemaRegisteredJustBeforeACrash() throws Exception {
+        Path dir =
+                Files.createDirectories(
+                        Path.of("target", "registry-crash-" + System.currentTimeMillis()));
+        String c =
+                "{\"type\":\"record\",\"name\":\"C\",\"fields\":[{\"name\":\"z\",\"type\":\"long\"}]}";
+        String d =
+                "{\"type\":\"record\",\"name\":\"D\",\"fields\":[{\"name\":\"w\",\"type\":\"double\"}]}";
+        try (ApicurioRegistry r =
+                ApicurioRegistry.start(ApicurioRegistry.Options.defaults().workDir(dir))) {
+            String idC = register(r, "c-value", c);
+            r.kill(); // at once: no shutdown, no time to flush
+            r.resume();
+            String after = schemaById(r, idC);
+            assertTrue(after.startsWith("200 ") && after.contains("\\\"C\\\""), after);
+            String idD = register(r, "d-value", d);
+            assertTrue(!idD.equals(idC), "the id of C is not handed out again: " + idD);
+        }
+    }
 }
