@@ -4,7 +4,10 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
 
+import dev.distill.platform.loop.LoopState;
+import dev.distill.platform.loop.LoopStats;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
@@ -45,8 +48,34 @@ class TrainerHealthTest {
         }
     }
 
+    @Inject TrainerService service;
+
     @Test
     void live() {
         given().when().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
+    }
+
+    /** What the Kubernetes liveness probe (GET /q/health/live) sees once the loop gives up. */
+    @Test
+    void livenessFailsWithTheReasonOnceTheLoopHasGivenUp() {
+        LoopStats loop = service.stats().loop;
+        LoopState before = loop.state.get();
+        try {
+            loop.state.set(LoopState.FAILED);
+            loop.failure.set("IOException: disk full");
+            given().when()
+                    .get("/q/health/live")
+                    .then()
+                    .statusCode(503)
+                    .body("status", equalTo("DOWN"))
+                    .body("checks.find { it.name == 'trainer-loop' }.status", equalTo("DOWN"))
+                    .body(
+                            "checks.find { it.name == 'trainer-loop' }.data.failure",
+                            equalTo("IOException: disk full"));
+        } finally {
+            loop.state.set(before);
+            loop.failure.set(null);
+        }
+        given().when().get("/q/health/live").then().statusCode(200);
     }
 }
