@@ -81,82 +81,11 @@ class PlatformEndToEndTest {
                                 .toAbsolutePath());
         try (LocalStack stack =
                 LocalStack.start(LocalStack.Options.defaults().workDir(work.resolve("stack")))) {
-            try (Admin admin =
-                    Admin.create(Map.of("bootstrap.servers", stack.bootstrapServers()))) {
-                admin.createTopics(
-                                List.of(
-                                        new NewTopic("distill.prompts", 2, (short) 1),
-                                        new NewTopic("distill.rollouts", 2, (short) 1),
-                                        new NewTopic("distill.checkpoints", 1, (short) 1),
-                                        new NewTopic("distill.evaluations", 1, (short) 1),
-                                        new NewTopic("distill.dead-letters", 1, (short) 1)))
-                        .all()
-                        .get();
-            }
+            createTopics(stack);
             Models models = models(work, family.equals("gpt2"));
-            Map<String, String> common =
-                    Map.of("kafka.bootstrap.servers", stack.bootstrapServers());
-            Map<String, String> producerProps = new LinkedHashMap<>(common);
-            producerProps.putAll(
-                    Map.of(
-                            "distill.producer.run-id",
-                            RUN,
-                            "distill.producer.teacher-model",
-                            models.teacher().toString(),
-                            "distill.producer.initial-student",
-                            models.student().toString(),
-                            "distill.producer.registry-url",
-                            stack.registryUrl(),
-                            "distill.producer.support-k",
-                            "8",
-                            "distill.producer.max-new-tokens",
-                            "12",
-                            "distill.producer.batch-size",
-                            "8"));
-            Map<String, String> trainerProps = new LinkedHashMap<>(common);
-            trainerProps.putAll(
-                    Map.of(
-                            "distill.trainer.run-id",
-                            RUN,
-                            "distill.trainer.initial-checkpoint",
-                            models.student().toString(),
-                            "distill.trainer.checkpoint-dir",
-                            work.resolve("checkpoints").toString(),
-                            "distill.trainer.registry-url",
-                            stack.registryUrl(),
-                            "distill.trainer.rollouts-per-round",
-                            String.valueOf(PER_ROUND),
-                            "distill.trainer.epochs",
-                            "2",
-                            "distill.trainer.mini-batch",
-                            "8",
-                            "distill.trainer.learning-rate",
-                            "1e-3",
-                            "distill.trainer.poll-timeout",
-                            "200ms"));
-            Map<String, String> evaluatorProps = new LinkedHashMap<>(common);
-            evaluatorProps.putAll(
-                    Map.of(
-                            "distill.evaluator.run-id",
-                            RUN,
-                            "distill.evaluator.held-out",
-                            models.heldOut().toString(),
-                            "distill.evaluator.tokenizer-dir",
-                            models.teacher().toString(),
-                            "distill.evaluator.teacher-model",
-                            models.teacher().toString(),
-                            "distill.evaluator.registry-url",
-                            stack.registryUrl(),
-                            "distill.evaluator.seeds",
-                            "1,2",
-                            "distill.evaluator.max-new-tokens",
-                            "12",
-                            "distill.evaluator.batch-size",
-                            "8",
-                            "kafka-streams.state.dir",
-                            work.resolve("evaluator-streams").toString(),
-                            "distill.evaluator.ex-acc-err-steps",
-                            "8"));
+            Map<String, String> producerProps = producerProps(stack, models);
+            Map<String, String> trainerProps = trainerProps(stack, models, work);
+            Map<String, String> evaluatorProps = evaluatorProps(stack, models, work);
 
             Path logs = Files.createDirectories(work.resolve("logs"));
             try (ServiceProcess producer =
@@ -280,43 +209,7 @@ class PlatformEndToEndTest {
 
             // distill replay re-trains v2 from v1 over v2's recorded slice and must reach the same
             // hash.
-            List<String> replay =
-                    new ArrayList<>(
-                            List.of(
-                                    ProcessHandle.current().info().command().orElse("java"),
-                                    "-Ddistill.home=" + ROOT.toAbsolutePath(),
-                                    "-jar",
-                                    ROOT.resolve("distill-cli/target/distill-cli.jar").toString(),
-                                    "replay",
-                                    "--run",
-                                    RUN,
-                                    "--version",
-                                    "2",
-                                    "--bootstrap-servers",
-                                    stack.bootstrapServers(),
-                                    "--registry-url",
-                                    stack.registryUrl(),
-                                    "--checkpoint-dir",
-                                    work.resolve("checkpoints").toString(),
-                                    "--initial-checkpoint",
-                                    models.student().toString()));
-            for (String key :
-                    List.of("epochs", "mini-batch", "learning-rate", "rollouts-per-round")) {
-                replay.add("--set");
-                replay.add(
-                        "distill.trainer."
-                                + key
-                                + "="
-                                + trainerProps.get("distill.trainer." + key));
-            }
-            Process rp =
-                    new ProcessBuilder(replay)
-                            .redirectErrorStream(false)
-                            .redirectError(work.resolve("logs/replay.log").toFile())
-                            .start();
-            String verdict = new String(rp.getInputStream().readAllBytes());
-            assertEquals(
-                    0, rp.waitFor(), verdict + Files.readString(work.resolve("logs/replay.log")));
+            String verdict = replay(stack, work, models, trainerProps, 2);
             assertTrue(
                     verdict.contains("recorded " + events.get(1).getSha256())
                             && verdict.contains("MATCH"),
@@ -342,6 +235,106 @@ class PlatformEndToEndTest {
                 assertTrue(r.getTrainMetrics().containsKey("loss"), r.toString());
             }
         }
+    }
+
+    static void createTopics(LocalStack stack) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.bootstrapServers()))) {
+            admin.createTopics(
+                            List.of(
+                                    new NewTopic("distill.prompts", 2, (short) 1),
+                                    new NewTopic("distill.rollouts", 2, (short) 1),
+                                    new NewTopic("distill.checkpoints", 1, (short) 1),
+                                    new NewTopic("distill.evaluations", 1, (short) 1),
+                                    new NewTopic("distill.dead-letters", 1, (short) 1)))
+                    .all()
+                    .get();
+        }
+    }
+
+    static Map<String, String> producerProps(LocalStack stack, Models models) {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("kafka.bootstrap.servers", stack.bootstrapServers());
+        p.put("distill.producer.run-id", RUN);
+        p.put("distill.producer.teacher-model", models.teacher().toString());
+        p.put("distill.producer.initial-student", models.student().toString());
+        p.put("distill.producer.registry-url", stack.registryUrl());
+        p.put("distill.producer.support-k", "8");
+        p.put("distill.producer.max-new-tokens", "12");
+        p.put("distill.producer.batch-size", "8");
+        return p;
+    }
+
+    static Map<String, String> trainerProps(LocalStack stack, Models models, Path work) {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("kafka.bootstrap.servers", stack.bootstrapServers());
+        p.put("distill.trainer.run-id", RUN);
+        p.put("distill.trainer.initial-checkpoint", models.student().toString());
+        p.put("distill.trainer.checkpoint-dir", work.resolve("checkpoints").toString());
+        p.put("distill.trainer.registry-url", stack.registryUrl());
+        p.put("distill.trainer.rollouts-per-round", String.valueOf(PER_ROUND));
+        p.put("distill.trainer.epochs", "2");
+        p.put("distill.trainer.mini-batch", "8");
+        p.put("distill.trainer.learning-rate", "1e-3");
+        p.put("distill.trainer.poll-timeout", "200ms");
+        return p;
+    }
+
+    static Map<String, String> evaluatorProps(LocalStack stack, Models models, Path work) {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("kafka.bootstrap.servers", stack.bootstrapServers());
+        p.put("distill.evaluator.run-id", RUN);
+        p.put("distill.evaluator.held-out", models.heldOut().toString());
+        p.put("distill.evaluator.tokenizer-dir", models.teacher().toString());
+        p.put("distill.evaluator.teacher-model", models.teacher().toString());
+        p.put("distill.evaluator.registry-url", stack.registryUrl());
+        p.put("distill.evaluator.seeds", "1,2");
+        p.put("distill.evaluator.max-new-tokens", "12");
+        p.put("distill.evaluator.batch-size", "8");
+        p.put("kafka-streams.state.dir", work.resolve("evaluator-streams").toString());
+        p.put("distill.evaluator.ex-acc-err-steps", "8");
+        return p;
+    }
+
+    /**
+     * distill replay of {@code version} as a process: its standard output (the verdict) and exit
+     * code.
+     */
+    static String replay(
+            LocalStack stack,
+            Path work,
+            Models models,
+            Map<String, String> trainerProps,
+            long version)
+            throws Exception {
+        List<String> cmd =
+                new ArrayList<>(
+                        List.of(
+                                ProcessHandle.current().info().command().orElse("java"),
+                                "-Ddistill.home=" + ROOT.toAbsolutePath(),
+                                "-jar",
+                                ROOT.resolve("distill-cli/target/distill-cli.jar").toString(),
+                                "replay",
+                                "--run",
+                                RUN,
+                                "--version",
+                                String.valueOf(version),
+                                "--bootstrap-servers",
+                                stack.bootstrapServers(),
+                                "--registry-url",
+                                stack.registryUrl(),
+                                "--checkpoint-dir",
+                                work.resolve("checkpoints").toString(),
+                                "--initial-checkpoint",
+                                models.student().toString()));
+        for (String key : List.of("epochs", "mini-batch", "learning-rate", "rollouts-per-round")) {
+            cmd.add("--set");
+            cmd.add("distill.trainer." + key + "=" + trainerProps.get("distill.trainer." + key));
+        }
+        Path log = work.resolve("logs/replay-v" + version + ".log");
+        Process rp = new ProcessBuilder(cmd).redirectError(log.toFile()).start();
+        String verdict = new String(rp.getInputStream().readAllBytes());
+        assertEquals(0, rp.waitFor(), verdict + Files.readString(log));
+        return verdict;
     }
 
     static JsonNode awaitLeaderboard(String url, int checkpoints, Supplier<String> logs)

@@ -148,16 +148,20 @@ public final class ServiceProcess implements AutoCloseable {
 
     /**
      * The service's HTTP address, from Quarkus' start-up line in the log (it listens on a random
-     * port).
+     * port). The last such line: a restarted service appends to the log of the one before.
      */
     public String httpUrl() throws IOException {
+        String port = null;
         for (String line : Files.readAllLines(requireLog())) {
             Matcher m = LISTENING.matcher(line);
             if (m.find()) {
-                return "http://127.0.0.1:" + m.group(1);
+                port = m.group(1);
             }
         }
-        throw new IllegalStateException(module + " has not reported its HTTP port yet");
+        if (port == null) {
+            throw new IllegalStateException(module + " has not reported its HTTP port yet");
+        }
+        return "http://127.0.0.1:" + port;
     }
 
     /**
