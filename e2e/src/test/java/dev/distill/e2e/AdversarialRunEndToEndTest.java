@@ -69,23 +69,30 @@ class AdversarialRunEndToEndTest {
             Map<String, String> trainerProps =
                     PlatformEndToEndTest.trainerProps(stack, models, work);
             Path logs = Files.createDirectories(work.resolve("logs"));
-            try (ServiceProcess producer =
-                            PlatformEndToEndTest.start(
-                                    "producer-teacher",
-                                    PlatformEndToEndTest.producerProps(stack, models),
-                                    logs.resolve("producer.log"));
-                    ServiceProcess evaluator =
-                            PlatformEndToEndTest.start(
-                                    "evaluator",
-                                    PlatformEndToEndTest.evaluatorProps(stack, models, work),
-                                    logs.resolve("evaluator.log"))) {
-                ServiceProcess trainer =
-                        PlatformEndToEndTest.start(
-                                "trainer-student", trainerProps, logs.resolve("trainer.log"));
-                List<ServiceProcess> services = new ArrayList<>(List.of(producer, evaluator));
-                Supplier<String> logsTail =
-                        () -> producer.logTail(30) + "\n" + evaluator.logTail(30);
 
+            Map<String, Map<String, String>> props =
+                    Map.of(
+                            "producer-teacher", PlatformEndToEndTest.producerProps(stack, models),
+                            "trainer-student", trainerProps,
+                            "evaluator", PlatformEndToEndTest.evaluatorProps(stack, models, work));
+            Map<String, ServiceProcess> running = new java.util.LinkedHashMap<>();
+            ThrowingStart start =
+                    module -> {
+                        ServiceProcess p =
+                                PlatformEndToEndTest.start(
+                                        module, props.get(module), logs.resolve(module + ".log"));
+                        running.put(module, p);
+                        return p;
+                    };
+            Supplier<String> logsTail =
+                    () ->
+                            String.join(
+                                    "\n",
+                                    running.values().stream().map(p -> p.logTail(30)).toList());
+            try {
+                for (String module : props.keySet()) {
+                    start.apply(module);
+                }
                 publishPrompts(stack, 0, 16);
                 await(() -> published(stack).size() >= 1, "checkpoint v1", logsTail);
 
@@ -117,36 +124,42 @@ class AdversarialRunEndToEndTest {
                 // A registry crash, then a trainer that must read the rollouts' schemas from it.
                 stack.registry().kill();
                 stack.registry().resume();
-                trainer.kill();
-                trainer =
-                        PlatformEndToEndTest.start(
-                                "trainer-student", trainerProps, logs.resolve("trainer.log"));
-                services.add(trainer);
-                try (ServiceProcess restarted = trainer) {
-                    Supplier<String> allLogs = () -> logsTail.get() + "\n" + restarted.logTail(30);
-                    publishPrompts(stack, 16, 32);
-                    await(() -> published(stack).size() >= 2, "checkpoint v2", allLogs);
+                running.get("trainer-student").kill();
+                start.apply("trainer-student");
+                publishPrompts(stack, 16, 32);
+                await(() -> published(stack).size() >= 2, "checkpoint v2", logsTail);
 
-                    // A broker outage longer than the producers' 60 s transaction timeout.
-                    stack.kafka().kill();
-                    Thread.sleep(70_000);
-                    stack.kafka().resume();
-                    publishPrompts(stack, 32, PROMPTS);
-                    await(
-                            () -> published(stack).size() >= 3 && reports(stack).size() >= 3,
-                            "checkpoint v3 and 3 reports after the outage",
-                            allLogs);
+                // kill -9 of the other two, then a broker outage longer than the producers' 60 s
+                // transaction timeout while they start again.
+                for (String module : List.of("producer-teacher", "evaluator")) {
+                    running.get(module).kill();
+                    start.apply(module);
+                }
+                stack.kafka().kill();
+                Thread.sleep(70_000);
+                stack.kafka().resume();
+                publishPrompts(stack, 32, PROMPTS);
+                await(
+                        () -> published(stack).size() >= 3 && reports(stack).size() >= 3,
+                        "checkpoint v3 and 3 reports after the outage",
+                        logsTail);
 
-                    for (ServiceProcess s : services) {
-                        assertTrue(s.isAlive(), s.logTail(40));
-                        assertEquals(200, liveness(s).statusCode(), liveness(s).body());
-                    }
-                    JsonNode standing =
-                            PlatformEndToEndTest.awaitLeaderboard(
-                                    evaluator.httpUrl() + "/leaderboard/" + RUN, 3, allLogs);
-                    List<Long> scored = new ArrayList<>();
-                    standing.get("history").forEach(c -> scored.add(c.get("version").asLong()));
-                    assertEquals(List.of(1L, 2L, 3L), scored, "the forged v1000 is not scored");
+                for (ServiceProcess s : running.values()) {
+                    assertTrue(s.isAlive(), s.logTail(40));
+                    HttpResponse<String> live = liveness(s);
+                    assertEquals(200, live.statusCode(), live.body());
+                }
+                JsonNode standing =
+                        PlatformEndToEndTest.awaitLeaderboard(
+                                running.get("evaluator").httpUrl() + "/leaderboard/" + RUN,
+                                3,
+                                logsTail);
+                List<Long> scored = new ArrayList<>();
+                standing.get("history").forEach(c -> scored.add(c.get("version").asLong()));
+                assertEquals(List.of(1L, 2L, 3L), scored, "the forged v1000 is not scored");
+            } finally {
+                for (ServiceProcess p : running.values()) {
+                    p.close();
                 }
             }
 
@@ -200,8 +213,16 @@ class AdversarialRunEndToEndTest {
                             .orElseThrow(() -> new AssertionError("no truncated dead letter"));
             assertEquals("trainer-student", garbage.getService());
             assertEquals(GARBAGE_BYTES, (long) garbage.getPayloadSize());
+            assertTrue(
+                    garbage.getError()
+                            .toString()
+                            .endsWith(
+                                    "the registry answered HTTP 404 for schema id 0 (no such"
+                                            + " schema)"),
+                    garbage.getError().toString());
             assertEquals(DeadLetters.MAX_PAYLOAD_BYTES, garbage.getPayload().remaining());
-            assertEquals(1, count(dead, "evaluator", "v1000"), dead.toString());
+            assertEquals(
+                    1, count(dead, "evaluator", "checkpoint v1000 of run e2e: "), dead.toString());
             // The follower reads the topic from the start in each producer session: at least once.
             assertTrue(
                     count(
@@ -226,6 +247,10 @@ class AdversarialRunEndToEndTest {
     /** The trainer's checkpoint events, without the forged one. */
     static List<CheckpointEvent> published(LocalStack stack) {
         return events(stack).stream().filter(e -> e.getVersion() < 1000).toList();
+    }
+
+    interface ThrowingStart {
+        ServiceProcess apply(String module) throws Exception;
     }
 
     static long count(List<DeadLetter> dead, String service, String errorPart) {

@@ -1,7 +1,6 @@
 package dev.distill.evaluator;
 
 import ai.djl.ndarray.NDManager;
-import dev.distill.core.checkpoint.CheckpointStores;
 import dev.distill.core.checkpoint.Checkpoints;
 import dev.distill.core.data.HeldOutItem;
 import dev.distill.core.metrics.Calibration;
@@ -9,6 +8,7 @@ import dev.distill.core.metrics.Evaluation;
 import dev.distill.core.tokenizer.SharedVocabulary;
 import dev.distill.core.tokenizer.Tokenizer;
 import dev.distill.core.tokenizer.Tokenizers;
+import dev.distill.platform.checkpoint.PublishedCheckpoints;
 import dev.distill.platform.kafka.AvroDecoder;
 import dev.distill.platform.kafka.DeadLetters;
 import dev.distill.platform.kafka.Sources;
@@ -19,7 +19,6 @@ import dev.distill.schemas.avro.CheckpointEvent;
 import dev.distill.schemas.avro.EvalReport;
 import dev.distill.schemas.avro.ReliabilityBin;
 import java.io.IOException;
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Arrays;
@@ -108,20 +107,8 @@ final class EvaluatorStep implements Step {
     }
 
     private EvalReport evaluate(CheckpointEvent e) throws IOException {
-        Path dir = CheckpointStores.open(URI.create(e.getUri()));
-        try (Checkpoints.Loaded student = Checkpoints.load(dir, root)) {
-            String sha = student.manifest().map(m -> m.weightsSha256()).orElse("");
-            if (!sha.equals(e.getSha256())) {
-                throw new IOException(
-                        "checkpoint v"
-                                + e.getVersion()
-                                + " at "
-                                + dir
-                                + " has weights "
-                                + sha
-                                + " but its event says "
-                                + e.getSha256());
-            }
+        try (Checkpoints.Loaded student = PublishedCheckpoints.loadVerified(e, root)) {
+            Path dir = student.dir();
             int vocab = student.model().config().vocabSize();
             if (teacher != null) {
                 SharedVocabulary.require(

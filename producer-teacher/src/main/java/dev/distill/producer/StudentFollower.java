@@ -1,8 +1,8 @@
 package dev.distill.producer;
 
 import ai.djl.ndarray.NDManager;
-import dev.distill.core.checkpoint.CheckpointStores;
 import dev.distill.core.checkpoint.Checkpoints;
+import dev.distill.platform.checkpoint.PublishedCheckpoints;
 import dev.distill.platform.kafka.AvroDecoder;
 import dev.distill.platform.kafka.ClientConfigs;
 import dev.distill.platform.kafka.DeadLetters;
@@ -10,8 +10,6 @@ import dev.distill.platform.kafka.Sources;
 import dev.distill.platform.kafka.TransientFailureException;
 import dev.distill.platform.kafka.UndecodableRecordException;
 import dev.distill.schemas.avro.CheckpointEvent;
-import java.net.URI;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -215,46 +213,22 @@ final class StudentFollower implements Runnable {
 
     /** Loads and verifies the student of {@code e}; false (and dead-lettered) if it cannot. */
     private boolean load(CheckpointEvent e, ConsumerRecord<String, byte[]> r) {
-        Exception refused;
         try {
-            Path dir = CheckpointStores.open(URI.create(e.getUri()));
-            Checkpoints.Loaded loaded = Checkpoints.load(dir, root);
-            String sha = loaded.manifest().map(m -> m.weightsSha256()).orElse("");
-            if (sha.equals(e.getSha256())) {
-                newestSeen = e.getVersion();
-                Student old = pending.getAndSet(new Student(e.getVersion(), loaded));
-                if (old != null) {
-                    old.close();
-                }
-                LOG.infof("loaded student v%d of run %s from %s", e.getVersion(), s.runId(), dir);
-                return true;
+            Checkpoints.Loaded loaded = PublishedCheckpoints.loadVerified(e, root);
+            newestSeen = e.getVersion();
+            Student old = pending.getAndSet(new Student(e.getVersion(), loaded));
+            if (old != null) {
+                old.close();
             }
-            loaded.close();
-            refused =
-                    new IllegalArgumentException(
-                            "checkpoint v"
-                                    + e.getVersion()
-                                    + " at "
-                                    + dir
-                                    + " has weights "
-                                    + sha
-                                    + " but its event says "
-                                    + e.getSha256()
-                                    + "; not sampling with it");
+            LOG.infof(
+                    "loaded student v%d of run %s from %s",
+                    e.getVersion(), s.runId(), loaded.dir());
+            return true;
         } catch (java.io.IOException | RuntimeException ex) {
-            // A missing, unreadable or malformed checkpoint is the event's fault: refuse it.
-            refused =
-                    new IllegalArgumentException(
-                            "cannot load checkpoint v"
-                                    + e.getVersion()
-                                    + " from "
-                                    + e.getUri()
-                                    + ": "
-                                    + ex.getMessage(),
-                            ex);
+            // A missing, unreadable, malformed or unverified checkpoint is the event's fault.
+            refuse(r, new IllegalArgumentException("not sampling with " + ex.getMessage(), ex));
+            return false;
         }
-        refuse(r, refused);
-        return false;
     }
 
     /** Dead-letters a checkpoint event the follower will not use, and goes on. */

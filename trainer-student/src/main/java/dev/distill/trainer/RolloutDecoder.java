@@ -25,7 +25,16 @@ final class RolloutDecoder implements AutoCloseable {
     private static final String SERVICE = "trainer-student";
 
     /** One polled record: a rollout, or a dead letter, or neither (not this run's). */
-    record Polled(ConsumerRecord<String, byte[]> record, Rollout rollout, DeadLetter deadLetter) {}
+    record Polled(ConsumerRecord<String, byte[]> record, Rollout rollout, DeadLetter deadLetter) {
+        /** This record as a dead letter with {@code reason}, logged. */
+        Polled rejected(String reason) {
+            LOG.warnf("dead-lettering %s: %s", Sources.of(record), reason);
+            return new Polled(
+                    record,
+                    null,
+                    DeadLetters.of(record, new IllegalArgumentException(reason), SERVICE));
+        }
+    }
 
     private final String runId;
     private final AvroDecoder<dev.distill.schemas.avro.Rollout> avro;
@@ -91,15 +100,7 @@ final class RolloutDecoder implements AutoCloseable {
                 }
                 out.add(p);
             } else {
-                LOG.warnf("dead-lettering %s: %s", Sources.of(p.record()), reason);
-                out.add(
-                        new Polled(
-                                p.record(),
-                                null,
-                                DeadLetters.of(
-                                        p.record(),
-                                        new IllegalArgumentException(reason),
-                                        SERVICE)));
+                out.add(p.rejected(reason));
             }
         }
         return out;

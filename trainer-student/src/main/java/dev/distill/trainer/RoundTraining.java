@@ -2,8 +2,6 @@ package dev.distill.trainer;
 
 import dev.distill.core.data.Rollout;
 import dev.distill.core.train.StudentTrainer;
-import dev.distill.platform.kafka.DeadLetters;
-import dev.distill.platform.kafka.Sources;
 import dev.distill.platform.kafka.TransientFailureException;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -21,7 +19,6 @@ import org.jboss.logging.Logger;
  */
 final class RoundTraining {
     private static final Logger LOG = Logger.getLogger(RoundTraining.class);
-    private static final String SERVICE = "trainer-student";
 
     /** The trainer of the round's parent checkpoint, and how to get it back. */
     interface Attempt {
@@ -57,23 +54,15 @@ final class RoundTraining {
                     continue;
                 }
                 found++;
-                String reason =
-                        "rollout "
-                                + p.rollout().rolloutId()
-                                + " cannot be trained: "
-                                + why
-                                + " (its round failed with: "
-                                + failure.getMessage()
-                                + ")";
-                LOG.warnf("dead-lettering %s: %s", Sources.of(p.record()), reason);
                 isolated.add(
-                        new RolloutDecoder.Polled(
-                                p.record(),
-                                null,
-                                DeadLetters.of(
-                                        p.record(),
-                                        new IllegalArgumentException(reason),
-                                        SERVICE)));
+                        p.rejected(
+                                "rollout "
+                                        + p.rollout().rolloutId()
+                                        + " cannot be trained: "
+                                        + why
+                                        + " (its round failed with: "
+                                        + failure.getMessage()
+                                        + ")"));
             }
             if (found == 0) {
                 LOG.error("no rollout of the round fails alone: the round's failure stands");

@@ -1,6 +1,8 @@
 package dev.distill.platform.kafka;
 
+import com.microsoft.kiota.ApiException;
 import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
+import java.nio.ByteBuffer;
 import java.util.HashMap;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
@@ -31,7 +33,7 @@ public final class AvroDecoder<T> implements AutoCloseable {
             // unreachable registry says nothing about the record: the session fails and retries it
             // later. Anything else means "cannot decode".
             TransientFailureException.rethrowIfTransient(e);
-            throw new UndecodableRecordException(Sources.of(r) + ": " + e.getMessage(), e);
+            throw new UndecodableRecordException(Sources.of(r) + ": " + describe(r, e), e);
         }
         if (!type.isInstance(value)) {
             // The schema id names another record type (a crafted record, or a registry that lost
@@ -45,6 +47,23 @@ public final class AvroDecoder<T> implements AutoCloseable {
                     null);
         }
         return type.cast(value);
+    }
+
+    /**
+     * The registry client's errors print as their class name: say what the registry answered for
+     * which schema id instead.
+     */
+    private static String describe(ConsumerRecord<String, byte[]> r, RuntimeException e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof ApiException api) {
+                return "the registry answered HTTP "
+                        + api.getResponseStatusCode()
+                        + " for schema id "
+                        + ByteBuffer.wrap(r.value(), 1, 4).getInt()
+                        + (api.getResponseStatusCode() == 404 ? " (no such schema)" : "");
+            }
+        }
+        return e.getMessage();
     }
 
     @Override

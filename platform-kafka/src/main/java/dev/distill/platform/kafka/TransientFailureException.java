@@ -1,5 +1,6 @@
 package dev.distill.platform.kafka;
 
+import com.microsoft.kiota.ApiException;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
@@ -21,6 +22,10 @@ public final class TransientFailureException extends RuntimeException {
      */
     public static boolean isTransient(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof ApiException api && api.getResponseStatusCode() >= 500
+                    || t instanceof ApiException busy && busy.getResponseStatusCode() == 429) {
+                return true; // the registry is there but failing or busy: not the record's fault
+            }
             if (t instanceof TransientFailureException
                     || t instanceof ConnectException
                     || t instanceof SocketTimeoutException
