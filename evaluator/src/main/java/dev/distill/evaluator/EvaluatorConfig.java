@@ -63,6 +63,14 @@ public interface EvaluatorConfig {
     @WithDefault("0")
     int exAccErrSteps();
 
+    /**
+     * Score every n-th version of the run, and always the newest one the evaluator has read: an
+     * evaluator that has fallen behind skips the versions in between instead of scoring them all
+     * late. 1 scores every checkpoint.
+     */
+    @WithDefault("1")
+    int every();
+
     Topics topics();
 
     interface Topics {

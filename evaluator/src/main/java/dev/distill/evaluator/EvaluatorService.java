@@ -41,6 +41,8 @@ public class EvaluatorService {
                 .register(registry);
         Gauge.builder("distill.evaluator.rouge.l", stats.lastRougeL, v -> v.get())
                 .register(registry);
+        Gauge.builder("distill.evaluator.checkpoints.skipped", stats.skipped, Number::doubleValue)
+                .register(registry);
         if (!config.enabled()) {
             stats.loop.state.set(LoopState.DISABLED);
             return;
@@ -64,6 +66,11 @@ public class EvaluatorService {
             throw new IllegalStateException(
                     "distill.evaluator.ex-acc-err-steps must be >= 0, and > 0 only with "
                             + "distill.evaluator.teacher-model (the teacher is ExAccErr's oracle)");
+        }
+        if (config.every() < 1) {
+            throw new IllegalStateException(
+                    "distill.evaluator.every must be >= 1 (1 scores every checkpoint), not "
+                            + config.every());
         }
         PromptTemplate template;
         try {
@@ -93,7 +100,8 @@ public class EvaluatorService {
                         config.topics().evaluations(),
                         config.topics().deadLetters(),
                         Duration.ofMillis(500),
-                        template);
+                        template,
+                        config.every());
         loop = new ServiceLoop(s.loop(), () -> new EvaluatorStep(s, stats), stats.loop);
         loop.start();
     }

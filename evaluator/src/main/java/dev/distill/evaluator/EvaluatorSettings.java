@@ -26,9 +26,13 @@ record EvaluatorSettings(
         String evaluationsTopic,
         String deadLettersTopic,
         Duration pollTimeout,
-        PromptTemplate promptTemplate) {
+        PromptTemplate promptTemplate,
+        int every) {
 
-    /** One checkpoint per poll: scoring one can take minutes on CPU. */
+    /**
+     * One checkpoint per poll when every version is scored (scoring one can take minutes on CPU);
+     * with every n-th, 4n per poll, so that a poll scores at most 5 and skips the rest.
+     */
     LoopSettings loop() {
         return new LoopSettings(
                 "evaluator",
@@ -38,7 +42,7 @@ record EvaluatorSettings(
                 transactionalId(),
                 checkpointsTopic,
                 LoopSettings.Input.GROUP,
-                1,
+                every == 1 ? 1 : 4 * every,
                 Duration.ofMinutes(30),
                 pollTimeout);
     }

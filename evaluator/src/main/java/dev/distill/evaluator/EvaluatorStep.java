@@ -13,6 +13,7 @@ import dev.distill.platform.kafka.AvroDecoder;
 import dev.distill.platform.kafka.DeadLetters;
 import dev.distill.platform.kafka.Sources;
 import dev.distill.platform.kafka.TransientFailureException;
+import dev.distill.platform.kafka.UndecodableRecordException;
 import dev.distill.platform.loop.Step;
 import dev.distill.platform.loop.Transactions;
 import dev.distill.schemas.avro.CheckpointEvent;
@@ -61,9 +62,33 @@ final class EvaluatorStep implements Step {
 
     @Override
     public void process(List<ConsumerRecord<String, byte[]>> records, Transactions tx) {
+        long newest = newestVersion(records);
         for (ConsumerRecord<String, byte[]> r : records) {
-            handle(r, tx);
+            handle(r, tx, newest);
         }
+    }
+
+    /** The newest version of the run among {@code records}, or -1. */
+    private long newestVersion(List<ConsumerRecord<String, byte[]>> records) {
+        long newest = -1;
+        for (ConsumerRecord<String, byte[]> r : records) {
+            try {
+                CheckpointEvent e = decoder.decode(r);
+                if (e.getRunId().equals(s.runId())) {
+                    newest = Math.max(newest, e.getVersion());
+                }
+            } catch (UndecodableRecordException ex) {
+                // dead-lettered when it is handled
+            }
+        }
+        return newest;
+    }
+
+    /**
+     * Every n-th version, and the newest read so far (so a run's last version is always scored).
+     */
+    private boolean scored(CheckpointEvent e, long newest) {
+        return e.getVersion() % s.every() == 0 || e.getVersion() >= newest;
     }
 
     @Override
@@ -82,12 +107,18 @@ final class EvaluatorStep implements Step {
         root.close();
     }
 
-    private void handle(ConsumerRecord<String, byte[]> r, Transactions tx) {
+    private void handle(ConsumerRecord<String, byte[]> r, Transactions tx, long newest) {
         Transactions.Output out = null;
         try {
             CheckpointEvent e = decoder.decode(r);
-            if (e.getRunId().equals(s.runId())) {
+            if (e.getRunId().equals(s.runId()) && scored(e, newest)) {
                 out = new Transactions.Output(s.evaluationsTopic(), r.key(), evaluate(e));
+            } else if (e.getRunId().equals(s.runId())) {
+                stats.skipped.incrementAndGet();
+                LOG.infof(
+                        "not scoring v%d of run %s: v%d is already read, and every %d-th version"
+                                + " is scored",
+                        e.getVersion(), s.runId(), newest, s.every());
             }
         } catch (IOException | RuntimeException ex) {
             if (ex instanceof RuntimeException re) {

@@ -52,8 +52,12 @@ public interface TrainerConfig {
     @WithDefault("5e-4")
     double learningRate();
 
-    /** Rollouts sampled with a student more than this many versions old are dropped and counted. */
-    @WithDefault("2")
+    /**
+     * Rollouts sampled with a student more than this many versions old are dropped and counted. 1
+     * lets the producer sample the next round while this one trains (one-step-off); 0 is strict
+     * on-policy.
+     */
+    @WithDefault("1")
     int maxStaleness();
 
     @WithDefault("0")

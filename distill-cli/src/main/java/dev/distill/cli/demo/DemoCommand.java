@@ -71,6 +71,16 @@ public final class DemoCommand implements Callable<Integer> {
     boolean baselines;
 
     @Option(
+            names = "--max-staleness",
+            defaultValue = "1",
+            description =
+                    "versions a rollout's student may lag the trainer (default ${DEFAULT-VALUE}):"
+                            + " 0 samples each round with the newest checkpoint only (strict"
+                            + " on-policy, the services take turns), 1 samples the next round"
+                            + " while the trainer trains this one")
+    int maxStaleness;
+
+    @Option(
             names = "--held-out-items",
             defaultValue = "200",
             description = "test items every checkpoint is scored on (default ${DEFAULT-VALUE})")
@@ -239,7 +249,8 @@ public final class DemoCommand implements Callable<Integer> {
                                 joined(EVAL_SEEDS),
                                 EVAL_BATCH,
                                 outDir.resolve("demo-" + objective.id() + "-s" + seed),
-                                template));
+                                template,
+                                maxStaleness));
             }
         }
         List<RunSeries> runs = new ArrayList<>();
@@ -270,10 +281,13 @@ public final class DemoCommand implements Callable<Integer> {
                 List.of(
                         String.format(
                                 Locale.ROOT,
-                                "%d rounds of %d rollouts per run, %d epochs, mini-batch %d,"
-                                        + " learning rate %.1e, teacher mix alpha %.2f, L_pt %s",
+                                "%d rounds of %d rollouts per run (max staleness %d: %s), %d"
+                                        + " epochs, mini-batch %d, learning rate %.1e, teacher mix"
+                                        + " alpha %.2f, L_pt %s",
                                 rounds,
                                 perRound,
+                                maxStaleness,
+                                maxStaleness == 0 ? "strict on-policy" : "pipelined",
                                 epochs,
                                 miniBatch,
                                 learningRate,

@@ -10,9 +10,9 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * One distillation run through the platform: starts the run's three services, feeds its prompts a
- * round ahead of the trainer, shows progress from the topics, and ends when the evaluator has
- * scored the last checkpoint; then stops the services.
+ * One distillation run through the platform: starts the run's three services, feeds its prompts as
+ * far ahead of the trainer as the staleness bound allows, shows progress from the topics, and ends
+ * when the evaluator has scored the last checkpoint; then stops the services.
  */
 final class DemoRun {
     private static final List<String> LOSS_TERMS =
@@ -64,11 +64,7 @@ final class DemoRun {
                 }
                 watch.check();
                 long trained = watch.latestVersion();
-                // On-policy: at most one round of prompts ahead of the trainer, one spare round in
-                // case a rollout is dead-lettered and the last round would otherwise never fill.
-                feeder.publishRounds(
-                        (int) (Math.min(trained + 1, p.rounds()) + 1 - feeder.roundsPublished()),
-                        p.rolloutsPerRound());
+                feed(p, feeder, watch, services, trained);
                 List<EvalReport> reports = watch.reports();
                 long evaluated = reports.size();
                 String status = line(p, trained, evaluated, watch, rate, reports, sft);
@@ -101,6 +97,48 @@ final class DemoRun {
                 Thread.sleep(500);
             }
         }
+    }
+
+    /**
+     * Keeps the prompts of rounds up to v+1+maxStaleness published while the trainer is at v: with
+     * 0 (strict on-policy) round v+1 goes out only once the producer holds checkpoint v, so every
+     * rollout is sampled with the newest student; with 1 the producer samples round v+2 with v
+     * while the trainer trains round v+1. A dead-lettered prompt or rollout of the run is replaced
+     * by a new prompt, or its round would never fill.
+     */
+    static void feed(
+            RunPlan p, PromptFeeder feeder, RunWatcher watch, RunServices services, long trained)
+            throws InterruptedException {
+        long published = feeder.roundsPublished();
+        long wanted =
+                roundsWanted(
+                        trained,
+                        p.maxStaleness(),
+                        p.rounds(),
+                        published,
+                        () -> services.producerStudentVersion());
+        feeder.publishRounds((int) (wanted - published), p.rolloutsPerRound());
+        feeder.topUp(watch.deadLettered(feeder.ids()) - feeder.toppedUp());
+    }
+
+    /** What the producer reports it samples with; asked only when strict mode needs it. */
+    interface ProducerVersion {
+        long get() throws InterruptedException;
+    }
+
+    /**
+     * The rounds that should be published while the trainer is at version {@code trained}: up to
+     * trained + 1 + maxStaleness (at most {@code rounds}); in strict mode (0) no new round until
+     * the producer holds checkpoint {@code trained}.
+     */
+    static long roundsWanted(
+            long trained, int maxStaleness, int rounds, long published, ProducerVersion producer)
+            throws InterruptedException {
+        long wanted = Math.min(trained + 1 + maxStaleness, rounds);
+        if (maxStaleness == 0 && wanted > published && producer.get() < trained) {
+            return published;
+        }
+        return Math.max(wanted, published);
     }
 
     private static String line(

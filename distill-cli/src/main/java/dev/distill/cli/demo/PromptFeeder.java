@@ -7,7 +7,9 @@ import dev.distill.platform.kafka.ClientConfigs;
 import dev.distill.schemas.Topics;
 import dev.distill.schemas.avro.Prompt;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.SplittableRandom;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -30,6 +32,8 @@ final class PromptFeeder implements AutoCloseable {
     private final List<TaskItem> order;
     private int next;
     private int published;
+    private long toppedUp;
+    private final Set<String> ids = new HashSet<>();
 
     PromptFeeder(
             String bootstrap, String registryUrl, String runId, List<TaskItem> train, long seed) {
@@ -50,13 +54,39 @@ final class PromptFeeder implements AutoCloseable {
         if (rounds <= 0) {
             return;
         }
+        publish(rounds * perRound);
+        published += rounds;
+    }
+
+    /**
+     * Publishes {@code n} more prompts outside the rounds, in place of prompts that were
+     * dead-lettered, so that every round still fills.
+     */
+    void topUp(long n) {
+        if (n > 0) {
+            publish((int) n);
+            toppedUp += n;
+        }
+    }
+
+    long toppedUp() {
+        return toppedUp;
+    }
+
+    /** The ids of every prompt published so far. */
+    Set<String> ids() {
+        return ids;
+    }
+
+    private void publish(int n) {
         producer.beginTransaction();
         try {
-            for (int i = 0; i < rounds * perRound; i++) {
+            for (int i = 0; i < n; i++) {
                 HeldOutItem item = order.get(next % order.size()).item();
                 String id =
                         item.id() + "@" + next; // unique per run even when the items wrap around
                 next++;
+                ids.add(id);
                 producer.send(
                         new ProducerRecord<>(
                                 Topics.PROMPTS,
@@ -76,7 +106,6 @@ final class PromptFeeder implements AutoCloseable {
             producer.abortTransaction();
             throw e;
         }
-        published += rounds;
     }
 
     int roundsPublished() {

@@ -10,6 +10,9 @@ import java.nio.file.Path;
  * @param objective the trainer's objective: minillm, or the sft / kd / seqkd baselines
  * @param rounds checkpoints to train; the run ends when the last one is evaluated
  * @param pretrainTeacherScores the teacher's scores of the L_pt corpus, or null when its share is 0
+ * @param maxStaleness how many versions a rollout's student may lag the trainer: 0 is strict
+ *     on-policy (round v+1 is sampled only with checkpoint v), 1 lets the producer sample round v+2
+ *     while the trainer trains round v+1
  */
 record RunPlan(
         Objective objective,
@@ -32,7 +35,8 @@ record RunPlan(
         String evalSeeds,
         int evalBatch,
         Path workDir,
-        PromptTemplate promptTemplate) {
+        PromptTemplate promptTemplate,
+        int maxStaleness) {
 
     String runId() {
         return "demo-" + objective.id() + "-s" + seed;

@@ -1,5 +1,7 @@
 package dev.distill.cli.demo;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.distill.cli.support.CorpusScores;
 import dev.distill.core.data.PromptTemplate;
 import dev.distill.localstack.ServiceProcess;
@@ -20,6 +22,8 @@ import java.util.Map;
 /** The three packaged services of one run, as child processes on known ports, stopped together. */
 final class RunServices implements AutoCloseable {
     record Service(String name, ServiceProcess process, int port, Path log) {}
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final List<Service> services = new ArrayList<>();
     private final HttpClient http =
@@ -66,6 +70,7 @@ final class RunServices implements AutoCloseable {
             trainer.put("distill.trainer.learning-rate", String.valueOf(p.learningRate()));
             trainer.put("distill.trainer.seed", String.valueOf(p.seed()));
             trainer.put("distill.trainer.max-rounds", String.valueOf(p.rounds()));
+            trainer.put("distill.trainer.max-staleness", String.valueOf(p.maxStaleness()));
             trainer.put("distill.trainer.poll-timeout", "200ms");
             if (p.pretrainCorpus() != null) {
                 trainer.put("distill.trainer.pretrain-corpus", p.pretrainCorpus().toString());
@@ -227,6 +232,31 @@ final class RunServices implements AutoCloseable {
         } catch (IOException e) {
             return null;
         }
+    }
+
+    /**
+     * The student version the producer samples with, from its readiness data; -1 when it does not
+     * answer (starting, or busy).
+     */
+    long producerStudentVersion() throws InterruptedException {
+        for (Service s : services) {
+            if (s.name().equals("producer-teacher")) {
+                HttpResponse<String> r = readiness(s, Duration.ofSeconds(2));
+                if (r == null || r.statusCode() != 200) {
+                    return -1;
+                }
+                try {
+                    for (JsonNode check : JSON.readTree(r.body()).path("checks")) {
+                        if (check.path("name").asText().equals("producer-loop")) {
+                            return check.path("data").path("student-version").asLong(-1);
+                        }
+                    }
+                } catch (IOException e) {
+                    return -1;
+                }
+            }
+        }
+        return -1;
     }
 
     static String tail(Path log) {

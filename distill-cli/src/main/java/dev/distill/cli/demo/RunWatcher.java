@@ -6,10 +6,13 @@ import dev.distill.schemas.avro.CheckpointEvent;
 import dev.distill.schemas.avro.DeadLetter;
 import dev.distill.schemas.avro.EvalReport;
 import dev.distill.schemas.avro.Rollout;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -28,6 +31,7 @@ final class RunWatcher implements Runnable, AutoCloseable {
     private final Thread thread;
     private final AtomicLong rollouts = new AtomicLong();
     private final AtomicLong deadLetters = new AtomicLong();
+    private final Set<String> deadLetterKeys = ConcurrentHashMap.newKeySet();
     private final TreeMap<Long, CheckpointEvent> checkpoints = new TreeMap<>();
     private final TreeMap<Long, EvalReport> reports = new TreeMap<>();
     private volatile RuntimeException failure;
@@ -85,10 +89,14 @@ final class RunWatcher implements Runnable, AutoCloseable {
             synchronized (reports) {
                 reports.put(e.getVersion(), e);
             }
-        } else if (value instanceof DeadLetter) {
+        } else if (value instanceof DeadLetter d) {
             // Dead letters carry no run id in every case (undecodable bytes have none): count them
             // all, and the demo only runs one run at a time.
             deadLetters.incrementAndGet();
+            if (d.getKey() != null) {
+                deadLetterKeys.add(
+                        StandardCharsets.UTF_8.decode(d.getKey().duplicate()).toString());
+            }
         }
     }
 
@@ -98,6 +106,14 @@ final class RunWatcher implements Runnable, AutoCloseable {
 
     long deadLetters() {
         return deadLetters.get();
+    }
+
+    /**
+     * How many of {@code keys} (prompt ids: prompts and rollouts are keyed by them) were
+     * dead-lettered.
+     */
+    long deadLettered(Set<String> keys) {
+        return deadLetterKeys.stream().filter(keys::contains).count();
     }
 
     /** The newest published version, 0 before the first checkpoint. */
