@@ -81,6 +81,14 @@ public final class DemoCommand implements Callable<Integer> {
     int maxStaleness;
 
     @Option(
+            names = "--eval-every",
+            defaultValue = "1",
+            description =
+                    "the evaluator scores every n-th checkpoint and the newest it has read, so"
+                            + " that it keeps up with the trainer (default ${DEFAULT-VALUE}: all)")
+    int evalEvery;
+
+    @Option(
             names = "--held-out-items",
             defaultValue = "200",
             description = "test items every checkpoint is scored on (default ${DEFAULT-VALUE})")
@@ -177,6 +185,9 @@ public final class DemoCommand implements Callable<Integer> {
             throw new IllegalArgumentException(
                     "--rounds >= 1, --rollouts-per-round >= 2, --held-out-items >= 1 and a seed");
         }
+        if (maxStaleness < 0 || evalEvery < 1) {
+            throw new IllegalArgumentException("--max-staleness >= 0 and --eval-every >= 1");
+        }
         Path heldOut = dataDir.resolve("test.jsonl.gz");
         List<TaskItem> train = InstructionJsonl.read(dataDir.resolve("train.jsonl.gz"));
         List<HeldOutItem> items = HeldOutItem.readJsonl(heldOut);
@@ -250,7 +261,8 @@ public final class DemoCommand implements Callable<Integer> {
                                 EVAL_BATCH,
                                 outDir.resolve("demo-" + objective.id() + "-s" + seed),
                                 template,
-                                maxStaleness));
+                                maxStaleness,
+                                evalEvery));
             }
         }
         List<RunSeries> runs = new ArrayList<>();

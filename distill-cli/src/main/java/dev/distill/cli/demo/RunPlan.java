@@ -13,6 +13,7 @@ import java.nio.file.Path;
  * @param maxStaleness how many versions a rollout's student may lag the trainer: 0 is strict
  *     on-policy (round v+1 is sampled only with checkpoint v), 1 lets the producer sample round v+2
  *     while the trainer trains round v+1
+ * @param evalEvery the evaluator scores every n-th checkpoint and the newest it has read (1: all)
  */
 record RunPlan(
         Objective objective,
@@ -36,7 +37,8 @@ record RunPlan(
         int evalBatch,
         Path workDir,
         PromptTemplate promptTemplate,
-        int maxStaleness) {
+        int maxStaleness,
+        int evalEvery) {
 
     String runId() {
         return "demo-" + objective.id() + "-s" + seed;

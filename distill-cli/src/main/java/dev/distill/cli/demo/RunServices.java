@@ -96,6 +96,7 @@ final class RunServices implements AutoCloseable {
 
             Map<String, String> evaluator = new LinkedHashMap<>();
             evaluator.put("distill.evaluator.run-id", p.runId());
+            evaluator.put("distill.evaluator.every", String.valueOf(p.evalEvery()));
             evaluator.put("distill.evaluator.held-out", p.heldOut().toString());
             evaluator.put("distill.evaluator.dataset", "data/suite test");
             evaluator.put("distill.evaluator.held-out-limit", String.valueOf(p.heldOutItems()));
