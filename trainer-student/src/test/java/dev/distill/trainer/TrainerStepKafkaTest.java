@@ -839,6 +839,53 @@ class TrainerStepKafkaTest {
         assertEquals(5, replay.rollouts());
     }
 
+    @Test
+    void rolloutsOlderThanTheStalenessBoundAreDroppedAndCountedAndTheRoundsReplay()
+            throws Exception {
+        String run = "pipelined";
+        String topic = rolloutsTopic(run, 1);
+        publish(topic, rollouts(run, 24, 31)); // all sampled with v0: a producer far ahead
+        TrainerSettings s = settings(run, 3);
+        TrainerSettings boundOne =
+                new TrainerSettings(
+                        s.runId(),
+                        s.checkpointRoot(),
+                        s.initialCheckpoint(),
+                        s.bootstrapServers(),
+                        s.registryUrl(),
+                        s.rolloutsTopic(),
+                        s.checkpointsTopic(),
+                        s.deadLettersTopic(),
+                        s.objective(),
+                        s.epochs(),
+                        s.miniBatchSize(),
+                        s.rolloutsPerRound(),
+                        s.learningRate(),
+                        1,
+                        s.seed(),
+                        s.maxRounds(),
+                        s.pollTimeout(),
+                        null);
+        TrainerStats stats = run(boundOne, new TrainerStats());
+        assertEquals(
+                LoopState.STOPPED,
+                stats.loop.state.get(),
+                String.valueOf(stats.loop.failure.get()));
+        // v1 from v0 (fresh), v2 from v1 (one version old: within the bound), v3 from v2 (two
+        // versions old: all 8 dropped and counted).
+        List<CheckpointEvent> events = events(run);
+        assertEquals(
+                List.of(8.0, 8.0, 0.0),
+                events.stream().map(e -> e.getTrainMetrics().get("rollouts")).toList());
+        assertEquals(8.0, events.get(2).getTrainMetrics().get("dropped_stale"));
+        assertEquals(8, stats.droppedStale.get());
+        assertEquals(16, stats.rolloutsTrained.get());
+        for (long v = 2; v <= 3; v++) {
+            Replay.Result replay = Replay.run(boundOne, v, work.resolve("replay-pipelined-" + v));
+            assertTrue(replay.matches(), replay.describe());
+        }
+    }
+
     static List<DeadLetter> deadLetters(String topic) {
         return TrainerStepKafkaTest.<DeadLetter>readAll(DEAD_LETTERS, true).stream()
                 .map(ConsumerRecord::value)
