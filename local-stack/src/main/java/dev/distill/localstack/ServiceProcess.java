@@ -1,5 +1,6 @@
 package dev.distill.localstack;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -104,8 +105,14 @@ public final class ServiceProcess implements AutoCloseable {
                             "-Dai.djl.pytorch.num_interop_threads=1",
                             "-Dquarkus.http.port=0"));
             properties.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
-            cmd.add("-jar");
-            cmd.add(app(root, module).toString());
+            // Through the same watchdog as the broker and the registry: a service whose parent (the
+            // demo, a test) is killed exits instead of retrying against a stack that is gone.
+            Path app = app(root, module);
+            cmd.add("-cp");
+            cmd.add(Locations.watchdogClasses(app.getParent()) + File.pathSeparator + app);
+            cmd.add(Locations.WATCHDOG_MAIN);
+            cmd.add(String.valueOf(ProcessHandle.current().pid()));
+            cmd.add(Locations.mainClassOf(app));
             return cmd;
         }
 
@@ -128,6 +135,11 @@ public final class ServiceProcess implements AutoCloseable {
             throw new IllegalStateException(module + " writes its output to " + log);
         }
         return process.getInputStream();
+    }
+
+    /** The service's operating-system process id. */
+    public long pid() {
+        return process.pid();
     }
 
     /** Whether the process is still running (a service that exited on its own has failed). */
