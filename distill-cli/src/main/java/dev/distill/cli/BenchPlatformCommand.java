@@ -16,7 +16,6 @@ import dev.distill.core.train.LearningRate;
 import dev.distill.core.train.StudentTrainer;
 import dev.distill.localstack.LocalStack;
 import dev.distill.localstack.ServiceProcess;
-import dev.distill.localstack.TopicReader;
 import dev.distill.platform.kafka.ClientConfigs;
 import dev.distill.schemas.avro.CheckpointEvent;
 import dev.distill.schemas.avro.Prompt;
@@ -33,7 +32,6 @@ import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -47,6 +45,9 @@ import picocli.CommandLine.Spec;
  * The platform's overhead: the same models, prompts and settings once in process (sampler and
  * trainer called directly) and once through Kafka (local stack + the packaged producer-teacher and
  * trainer-student processes), reporting rollouts/s of sampling and response tokens/s of training.
+ * Both sides are measured warm: a first wave of prompts (and a first training round) is run and not
+ * timed, so that JIT warm-up, the registry's first look-ups and the bench's own client set-up are
+ * not counted as throughput; trainer rates are total tokens over total seconds of the later rounds.
  */
 @Command(
         name = "bench-platform",
@@ -56,8 +57,23 @@ import picocli.CommandLine.Spec;
 final class BenchPlatformCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(names = "--prompts", defaultValue = "64")
+    @Option(
+            names = "--prompts",
+            defaultValue = "256",
+            description = "prompts in the timed wave (default ${DEFAULT-VALUE})")
     int prompts;
+
+    @Option(
+            names = "--prompts-per-transaction",
+            defaultValue = "32",
+            description = "the producer's prompts per Kafka transaction (default ${DEFAULT-VALUE})")
+    int promptsPerTransaction;
+
+    @Option(
+            names = "--warm-up",
+            defaultValue = "64",
+            description = "prompts sampled first and not timed (default ${DEFAULT-VALUE})")
+    int warmUp;
 
     @Option(names = "--rollouts-per-round", defaultValue = "32")
     int perRound;
@@ -75,7 +91,7 @@ final class BenchPlatformCommand implements Callable<Integer> {
         Files.writeString(tokFile, tokenizerJson());
         List<String> texts = new ArrayList<>();
         SplittableRandom rng = new SplittableRandom(1);
-        for (int i = 0; i < prompts; i++) {
+        for (int i = 0; i < warmUp + prompts; i++) {
             StringBuilder t = new StringBuilder();
             for (int w = 0; w < 12; w++) {
                 t.append(w == 0 ? "" : " ").append("w").append(rng.nextInt(WORDS));
@@ -115,16 +131,21 @@ final class BenchPlatformCommand implements Callable<Integer> {
         }
         double[] platform = platform(work, teacherDir, studentDir, texts);
         out.printf(
-                "platform overhead (teacher %s, student %s, %d prompts, <= %d new tokens, k=8,"
-                        + " rounds of %d, 2 epochs)%n",
-                "C128 L4", "C64 L2", prompts, maxNew, perRound);
+                "platform overhead (teacher %s, student %s, %d prompts after %d warm-up prompts, <="
+                        + " %d new tokens, k=8, batches of 8, %d prompts per transaction, rounds of"
+                        + " %d after a warm-up round, 2 epochs)%n",
+                "C128 L4", "C64 L2", prompts, warmUp, maxNew, promptsPerTransaction, perRound);
         out.printf("%-12s %14s %22s%n", "", "rollouts/s", "trainer response tok/s");
         out.printf("%-12s %14.2f %22.0f%n", "in-process", inProcess[0], inProcess[1]);
         out.printf("%-12s %14.2f %22.0f%n", "via Kafka", platform[0], platform[1]);
         out.printf(
-                "(via Kafka, one service at a time: rollouts/s from the first prompt published to"
-                    + " the last rollout committed; trainer tok/s as measured inside the trainer"
-                    + " service per round)%n");
+                "%-12s %14.2f %22.2f%n",
+                "ratio", platform[0] / inProcess[0], platform[1] / inProcess[1]);
+        out.printf(
+                "(via Kafka, one service at a time: rollouts/s from the timed wave's prompts"
+                    + " committed to its last rollout visible; trainer tok/s = response tokens x"
+                    + " epochs over training seconds, as the trainer reports them per round, rounds"
+                    + " after the first)%n");
         out.flush();
         return 0;
     }
@@ -138,6 +159,10 @@ final class BenchPlatformCommand implements Callable<Integer> {
             List<Rollout> all = new ArrayList<>();
             long t0 = System.nanoTime();
             for (int from = 0; from < tokens.size(); from += 8) {
+                if (from == warmUp) {
+                    t0 = System.nanoTime(); // the warm-up wave is not timed
+                    all.clear();
+                }
                 List<TeacherMixedSampler.Prompt> batch = new ArrayList<>();
                 for (int i = from; i < Math.min(tokens.size(), from + 8); i++) {
                     batch.add(new TeacherMixedSampler.Prompt("p" + i, tokens.get(i), i));
@@ -168,8 +193,10 @@ final class BenchPlatformCommand implements Callable<Integer> {
                     List<Rollout> round = all.subList(from, from + perRound);
                     long s0 = System.nanoTime();
                     trainer.trainRound(round, List.of(), work.resolve("inprocess-ckpt"), l -> {});
-                    seconds += (System.nanoTime() - s0) / 1e9;
-                    tokens2 += round.stream().mapToLong(Rollout::length).sum() * 2;
+                    if (from > 0) { // the first round warms up, as in the service
+                        seconds += (System.nanoTime() - s0) / 1e9;
+                        tokens2 += round.stream().mapToLong(Rollout::length).sum() * 2;
+                    }
                 }
             }
             return new double[] {rolloutsPerSecond, tokens2 / seconds};
@@ -194,6 +221,11 @@ final class BenchPlatformCommand implements Callable<Integer> {
             String b = stack.bootstrapServers();
             String reg = stack.registryUrl();
             int rounds = texts.size() / perRound;
+            if (rounds < 2 || warmUp % 8 != 0) {
+                throw new IllegalArgumentException(
+                        "--warm-up must be a multiple of the batch size 8, and warm-up + prompts"
+                                + " at least two rounds");
+            }
             // One service at a time, like the in-process run: the numbers then show the platform's
             // cost (Kafka, serialisation, transactions) rather than two services sharing two cores.
             double rolloutSeconds;
@@ -216,33 +248,21 @@ final class BenchPlatformCommand implements Callable<Integer> {
                                     "distill.producer.max-new-tokens",
                                     String.valueOf(maxNew),
                                     "distill.producer.batch-size",
-                                    "8"),
+                                    "8",
+                                    "distill.producer.prompts-per-transaction",
+                                    String.valueOf(promptsPerTransaction)),
                             work.resolve("producer.log"))) {
-                Thread.sleep(8000); // up and subscribed, so start-up is not counted as throughput
-                long t0 = System.nanoTime();
                 try (KafkaProducer<String, Object> p =
                         new KafkaProducer<>(
                                 ClientConfigs.transactionalProducer(b, reg, "bench-prompts"))) {
                     p.initTransactions();
-                    p.beginTransaction();
-                    for (int i = 0; i < texts.size(); i++) {
-                        p.send(
-                                new ProducerRecord<>(
-                                        "distill.prompts",
-                                        "p" + i,
-                                        Prompt.newBuilder()
-                                                .setId("p" + i)
-                                                .setRunId("bench")
-                                                .setInstruction(texts.get(i))
-                                                .setContext(null)
-                                                .setReferences(List.of())
-                                                .setSource("bench")
-                                                .setCreatedAt(Instant.now())
-                                                .build()));
-                    }
-                    p.commitTransaction();
+                    // The warm-up wave also readies this producer and registers the schemas.
+                    publish(p, texts, 0, warmUp);
+                    waitForCount(b, "distill.rollouts", warmUp, System.nanoTime());
+                    long t0 = System.nanoTime();
+                    publish(p, texts, warmUp, texts.size());
+                    rolloutSeconds = waitForCount(b, "distill.rollouts", texts.size(), t0);
                 }
-                rolloutSeconds = waitForCount(b, "distill.rollouts", texts.size(), t0);
             }
             try (ServiceProcess trainer =
                     service(
@@ -271,19 +291,15 @@ final class BenchPlatformCommand implements Callable<Integer> {
                                     "distill.trainer.max-staleness",
                                     "1000"),
                             work.resolve("trainer.log"))) {
-                List<CheckpointEvent> events = new ArrayList<>();
-                long deadline = System.currentTimeMillis() + 600_000;
-                while (events.size() < rounds && System.currentTimeMillis() < deadline) {
-                    Thread.sleep(500);
-                    events = readEvents(b, reg);
+                List<CheckpointEvent> events = awaitEvents(b, reg, rounds);
+                double tokens = 0;
+                double seconds = 0;
+                for (CheckpointEvent e : events.subList(1, events.size())) {
+                    double t = e.getTrainMetrics().get("response_tokens");
+                    tokens += t;
+                    seconds += t / e.getTrainMetrics().get("response_tokens_per_second");
                 }
-                double tokPerSec =
-                        events.stream()
-                                .mapToDouble(
-                                        e -> e.getTrainMetrics().get("response_tokens_per_second"))
-                                .average()
-                                .orElse(Double.NaN);
-                return new double[] {texts.size() / rolloutSeconds, tokPerSec};
+                return new double[] {prompts / rolloutSeconds, tokens / seconds};
             }
         }
     }
@@ -307,14 +323,45 @@ final class BenchPlatformCommand implements Callable<Integer> {
         }
     }
 
-    private static List<CheckpointEvent> readEvents(String b, String reg) {
-        return TopicReader.<String, CheckpointEvent>readToEnd(
-                        ClientConfigs.avroConsumer(b, reg),
-                        "distill.checkpoints",
-                        Duration.ofSeconds(30))
-                .stream()
-                .map(ConsumerRecord::value)
-                .toList();
+    /** The first {@code rounds} checkpoint events, read by one consumer as they come. */
+    private static List<CheckpointEvent> awaitEvents(String b, String reg, int rounds) {
+        long deadline = System.currentTimeMillis() + 600_000;
+        List<CheckpointEvent> events = new ArrayList<>();
+        try (KafkaConsumer<String, CheckpointEvent> c =
+                new KafkaConsumer<>(ClientConfigs.avroConsumer(b, reg))) {
+            TopicPartition tp = new TopicPartition("distill.checkpoints", 0);
+            c.assign(List.of(tp));
+            c.seekToBeginning(List.of(tp));
+            while (events.size() < rounds) {
+                if (System.currentTimeMillis() > deadline) {
+                    throw new IllegalStateException(
+                            "only " + events.size() + " of " + rounds + " checkpoints arrived");
+                }
+                c.poll(Duration.ofMillis(500)).forEach(r -> events.add(r.value()));
+            }
+        }
+        return events;
+    }
+
+    private static void publish(
+            KafkaProducer<String, Object> p, List<String> texts, int from, int to) {
+        p.beginTransaction();
+        for (int i = from; i < to; i++) {
+            p.send(
+                    new ProducerRecord<>(
+                            "distill.prompts",
+                            "p" + i,
+                            Prompt.newBuilder()
+                                    .setId("p" + i)
+                                    .setRunId("bench")
+                                    .setInstruction(texts.get(i))
+                                    .setContext(null)
+                                    .setReferences(List.of())
+                                    .setSource("bench")
+                                    .setCreatedAt(Instant.now())
+                                    .build()));
+        }
+        p.commitTransaction();
     }
 
     static String tokenizerJson() {

@@ -29,7 +29,8 @@ record ProducerSettings(
         String checkpointsTopic,
         String deadLettersTopic,
         String instanceId,
-        PromptTemplate promptTemplate) {
+        PromptTemplate promptTemplate,
+        int promptsPerTransaction) {
 
     enum Mode {
         SAMPLED,
@@ -49,8 +50,8 @@ record ProducerSettings(
     }
 
     /**
-     * One batch per poll; sampling a batch can take a while on CPU and must not get the member
-     * evicted.
+     * One transaction's prompts per poll; sampling them can take a while on CPU and must not get
+     * the member evicted.
      */
     LoopSettings loop() {
         return new LoopSettings(
@@ -61,7 +62,7 @@ record ProducerSettings(
                 transactionalId(),
                 promptsTopic,
                 LoopSettings.Input.GROUP,
-                batchSize,
+                promptsPerTransaction,
                 Duration.ofMinutes(10),
                 pollTimeout);
     }
@@ -91,13 +92,21 @@ record ProducerSettings(
                 c.topics().deadLetters(),
                 UUID.randomUUID().toString(),
                 PromptTemplate.orDefault(
-                        c.promptTemplate().orElse(null), c.promptTemplateWithInput().orElse(null)));
+                        c.promptTemplate().orElse(null), c.promptTemplateWithInput().orElse(null)),
+                c.promptsPerTransaction());
     }
 
     /** What is wrong with a configuration, or null. */
     static String problem(ProducerConfig c) {
         if (c.batchSize() <= 0) {
             return "distill.producer.batch-size must be positive";
+        }
+        if (c.promptsPerTransaction() < c.batchSize()) {
+            return "distill.producer.prompts-per-transaction ("
+                    + c.promptsPerTransaction()
+                    + ") must be at least batch-size ("
+                    + c.batchSize()
+                    + ")";
         }
         if (!c.mode().matches("(?i)sampled|teacher|reference")) {
             return "distill.producer.mode must be sampled, teacher or reference, not " + c.mode();

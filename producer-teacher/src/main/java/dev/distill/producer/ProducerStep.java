@@ -137,7 +137,17 @@ final class ProducerStep implements Step {
     public void process(List<ConsumerRecord<String, byte[]>> records, Transactions tx) {
         long t0 = System.nanoTime();
         List<Work> work = new ArrayList<>(records.stream().map(this::prepare).toList());
-        List<Rollout> rollouts = sampleIsolatingFailures(work);
+        // Sampled in batches of batch-size, published in one transaction.
+        List<Rollout> rollouts = new ArrayList<>();
+        for (int from = 0; from < work.size(); from += s.batchSize()) {
+            List<Work> batch =
+                    new ArrayList<>(
+                            work.subList(from, Math.min(work.size(), from + s.batchSize())));
+            rollouts.addAll(sampleIsolatingFailures(batch));
+            for (int i = 0; i < batch.size(); i++) {
+                work.set(from + i, batch.get(i)); // a prompt that failed is now its dead letter
+            }
+        }
         Instant now = Instant.now();
         List<Transactions.Output> out = new ArrayList<>();
         for (Rollout r : rollouts) {

@@ -81,6 +81,11 @@ class ProducerConfigReadinessTest {
             }
 
             @Override
+            public int promptsPerTransaction() {
+                return 32;
+            }
+
+            @Override
             public long seed() {
                 return 0;
             }
@@ -103,6 +108,15 @@ class ProducerConfigReadinessTest {
         assertEquals(HealthCheckResponse.Status.DOWN, r.getStatus());
         assertEquals(
                 "distill.producer.batch-size must be positive",
+                r.getData().orElseThrow().get("reason"));
+    }
+
+    @Test
+    void fewerPromptsPerTransactionThanABatchIsDown() {
+        HealthCheckResponse r = ProducerConfigReadiness.check(config("teacher", 64, "sampled"));
+        assertEquals(HealthCheckResponse.Status.DOWN, r.getStatus());
+        assertEquals(
+                "distill.producer.prompts-per-transaction (32) must be at least batch-size (64)",
                 r.getData().orElseThrow().get("reason"));
     }
 

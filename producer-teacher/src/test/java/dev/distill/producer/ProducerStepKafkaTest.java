@@ -186,7 +186,8 @@ class ProducerStepKafkaTest {
                 t.checkpoints(),
                 t.deadLetters(),
                 java.util.UUID.randomUUID().toString(),
-                template);
+                template,
+                8);
     }
 
     @Test
@@ -576,7 +577,8 @@ class ProducerStepKafkaTest {
                         lenient.checkpointsTopic(),
                         lenient.deadLettersTopic(),
                         lenient.instanceId(),
-                        lenient.promptTemplate());
+                        lenient.promptTemplate(),
+                        lenient.promptsPerTransaction());
         String longInstruction = String.join(" ", java.util.Collections.nCopies(80, "sky"));
         publish(
                 t.prompts(),

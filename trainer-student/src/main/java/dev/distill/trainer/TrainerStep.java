@@ -322,6 +322,7 @@ final class TrainerStep implements Step {
         metrics.put("rollouts", (double) result.used().size());
         metrics.put("dropped_stale", (double) result.droppedStale().size());
         metrics.put("dead_lettered", (double) deadLettered);
+        metrics.put("response_tokens", (double) tokens);
         metrics.put("response_tokens_per_second", tokens / seconds);
         return CheckpointEvent.newBuilder()
                 .setRunId(s.runId())
