@@ -64,7 +64,7 @@ final class DemoRun {
                 }
                 watch.check();
                 long trained = watch.latestVersion();
-                feed(p, feeder, watch, services, trained);
+                feed(p, feeder, watch, services);
                 List<EvalReport> reports = watch.reports();
                 long evaluated = reports.size();
                 String status = line(p, trained, evaluated, watch, rate, reports, sft);
@@ -100,45 +100,32 @@ final class DemoRun {
     }
 
     /**
-     * Keeps the prompts of rounds up to v+1+maxStaleness published while the trainer is at v: with
-     * 0 (strict on-policy) round v+1 goes out only once the producer holds checkpoint v, so every
-     * rollout is sampled with the newest student; with 1 the producer samples round v+2 with v
-     * while the trainer trains round v+1. A dead-lettered prompt or rollout of the run is replaced
-     * by a new prompt, or its round would never fill.
+     * Keeps the prompts of rounds up to p+1+maxStaleness published, p being the checkpoint the
+     * producer samples with: round k is trained from checkpoint k-1, so a prompt published now is
+     * sampled with at least p and trained at most k-1-p versions later. With 0 (strict on-policy)
+     * round v+1 goes out only once the producer holds checkpoint v; with 1 the producer samples
+     * round v+2 while the trainer trains round v+1, and no rollout is ever dropped as stale. A
+     * dead-lettered prompt or rollout of the run is replaced by a new prompt, or its round would
+     * never fill.
      */
-    static void feed(
-            RunPlan p, PromptFeeder feeder, RunWatcher watch, RunServices services, long trained)
+    static void feed(RunPlan p, PromptFeeder feeder, RunWatcher watch, RunServices services)
             throws InterruptedException {
         long published = feeder.roundsPublished();
         long wanted =
                 roundsWanted(
-                        trained,
-                        p.maxStaleness(),
-                        p.rounds(),
-                        published,
-                        () -> services.producerStudentVersion());
+                        services.producerStudentVersion(), p.maxStaleness(), p.rounds(), published);
         feeder.publishRounds((int) (wanted - published), p.rolloutsPerRound());
         feeder.topUp(watch.deadLettered(feeder.ids()) - feeder.toppedUp());
     }
 
-    /** What the producer reports it samples with; asked only when strict mode needs it. */
-    interface ProducerVersion {
-        long get() throws InterruptedException;
-    }
-
     /**
-     * The rounds that should be published while the trainer is at version {@code trained}: up to
-     * trained + 1 + maxStaleness (at most {@code rounds}); in strict mode (0) no new round until
-     * the producer holds checkpoint {@code trained}.
+     * The rounds that should be published while the producer samples with checkpoint {@code
+     * producerVersion} (-1: it does not answer yet): up to producerVersion + 1 + maxStaleness, at
+     * most {@code rounds}, never fewer than already are.
      */
-    static long roundsWanted(
-            long trained, int maxStaleness, int rounds, long published, ProducerVersion producer)
-            throws InterruptedException {
-        long wanted = Math.min(trained + 1 + maxStaleness, rounds);
-        if (maxStaleness == 0 && wanted > published && producer.get() < trained) {
-            return published;
-        }
-        return Math.max(wanted, published);
+    static long roundsWanted(long producerVersion, int maxStaleness, int rounds, long published) {
+        long wanted = producerVersion < 0 ? 0 : producerVersion + 1 + maxStaleness;
+        return Math.max(Math.min(wanted, rounds), published);
     }
 
     private static String line(
