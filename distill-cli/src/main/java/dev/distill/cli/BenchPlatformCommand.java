@@ -86,6 +86,11 @@ final class BenchPlatformCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        if (warmUp % 8 != 0 || prompts < 2 * perRound) {
+            throw new IllegalArgumentException(
+                    "--warm-up must be a multiple of the batch size 8, and --prompts at least two"
+                            + " rounds (the first round is not timed)");
+        }
         Path work = Files.createTempDirectory("distill-bench-platform");
         Path tokFile = work.resolve("tokenizer.json");
         Files.writeString(tokFile, tokenizerJson());
@@ -221,11 +226,6 @@ final class BenchPlatformCommand implements Callable<Integer> {
             String b = stack.bootstrapServers();
             String reg = stack.registryUrl();
             int rounds = texts.size() / perRound;
-            if (rounds < 2 || warmUp % 8 != 0) {
-                throw new IllegalArgumentException(
-                        "--warm-up must be a multiple of the batch size 8, and warm-up + prompts"
-                                + " at least two rounds");
-            }
             // One service at a time, like the in-process run: the numbers then show the platform's
             // cost (Kafka, serialisation, transactions) rather than two services sharing two cores.
             double rolloutSeconds;
