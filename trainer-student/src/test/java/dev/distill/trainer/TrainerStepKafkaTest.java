@@ -398,25 +398,7 @@ class TrainerStepKafkaTest {
         assertEquals(8, replay.rollouts());
         TrainerSettings other = settings(run, 2);
         TrainerSettings otherSeed =
-                new TrainerSettings(
-                        other.runId(),
-                        other.checkpointRoot(),
-                        other.initialCheckpoint(),
-                        other.bootstrapServers(),
-                        other.registryUrl(),
-                        other.rolloutsTopic(),
-                        other.checkpointsTopic(),
-                        other.deadLettersTopic(),
-                        other.objective(),
-                        other.epochs(),
-                        other.miniBatchSize(),
-                        other.rolloutsPerRound(),
-                        other.learningRate(),
-                        other.maxStaleness(),
-                        other.seed() + 1,
-                        other.maxRounds(),
-                        other.pollTimeout(),
-                        null);
+                with(other, other.learningRate(), other.maxStaleness(), other.seed() + 1);
         Replay.Result refused = Replay.run(otherSeed, 2, work.resolve("replay-other"));
         assertTrue(
                 !refused.matches() && refused.problem().contains("configuration differs"),
@@ -766,26 +748,7 @@ class TrainerStepKafkaTest {
         String topic = rolloutsTopic(run, 1);
         publish(topic, rollouts(run, 8, 12));
         TrainerSettings s = settings(run, 1);
-        TrainerSettings huge =
-                new TrainerSettings(
-                        s.runId(),
-                        s.checkpointRoot(),
-                        s.initialCheckpoint(),
-                        s.bootstrapServers(),
-                        s.registryUrl(),
-                        s.rolloutsTopic(),
-                        s.checkpointsTopic(),
-                        s.deadLettersTopic(),
-                        s.objective(),
-                        s.epochs(),
-                        s.miniBatchSize(),
-                        s.rolloutsPerRound(),
-                        1e30,
-                        s.maxStaleness(),
-                        s.seed(),
-                        s.maxRounds(),
-                        s.pollTimeout(),
-                        null);
+        TrainerSettings huge = with(s, 1e30, s.maxStaleness(), s.seed());
         TrainerStats stats = run(huge, new TrainerStats());
         assertEquals(LoopState.FAILED, stats.loop.state.get());
         assertTrue(
@@ -846,26 +809,7 @@ class TrainerStepKafkaTest {
         String topic = rolloutsTopic(run, 1);
         publish(topic, rollouts(run, 24, 31)); // all sampled with v0: a producer far ahead
         TrainerSettings s = settings(run, 3);
-        TrainerSettings boundOne =
-                new TrainerSettings(
-                        s.runId(),
-                        s.checkpointRoot(),
-                        s.initialCheckpoint(),
-                        s.bootstrapServers(),
-                        s.registryUrl(),
-                        s.rolloutsTopic(),
-                        s.checkpointsTopic(),
-                        s.deadLettersTopic(),
-                        s.objective(),
-                        s.epochs(),
-                        s.miniBatchSize(),
-                        s.rolloutsPerRound(),
-                        s.learningRate(),
-                        1,
-                        s.seed(),
-                        s.maxRounds(),
-                        s.pollTimeout(),
-                        null);
+        TrainerSettings boundOne = with(s, s.learningRate(), 1, s.seed());
         TrainerStats stats = run(boundOne, new TrainerStats());
         assertEquals(
                 LoopState.STOPPED,
@@ -884,6 +828,30 @@ class TrainerStepKafkaTest {
             Replay.Result replay = Replay.run(boundOne, v, work.resolve("replay-pipelined-" + v));
             assertTrue(replay.matches(), replay.describe());
         }
+    }
+
+    /** {@code s} with another learning rate, staleness bound and seed, without L_pt. */
+    static TrainerSettings with(
+            TrainerSettings s, double learningRate, int maxStaleness, long seed) {
+        return new TrainerSettings(
+                s.runId(),
+                s.checkpointRoot(),
+                s.initialCheckpoint(),
+                s.bootstrapServers(),
+                s.registryUrl(),
+                s.rolloutsTopic(),
+                s.checkpointsTopic(),
+                s.deadLettersTopic(),
+                s.objective(),
+                s.epochs(),
+                s.miniBatchSize(),
+                s.rolloutsPerRound(),
+                learningRate,
+                maxStaleness,
+                seed,
+                s.maxRounds(),
+                s.pollTimeout(),
+                null);
     }
 
     static List<DeadLetter> deadLetters(String topic) {
