@@ -276,6 +276,10 @@ class PlatformEndToEndTest {
         p.put("distill.trainer.mini-batch", "8");
         p.put("distill.trainer.learning-rate", "1e-3");
         p.put("distill.trainer.poll-timeout", "200ms");
+        // These tests publish prompts ahead of the trainer (and restart it), so a rollout can be
+        // sampled two versions before it is trained; with the default bound of 1 it would be
+        // dropped, and "every rollout trained once" would not hold.
+        p.put("distill.trainer.max-staleness", "2");
         return p;
     }
 
@@ -326,7 +330,13 @@ class PlatformEndToEndTest {
                                 work.resolve("checkpoints").toString(),
                                 "--initial-checkpoint",
                                 models.student().toString()));
-        for (String key : List.of("epochs", "mini-batch", "learning-rate", "rollouts-per-round")) {
+        for (String key :
+                List.of(
+                        "epochs",
+                        "mini-batch",
+                        "learning-rate",
+                        "rollouts-per-round",
+                        "max-staleness")) {
             cmd.add("--set");
             cmd.add("distill.trainer." + key + "=" + trainerProps.get("distill.trainer." + key));
         }
