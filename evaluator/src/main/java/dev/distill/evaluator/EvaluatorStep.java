@@ -62,26 +62,31 @@ final class EvaluatorStep implements Step {
 
     @Override
     public void process(List<ConsumerRecord<String, byte[]>> records, Transactions tx) {
-        long newest = newestVersion(records);
-        for (ConsumerRecord<String, byte[]> r : records) {
-            handle(r, tx, newest);
+        List<Read> read = records.stream().map(this::read).toList();
+        long newest =
+                read.stream()
+                        .filter(x -> x.event() != null && x.event().getRunId().equals(s.runId()))
+                        .mapToLong(x -> x.event().getVersion())
+                        .max()
+                        .orElse(-1);
+        for (Read x : read) {
+            handle(x, tx, newest);
         }
     }
 
-    /** The newest version of the run among {@code records}, or -1. */
-    private long newestVersion(List<ConsumerRecord<String, byte[]>> records) {
-        long newest = -1;
-        for (ConsumerRecord<String, byte[]> r : records) {
-            try {
-                CheckpointEvent e = decoder.decode(r);
-                if (e.getRunId().equals(s.runId())) {
-                    newest = Math.max(newest, e.getVersion());
-                }
-            } catch (UndecodableRecordException ex) {
-                // dead-lettered when it is handled
-            }
+    /** A polled record with its event, or why it does not decode (it is dead-lettered). */
+    private record Read(
+            ConsumerRecord<String, byte[]> record,
+            CheckpointEvent event,
+            UndecodableRecordException undecodable) {}
+
+    /** Decodes once; an unreachable registry fails the session here. */
+    private Read read(ConsumerRecord<String, byte[]> r) {
+        try {
+            return new Read(r, decoder.decode(r), null);
+        } catch (UndecodableRecordException e) {
+            return new Read(r, null, e);
         }
-        return newest;
     }
 
     /**
@@ -107,10 +112,14 @@ final class EvaluatorStep implements Step {
         root.close();
     }
 
-    private void handle(ConsumerRecord<String, byte[]> r, Transactions tx, long newest) {
+    private void handle(Read x, Transactions tx, long newest) {
+        ConsumerRecord<String, byte[]> r = x.record();
         Transactions.Output out = null;
         try {
-            CheckpointEvent e = decoder.decode(r);
+            if (x.undecodable() != null) {
+                throw x.undecodable();
+            }
+            CheckpointEvent e = x.event();
             if (e.getRunId().equals(s.runId()) && scored(e, newest)) {
                 out = new Transactions.Output(s.evaluationsTopic(), r.key(), evaluate(e));
             } else if (e.getRunId().equals(s.runId())) {

@@ -1,12 +1,9 @@
 package dev.distill.trainer;
 
 import ai.djl.ndarray.NDManager;
-import dev.distill.core.checkpoint.CheckpointManifest;
 import dev.distill.core.checkpoint.CheckpointStores;
-import dev.distill.core.checkpoint.Checkpoints;
 import dev.distill.core.data.Rollout;
 import dev.distill.core.model.ModelConfig;
-import dev.distill.core.train.PretrainCorpus;
 import dev.distill.core.train.StudentTrainer;
 import dev.distill.schemas.avro.CheckpointEvent;
 import dev.distill.schemas.avro.OffsetRange;
@@ -108,8 +105,8 @@ final class Replay {
     }
 
     /**
-     * The parent checkpoint loaded with its optimiser state, as a round's training starts from it;
-     * {@link #restore()} loads it again after a failed attempt, as the live loop does.
+     * The parent checkpoint ready to train from; {@link #restore()} opens it again after a failed
+     * attempt, as the live loop does.
      */
     private static final class Parent implements RoundTraining.Attempt, AutoCloseable {
         private final TrainerSettings s;
@@ -117,9 +114,7 @@ final class Replay {
         private final long version;
         private final NDManager root;
         private Path workDir;
-        private Checkpoints.Loaded loaded;
-        private PretrainCorpus pretrain;
-        private StudentTrainer trainer;
+        private ParentTrainer opened;
 
         Parent(TrainerSettings s, Path dir, long version, NDManager root) throws IOException {
             this.s = s;
@@ -131,40 +126,29 @@ final class Replay {
 
         @Override
         public StudentTrainer trainer() {
-            return trainer;
+            return opened.trainer();
         }
 
         @Override
         public void restore() throws IOException {
             close();
-            loaded = Checkpoints.load(dir, root);
-            pretrain = s.loadPretrain(loaded.model().config());
-            trainer =
-                    new StudentTrainer(
-                            loaded.model(),
-                            version,
-                            s.trainerConfig(),
-                            pretrain == null ? null : pretrain.identity());
-            CheckpointManifest pm = loaded.manifest().orElse(null);
-            if (pm != null && pm.optimizerSha256() != null) {
-                trainer.optimizer().load(Checkpoints.readOptimizerState(dir, pm));
-            }
+            opened = ParentTrainer.open(s, dir, version, root);
         }
 
         @Override
         public StudentTrainer.Round train(List<Rollout> rollouts) throws IOException {
             Path out = workDir.resolve("attempt-" + System.nanoTime());
             Files.createDirectories(out);
-            return trainer.trainRound(rollouts, s.pretrainBatches(pretrain, version), out, l -> {});
+            return opened.trainer()
+                    .trainRound(
+                            rollouts, s.pretrainBatches(opened.pretrain(), version), out, l -> {});
         }
 
         @Override
         public void close() {
-            if (trainer != null) {
-                trainer.close();
-            }
-            if (loaded != null) {
-                loaded.close();
+            if (opened != null) {
+                opened.close();
+                opened = null;
             }
         }
     }
@@ -182,10 +166,10 @@ final class Replay {
             throws IOException {
         List<RolloutDecoder.Polled> slice =
                 RolloutDecoder.prepareRound(
-                        readSlice(s, target.getLineage(), parent.loaded.model().config()),
+                        readSlice(s, target.getLineage(), parent.opened.student().model().config()),
                         parent.version,
                         trained);
-        if (!parent.trainer.configHash().equals(target.getConfigHash())) {
+        if (!parent.trainer().configHash().equals(target.getConfigHash())) {
             return new Result(
                     version,
                     target.getSha256(),
@@ -193,7 +177,7 @@ final class Replay {
                     0,
                     "the configuration differs from the recorded one"
                             + " (config hash "
-                            + parent.trainer.configHash()
+                            + parent.trainer().configHash()
                             + " vs "
                             + target.getConfigHash()
                             + ")");

@@ -46,9 +46,7 @@ final class TrainerStep implements Step {
     private final Runnable beforeCommit;
     private final NDManager root = NDManager.newBaseManager();
     private RolloutDecoder decoder;
-    private Checkpoints.Loaded student;
-    private StudentTrainer trainer;
-    private PretrainCorpus pretrain;
+    private ParentTrainer parent;
     private Recovered current;
     private TrainedPrompts trained;
 
@@ -82,6 +80,7 @@ final class TrainerStep implements Step {
         }
         trained = TrainedPrompts.of(published);
         load(start);
+        PretrainCorpus pretrain = parent.pretrain();
         if (pretrain != null) {
             LOG.infof(
                     "L_pt on %s: %d windows, sha256 %s; teacher share %.2f%s",
@@ -101,30 +100,18 @@ final class TrainerStep implements Step {
 
     /** Loads the student, its optimiser state and the L_pt data of checkpoint {@code at}. */
     private void load(Recovered at) throws IOException {
-        if (trainer != null) {
-            trainer.close();
+        if (parent != null) {
+            parent.close();
+            parent = null;
         }
-        if (student != null) {
-            student.close();
-        }
-        student = Checkpoints.load(at.dir(), root);
-        pretrain = s.loadPretrain(student.model().config());
-        trainer =
-                new StudentTrainer(
-                        student.model(),
-                        at.version(),
-                        s.trainerConfig(),
-                        pretrain == null ? null : pretrain.identity());
-        if (at.manifest() != null && at.manifest().optimizerSha256() != null) {
-            trainer.optimizer().load(Checkpoints.readOptimizerState(at.dir(), at.manifest()));
-        }
+        parent = ParentTrainer.open(s, at.dir(), at.version(), root);
         current = at;
     }
 
     @Override
     public void process(List<ConsumerRecord<String, byte[]>> records, Transactions tx)
             throws IOException {
-        ModelConfig model = student.model().config();
+        ModelConfig model = parent.student().model().config();
         for (ConsumerRecord<String, byte[]> r : records) {
             pending.add(decoder.decode(r, model));
         }
@@ -153,11 +140,8 @@ final class TrainerStep implements Step {
 
     @Override
     public void close() {
-        if (trainer != null) {
-            trainer.close();
-        }
-        if (student != null) {
-            student.close();
+        if (parent != null) {
+            parent.close();
         }
         if (decoder != null) {
             decoder.close();
@@ -185,11 +169,11 @@ final class TrainerStep implements Step {
         long t0 = System.nanoTime();
         RoundTraining.Outcome outcome =
                 RoundTraining.train(
-                        RolloutDecoder.prepareRound(round, trainer.version(), trained),
+                        RolloutDecoder.prepareRound(round, parent.trainer().version(), trained),
                         new RoundTraining.Attempt() {
                             @Override
                             public StudentTrainer trainer() {
-                                return trainer;
+                                return parent.trainer();
                             }
 
                             @Override
@@ -200,11 +184,12 @@ final class TrainerStep implements Step {
                             @Override
                             public StudentTrainer.Round train(List<Rollout> rollouts)
                                     throws IOException {
+                                StudentTrainer trainer = parent.trainer();
                                 moveAsideUnpublished(
                                         s.runDir().resolve("v" + (trainer.version() + 1)));
                                 return trainer.trainRound(
                                         rollouts,
-                                        s.pretrainBatches(pretrain, trainer.version()),
+                                        s.pretrainBatches(parent.pretrain(), trainer.version()),
                                         s.runDir(),
                                         l -> {});
                             }
