@@ -85,13 +85,22 @@ class PlatformEndToEndTest {
             Models models = models(work, family.equals("gpt2"));
             Map<String, String> producerProps = producerProps(stack, models);
             Map<String, String> trainerProps = trainerProps(stack, models, work);
+            // Two evaluators share the run: each scores its shard of the versions, and each
+            // serves the whole leaderboard.
             Map<String, String> evaluatorProps = evaluatorProps(stack, models, work);
+            evaluatorProps.put("distill.evaluator.shards", "2");
+            Map<String, String> evenProps = new LinkedHashMap<>(evaluatorProps);
+            evenProps.put("distill.evaluator.shard", "0");
+            Map<String, String> oddProps = new LinkedHashMap<>(evaluatorProps);
+            oddProps.put("distill.evaluator.shard", "1");
 
             Path logs = Files.createDirectories(work.resolve("logs"));
             try (ServiceProcess producer =
                             start("producer-teacher", producerProps, logs.resolve("producer.log"));
                     ServiceProcess evaluator =
-                            start("evaluator", evaluatorProps, logs.resolve("evaluator.log"))) {
+                            start("evaluator", evenProps, logs.resolve("evaluator-0.log"));
+                    ServiceProcess oddEvaluator =
+                            start("evaluator", oddProps, logs.resolve("evaluator-1.log"))) {
                 ServiceProcess trainer =
                         start("trainer-student", trainerProps, logs.resolve("trainer.log"));
                 Supplier<String> logsTail =
@@ -100,7 +109,9 @@ class PlatformEndToEndTest {
                                         + "\n"
                                         + trainer.logTail(40)
                                         + "\n"
-                                        + evaluator.logTail(40);
+                                        + evaluator.logTail(40)
+                                        + "\n"
+                                        + oddEvaluator.logTail(40);
                 // 24 prompts: one round of 16, then 8 rollouts the trainer has consumed but not
                 // committed when it is killed; they must be re-read, not lost, after the restart.
                 publishPrompts(stack, 0, 24);
@@ -121,7 +132,9 @@ class PlatformEndToEndTest {
                                         + "\n"
                                         + restarted.logTail(40)
                                         + "\n"
-                                        + evaluator.logTail(40);
+                                        + evaluator.logTail(40)
+                                        + "\n"
+                                        + oddEvaluator.logTail(40);
                 try (restarted) {
                     await(
                             () -> events(stack).size() >= PROMPTS / PER_ROUND,
@@ -135,18 +148,32 @@ class PlatformEndToEndTest {
                             restarted.logTail(40).contains("resumes at version 1"),
                             restarted.logTail(40));
                 }
-                // The evaluator's leaderboard (Kafka Streams) has the run's three scored
-                // checkpoints and their losses.
-                JsonNode standing =
-                        awaitLeaderboard(evaluator.httpUrl() + "/leaderboard/" + RUN, 3, logsTail);
-                List<Long> versions = new ArrayList<>();
-                standing.get("history").forEach(c -> versions.add(c.get("version").asLong()));
-                assertEquals(List.of(1L, 2L, 3L), versions);
-                standing.get("history")
-                        .forEach(c -> assertTrue(c.get("trainMetrics").has("loss"), c.toString()));
-                double best = standing.get("best").get("rougeL").asDouble();
-                standing.get("history")
-                        .forEach(c -> assertTrue(c.get("rougeL").asDouble() <= best));
+                // Each evaluator's leaderboard (Kafka Streams) has the run's three scored
+                // checkpoints and their losses, whichever shard scored them, and the two agree.
+                List<JsonNode> standings = new ArrayList<>();
+                for (ServiceProcess e : List.of(evaluator, oddEvaluator)) {
+                    JsonNode standing =
+                            awaitLeaderboard(e.httpUrl() + "/leaderboard/" + RUN, 3, logsTail);
+                    List<Long> versions = new ArrayList<>();
+                    standing.get("history").forEach(c -> versions.add(c.get("version").asLong()));
+                    assertEquals(List.of(1L, 2L, 3L), versions);
+                    standing.get("history")
+                            .forEach(
+                                    c ->
+                                            assertTrue(
+                                                    c.get("trainMetrics").has("loss"),
+                                                    c.toString()));
+                    double best = standing.get("best").get("rougeL").asDouble();
+                    standing.get("history")
+                            .forEach(c -> assertTrue(c.get("rougeL").asDouble() <= best));
+                    standings.add(standing);
+                }
+                assertEquals(standings.get(0), standings.get(1));
+                assertTrue(
+                        evaluator.logTail(200).contains("scored v2 ")
+                                && oddEvaluator.logTail(200).contains("scored v1 ")
+                                && oddEvaluator.logTail(200).contains("scored v3 "),
+                        "v2 scored by shard 0, v1 and v3 by shard 1");
             }
 
             List<ConsumerRecord<String, Rollout>> rolloutRecords =

@@ -71,6 +71,17 @@ public interface EvaluatorConfig {
     @WithDefault("1")
     int every();
 
+    /**
+     * How many evaluators score this run, each its own share of the versions (version mod shards =
+     * shard). 1 = this evaluator scores them all.
+     */
+    @WithDefault("1")
+    int shards();
+
+    /** This evaluator's share, 0 to shards - 1. */
+    @WithDefault("0")
+    int shard();
+
     Topics topics();
 
     interface Topics {

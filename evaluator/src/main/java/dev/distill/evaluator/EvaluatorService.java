@@ -72,6 +72,12 @@ public class EvaluatorService {
                     "distill.evaluator.every must be >= 1 (1 scores every checkpoint), not "
                             + config.every());
         }
+        Shard shard;
+        try {
+            shard = new Shard(config.shard(), config.shards());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("distill.evaluator.shard/shards: " + e.getMessage(), e);
+        }
         PromptTemplate template;
         try {
             template =
@@ -101,7 +107,8 @@ public class EvaluatorService {
                         config.topics().deadLetters(),
                         Duration.ofMillis(500),
                         template,
-                        config.every());
+                        config.every(),
+                        shard);
         loop = new ServiceLoop(s.loop(), () -> new EvaluatorStep(s, stats), stats.loop);
         loop.start();
     }

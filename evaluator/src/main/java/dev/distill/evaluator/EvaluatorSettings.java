@@ -27,7 +27,8 @@ record EvaluatorSettings(
         String deadLettersTopic,
         Duration pollTimeout,
         PromptTemplate promptTemplate,
-        int every) {
+        int every,
+        Shard shard) {
 
     /**
      * One checkpoint per poll when every version is scored (scoring one can take minutes on CPU);
@@ -48,10 +49,10 @@ record EvaluatorSettings(
     }
 
     String groupId() {
-        return "distill-evaluator-" + runId;
+        return "distill-evaluator-" + runId + shard.idSuffix();
     }
 
     String transactionalId() {
-        return "distill-evaluator-" + runId;
+        return "distill-evaluator-" + runId + shard.idSuffix();
     }
 }

@@ -90,7 +90,8 @@ final class EvaluatorStep implements Step {
     }
 
     /**
-     * Every n-th version, and the newest read so far (so a run's last version is always scored).
+     * Of this shard's versions: every n-th, and the newest read so far (so a run's last version is
+     * always scored, by the shard that owns it).
      */
     private boolean scored(CheckpointEvent e, long newest) {
         return e.getVersion() % s.every() == 0 || e.getVersion() >= newest;
@@ -120,7 +121,11 @@ final class EvaluatorStep implements Step {
                 throw x.undecodable();
             }
             CheckpointEvent e = x.event();
-            if (e.getRunId().equals(s.runId()) && scored(e, newest)) {
+            if (e.getRunId().equals(s.runId()) && !s.shard().owns(e.getVersion())) {
+                LOG.debugf(
+                        "v%d of run %s is another shard's (%s)",
+                        e.getVersion(), s.runId(), s.shard());
+            } else if (e.getRunId().equals(s.runId()) && scored(e, newest)) {
                 out = new Transactions.Output(s.evaluationsTopic(), r.key(), evaluate(e));
             } else if (e.getRunId().equals(s.runId())) {
                 stats.skipped.incrementAndGet();

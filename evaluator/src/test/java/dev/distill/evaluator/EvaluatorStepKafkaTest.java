@@ -90,8 +90,15 @@ class EvaluatorStepKafkaTest {
     }
 
     static EvaluatorSettings settings(String run, int every) throws Exception {
+        return settings(run, every, Shard.ALL);
+    }
+
+    static EvaluatorSettings settings(String run, int every, Shard shard) throws Exception {
         String checkpoints = "checkpoints." + run;
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.bootstrapServers()))) {
+            if (admin.listTopics().names().get().contains(checkpoints)) {
+                return settings(run, every, shard, checkpoints);
+            }
             admin.createTopics(
                             List.of(
                                     new NewTopic(checkpoints, 1, (short) 1),
@@ -100,6 +107,11 @@ class EvaluatorStepKafkaTest {
                     .all()
                     .get();
         }
+        return settings(run, every, shard, checkpoints);
+    }
+
+    private static EvaluatorSettings settings(
+            String run, int every, Shard shard, String checkpoints) {
         return new EvaluatorSettings(
                 run,
                 work.resolve("held-out.jsonl"),
@@ -118,7 +130,8 @@ class EvaluatorStepKafkaTest {
                 "dead-letters." + run,
                 Duration.ofMillis(200),
                 PromptTemplate.DEFAULT,
-                every);
+                every,
+                shard);
     }
 
     static void publish(EvaluatorSettings s, long from, long to) {
@@ -203,5 +216,36 @@ class EvaluatorStepKafkaTest {
         }
         assertEquals(List.of(1L, 2L, 3L, 4L), scored(s));
         assertEquals(0, stats.skipped.get());
+    }
+
+    @Test
+    void twoShardsScoreEveryVersionOfTheRunExactlyOnceBetweenThem() throws Exception {
+        EvaluatorSettings even = settings("two-shards", 1, new Shard(0, 2));
+        EvaluatorSettings odd = settings("two-shards", 1, new Shard(1, 2));
+        publish(even, 1, 5);
+        EvaluatorStats evenStats = new EvaluatorStats();
+        EvaluatorStats oddStats = new EvaluatorStats();
+        ServiceLoop evenLoop =
+                new ServiceLoop(
+                        even.loop(), () -> new EvaluatorStep(even, evenStats), evenStats.loop);
+        ServiceLoop oddLoop =
+                new ServiceLoop(odd.loop(), () -> new EvaluatorStep(odd, oddStats), oddStats.loop);
+        evenLoop.start();
+        oddLoop.start();
+        try {
+            await(
+                    () -> evenStats.evaluated.get() + oddStats.evaluated.get() >= 5,
+                    "5 reports from two shards");
+            publish(even, 6, 6); // a version that arrives later goes to its shard too
+            await(() -> evenStats.evaluated.get() >= 3, "the report of v6");
+        } finally {
+            evenLoop.stopAndWait(Duration.ofSeconds(30));
+            oddLoop.stopAndWait(Duration.ofSeconds(30));
+        }
+        assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L), scored(even).stream().sorted().toList());
+        assertEquals(3, evenStats.evaluated.get(), "v2, v4, v6");
+        assertEquals(3, oddStats.evaluated.get(), "v1, v3, v5");
+        assertEquals(0, evenStats.skipped.get() + oddStats.skipped.get());
+        assertTrue(!even.groupId().equals(odd.groupId()), "each shard commits its own offsets");
     }
 }
