@@ -241,6 +241,8 @@ final class BenchPlatformCommand implements Callable<Integer> {
                                     teacherDir.toString(),
                                     "distill.producer.initial-student",
                                     studentDir.toString(),
+                                    "distill.producer.checkpoint-store",
+                                    work.resolve("checkpoints").toString(),
                                     "distill.producer.registry-url",
                                     reg,
                                     "distill.producer.support-k",

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.distill.core.checkpoint.Checkpoints;
 import dev.distill.localstack.LocalStack;
 import dev.distill.localstack.ServiceProcess;
 import dev.distill.localstack.TopicReader;
@@ -72,7 +73,8 @@ class AdversarialRunEndToEndTest {
 
             Map<String, Map<String, String>> props =
                     Map.of(
-                            "producer-teacher", PlatformEndToEndTest.producerProps(stack, models),
+                            "producer-teacher",
+                                    PlatformEndToEndTest.producerProps(stack, models, work),
                             "trainer-student", trainerProps,
                             "evaluator", PlatformEndToEndTest.evaluatorProps(stack, models, work));
             Map<String, ServiceProcess> running = new java.util.LinkedHashMap<>();
@@ -105,11 +107,19 @@ class AdversarialRunEndToEndTest {
                                 .setPromptId("crafted-long")
                                 .setPromptTokens(Collections.nCopies(70, 3)) // the student has 64
                                 .build();
+                // The attack an adversarial run found: the teacher, through '..', with its true
+                // hash, as student v1000.
                 CheckpointEvent forged =
                         CheckpointEvent.newBuilder(events(stack).get(0))
                                 .setVersion(1000)
                                 .setParentVersion(999L)
-                                .setUri(work.resolve("nowhere").toUri().toString())
+                                .setUri(
+                                        work.resolve("checkpoints").toUri()
+                                                + "../"
+                                                + work.relativize(models.teacher()))
+                                .setSha256(
+                                        Checkpoints.sha256(
+                                                models.teacher().resolve(Checkpoints.WEIGHTS)))
                                 .build();
                 try (KafkaProducer<String, Object> p = new KafkaProducer<>(avroProducer(stack))) {
                     p.send(new ProducerRecord<>("distill.rollouts", "crafted-long", tooLong));
@@ -221,16 +231,11 @@ class AdversarialRunEndToEndTest {
                                             + " schema)"),
                     garbage.getError().toString());
             assertEquals(DeadLetters.MAX_PAYLOAD_BYTES, garbage.getPayload().remaining());
-            assertEquals(
-                    1, count(dead, "evaluator", "checkpoint v1000 of run e2e: "), dead.toString());
+            String offChain =
+                    "checkpoint event v1000 of run e2e is not on the run's published chain";
+            assertEquals(1, count(dead, "evaluator", offChain), dead.toString());
             // The follower reads the topic from the start in each producer session: at least once.
-            assertTrue(
-                    count(
-                                    dead,
-                                    "producer-teacher",
-                                    "checkpoint event v1000 of run e2e is not followed")
-                            >= 1,
-                    dead.toString());
+            assertTrue(count(dead, "producer-teacher", offChain) >= 1, dead.toString());
 
             for (long v = 2; v <= 3; v++) {
                 String verdict = PlatformEndToEndTest.replay(stack, work, models, trainerProps, v);

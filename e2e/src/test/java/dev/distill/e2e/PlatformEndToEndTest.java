@@ -83,7 +83,7 @@ class PlatformEndToEndTest {
                 LocalStack.start(LocalStack.Options.defaults().workDir(work.resolve("stack")))) {
             createTopics(stack);
             Models models = models(work, family.equals("gpt2"));
-            Map<String, String> producerProps = producerProps(stack, models);
+            Map<String, String> producerProps = producerProps(stack, models, work);
             Map<String, String> trainerProps = trainerProps(stack, models, work);
             // Two evaluators share the run: each scores its shard of the versions, and each
             // serves the whole leaderboard.
@@ -278,12 +278,13 @@ class PlatformEndToEndTest {
         }
     }
 
-    static Map<String, String> producerProps(LocalStack stack, Models models) {
+    static Map<String, String> producerProps(LocalStack stack, Models models, Path work) {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("kafka.bootstrap.servers", stack.bootstrapServers());
         p.put("distill.producer.run-id", RUN);
         p.put("distill.producer.teacher-model", models.teacher().toString());
         p.put("distill.producer.initial-student", models.student().toString());
+        p.put("distill.producer.checkpoint-store", work.resolve("checkpoints").toString());
         p.put("distill.producer.registry-url", stack.registryUrl());
         p.put("distill.producer.support-k", "8");
         p.put("distill.producer.max-new-tokens", "12");
@@ -317,6 +318,7 @@ class PlatformEndToEndTest {
         p.put("distill.evaluator.held-out", models.heldOut().toString());
         p.put("distill.evaluator.tokenizer-dir", models.teacher().toString());
         p.put("distill.evaluator.teacher-model", models.teacher().toString());
+        p.put("distill.evaluator.checkpoint-store", work.resolve("checkpoints").toString());
         p.put("distill.evaluator.registry-url", stack.registryUrl());
         p.put("distill.evaluator.seeds", "1,2");
         p.put("distill.evaluator.max-new-tokens", "12");

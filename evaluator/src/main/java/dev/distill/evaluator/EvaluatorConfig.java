@@ -40,6 +40,12 @@ public interface EvaluatorConfig {
 
     Optional<String> promptTemplateWithInput();
 
+    /**
+     * The trainer's checkpoint-dir, as mounted here. Checkpoints are scored only from inside it; a
+     * checkpoint event naming anything else is dead-lettered unopened. Required when enabled.
+     */
+    Optional<String> checkpointStore();
+
     /** Teacher checkpoint, to report the reverse KL from each student to it (optional). */
     Optional<String> teacherModel();
 

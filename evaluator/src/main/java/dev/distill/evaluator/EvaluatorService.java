@@ -72,6 +72,24 @@ public class EvaluatorService {
                     "distill.evaluator.every must be >= 1 (1 scores every checkpoint), not "
                             + config.every());
         }
+        Path checkpointStore =
+                Path.of(
+                        config.checkpointStore()
+                                .orElseThrow(
+                                        () ->
+                                                new IllegalStateException(
+                                                        "distill.evaluator.checkpoint-store is"
+                                                                + " required: the trainer's"
+                                                                + " checkpoint-dir, the only place"
+                                                                + " checkpoints are scored from")));
+        if (config.teacherModel()
+                .map(t -> Path.of(t).toAbsolutePath().normalize())
+                .filter(t -> t.startsWith(checkpointStore.toAbsolutePath().normalize()))
+                .isPresent()) {
+            throw new IllegalStateException(
+                    "distill.evaluator.teacher-model must not lie inside checkpoint-store: a"
+                            + " checkpoint event could then name the teacher as a student");
+        }
         Shard shard;
         try {
             shard = new Shard(config.shard(), config.shards());
@@ -96,6 +114,7 @@ public class EvaluatorService {
                         config.heldOutLimit(),
                         config.tokenizerDir().map(Path::of).orElse(null),
                         config.teacherModel().map(Path::of).orElse(null),
+                        checkpointStore,
                         bootstrapServers,
                         config.registryUrl(),
                         config.seeds().stream().mapToLong(Long::longValue).toArray(),

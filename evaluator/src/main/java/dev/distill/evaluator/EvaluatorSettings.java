@@ -16,6 +16,7 @@ record EvaluatorSettings(
         int heldOutLimit,
         Path tokenizerDir,
         Path teacher,
+        Path checkpointStore,
         String bootstrapServers,
         String registryUrl,
         long[] seeds,

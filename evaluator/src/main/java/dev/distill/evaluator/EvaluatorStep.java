@@ -1,6 +1,7 @@
 package dev.distill.evaluator;
 
 import ai.djl.ndarray.NDManager;
+import dev.distill.core.checkpoint.CheckpointStore;
 import dev.distill.core.checkpoint.Checkpoints;
 import dev.distill.core.data.HeldOutItem;
 import dev.distill.core.metrics.Calibration;
@@ -9,6 +10,7 @@ import dev.distill.core.tokenizer.SharedVocabulary;
 import dev.distill.core.tokenizer.Tokenizer;
 import dev.distill.core.tokenizer.Tokenizers;
 import dev.distill.platform.checkpoint.PublishedCheckpoints;
+import dev.distill.platform.checkpoint.RunChain;
 import dev.distill.platform.kafka.AvroDecoder;
 import dev.distill.platform.kafka.DeadLetters;
 import dev.distill.platform.kafka.Sources;
@@ -21,7 +23,9 @@ import dev.distill.schemas.avro.EvalReport;
 import dev.distill.schemas.avro.ReliabilityBin;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -43,18 +47,30 @@ final class EvaluatorStep implements Step {
     private final EvaluatorSettings s;
     private final EvaluatorStats stats;
     private final NDManager root = NDManager.newBaseManager();
+    private final CheckpointStore store;
     private AvroDecoder<CheckpointEvent> decoder;
+    private RunChain chain;
     private List<HeldOutItem> items;
     private Checkpoints.Loaded teacher;
 
     EvaluatorStep(EvaluatorSettings settings, EvaluatorStats stats) {
         this.s = settings;
+        this.store = CheckpointStore.at(settings.checkpointStore());
         this.stats = stats;
     }
 
     @Override
     public void open(Map<TopicPartition, OffsetAndMetadata> committed) throws IOException {
         decoder = new AvroDecoder<>(s.registryUrl(), CheckpointEvent.class);
+        // The group may resume in the middle of the topic: learn which events before that were
+        // the trainer's, so a forged event is told apart from the chain it does not extend.
+        chain =
+                RunChain.readPublished(
+                        s.bootstrapServers(),
+                        s.checkpointsTopic(),
+                        decoder,
+                        s.runId(),
+                        Duration.ofMinutes(2));
         List<HeldOutItem> all = HeldOutItem.readJsonl(s.heldOut());
         items = all.subList(0, Math.min(all.size(), s.heldOutLimit()));
         teacher = s.teacher() == null ? null : Checkpoints.load(s.teacher(), root);
@@ -62,10 +78,13 @@ final class EvaluatorStep implements Step {
 
     @Override
     public void process(List<ConsumerRecord<String, byte[]>> records, Transactions tx) {
-        List<Read> read = records.stream().map(this::read).toList();
+        List<Read> read = new ArrayList<>(records.size());
+        for (ConsumerRecord<String, byte[]> r : records) {
+            read.add(read(r));
+        }
         long newest =
                 read.stream()
-                        .filter(x -> x.event() != null && x.event().getRunId().equals(s.runId()))
+                        .filter(Read::onChain)
                         .mapToLong(x -> x.event().getVersion())
                         .max()
                         .orElse(-1);
@@ -74,18 +93,23 @@ final class EvaluatorStep implements Step {
         }
     }
 
-    /** A polled record with its event, or why it does not decode (it is dead-lettered). */
+    /**
+     * A polled record with its event (and whether it is on the run's chain), or why it does not
+     * decode (it is dead-lettered).
+     */
     private record Read(
             ConsumerRecord<String, byte[]> record,
             CheckpointEvent event,
+            boolean onChain,
             UndecodableRecordException undecodable) {}
 
-    /** Decodes once; an unreachable registry fails the session here. */
+    /** Decodes once, in poll order; an unreachable registry fails the session here. */
     private Read read(ConsumerRecord<String, byte[]> r) {
         try {
-            return new Read(r, decoder.decode(r), null);
+            CheckpointEvent e = decoder.decode(r);
+            return new Read(r, e, chain.accepts(r, e), null);
         } catch (UndecodableRecordException e) {
-            return new Read(r, null, e);
+            return new Read(r, null, false, e);
         }
     }
 
@@ -121,13 +145,16 @@ final class EvaluatorStep implements Step {
                 throw x.undecodable();
             }
             CheckpointEvent e = x.event();
-            if (e.getRunId().equals(s.runId()) && !s.shard().owns(e.getVersion())) {
+            boolean ours = e.getRunId().equals(s.runId());
+            if (ours && !s.shard().owns(e.getVersion())) {
                 LOG.debugf(
                         "v%d of run %s is another shard's (%s)",
                         e.getVersion(), s.runId(), s.shard());
-            } else if (e.getRunId().equals(s.runId()) && scored(e, newest)) {
+            } else if (ours && !x.onChain()) {
+                throw new IllegalArgumentException("not scoring " + chain.refusal(e));
+            } else if (ours && scored(e, newest)) {
                 out = new Transactions.Output(s.evaluationsTopic(), r.key(), evaluate(e));
-            } else if (e.getRunId().equals(s.runId())) {
+            } else if (ours) {
                 stats.skipped.incrementAndGet();
                 LOG.infof(
                         "not scoring v%d of run %s: v%d is already read, and every %d-th version"
@@ -152,7 +179,7 @@ final class EvaluatorStep implements Step {
     }
 
     private EvalReport evaluate(CheckpointEvent e) throws IOException {
-        try (Checkpoints.Loaded student = PublishedCheckpoints.loadVerified(e, root)) {
+        try (Checkpoints.Loaded student = PublishedCheckpoints.loadVerified(e, store, root)) {
             Path dir = student.dir();
             int vocab = student.model().config().vocabSize();
             if (teacher != null) {

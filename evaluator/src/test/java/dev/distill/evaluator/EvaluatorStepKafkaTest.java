@@ -15,10 +15,12 @@ import dev.distill.platform.kafka.ClientConfigs;
 import dev.distill.platform.kafka.WireFormat;
 import dev.distill.platform.loop.ServiceLoop;
 import dev.distill.schemas.avro.CheckpointEvent;
+import dev.distill.schemas.avro.DeadLetter;
 import dev.distill.schemas.avro.EvalReport;
 import dev.distill.schemas.avro.ModelConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -119,6 +121,7 @@ class EvaluatorStepKafkaTest {
                 2,
                 null,
                 null,
+                work.toAbsolutePath(),
                 stack.bootstrapServers(),
                 stack.registryUrl(),
                 new long[] {1},
@@ -135,6 +138,11 @@ class EvaluatorStepKafkaTest {
     }
 
     static void publish(EvaluatorSettings s, long from, long to) {
+        publish(s, from, to, student.toUri().toString(), from - 1);
+    }
+
+    /** Versions from..to at {@code uri}, the first with parent {@code parent}. */
+    static void publish(EvaluatorSettings s, long from, long to, String uri, long parent) {
         Map<String, Object> p = new HashMap<>(WireFormat.serdeConfig(stack.registryUrl()));
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
@@ -149,12 +157,12 @@ class EvaluatorStepKafkaTest {
                                         .setRunId(s.runId())
                                         .setVersion(v)
                                         .setStep(v)
-                                        .setUri(student.toUri().toString())
+                                        .setUri(uri)
                                         .setSha256(sha)
                                         .setSizeBytes(1)
                                         .setModelConfig(
                                                 new ModelConfig(VOCAB, 32, 16, 1, 2, "gpt2", null))
-                                        .setParentVersion(v - 1)
+                                        .setParentVersion(v == from ? parent : v - 1)
                                         .setLineage(List.of())
                                         .setConfigHash("x")
                                         .setSeed(3)
@@ -247,5 +255,78 @@ class EvaluatorStepKafkaTest {
         assertEquals(3, oddStats.evaluated.get(), "v1, v3, v5");
         assertEquals(0, evenStats.skipped.get() + oddStats.skipped.get());
         assertTrue(!even.groupId().equals(odd.groupId()), "each shard commits its own offsets");
+    }
+
+    @Test
+    void refusesCheckpointsOutsideTheStoreOrOffTheRunsChainAndScoresTheRest() throws Exception {
+        EvaluatorSettings s = settings("forged", 1);
+        // the student's very files, with their true hash, but outside the store
+        Path outside =
+                Files.createDirectories(work.resolveSibling(work.getFileName() + "-outside"));
+        for (String f : List.of("model.safetensors", "config.json", "checkpoint.json")) {
+            Files.copy(student.resolve(f), outside.resolve(f), StandardCopyOption.REPLACE_EXISTING);
+        }
+        publish(s, 1, 1);
+        publish(s, 1000, 1000, student.toUri().toString(), 999); // off the chain
+        publish(s, 2, 2, work.toAbsolutePath().toUri() + "../" + outside.getFileName(), 1);
+        publish(s, 3, 3, student.toUri().toString(), 2);
+        EvaluatorStats stats = new EvaluatorStats();
+        ServiceLoop loop = new ServiceLoop(s.loop(), () -> new EvaluatorStep(s, stats), stats.loop);
+        loop.start();
+        try {
+            await(() -> stats.evaluated.get() >= 2, "2 reports");
+            await(() -> stats.loop.deadLettered.get() >= 2, "2 dead letters");
+        } finally {
+            loop.stopAndWait(Duration.ofSeconds(30));
+        }
+        assertEquals(List.of(1L, 3L), scored(s));
+        List<String> errors =
+                TopicReader.<String, DeadLetter>readToEnd(
+                                ClientConfigs.avroConsumer(
+                                        stack.bootstrapServers(), stack.registryUrl()),
+                                s.deadLettersTopic(),
+                                Duration.ofSeconds(30))
+                        .stream()
+                        .map(r -> r.value().getError())
+                        .toList();
+        assertEquals(2, errors.size(), errors.toString());
+        assertTrue(
+                errors.get(0)
+                        .startsWith(
+                                "not scoring checkpoint event v1000 of run forged is not on the"
+                                        + " run's published chain: its parent v999"),
+                errors.get(0));
+        assertTrue(
+                errors.get(1).startsWith("checkpoint v2 of run forged: checkpoint file:")
+                        && errors.get(1).contains("contains '..'"),
+                errors.get(1));
+        assertEquals(0, stats.loop.restarts.get());
+    }
+
+    @Test
+    void anEvaluatorThatResumesMidTopicStillKnowsTheChain() throws Exception {
+        EvaluatorSettings s = settings("resumes", 1);
+        publish(s, 1, 2);
+        EvaluatorStats first = new EvaluatorStats();
+        ServiceLoop loop = new ServiceLoop(s.loop(), () -> new EvaluatorStep(s, first), first.loop);
+        loop.start();
+        try {
+            await(() -> first.evaluated.get() >= 2, "2 reports");
+        } finally {
+            loop.stopAndWait(Duration.ofSeconds(30));
+        }
+        publish(s, 3, 3); // parent v2: read before the restart, never in the new session's polls
+        publish(s, 2, 2, student.toUri().toString(), 1); // a second v2
+        EvaluatorStats second = new EvaluatorStats();
+        ServiceLoop again =
+                new ServiceLoop(s.loop(), () -> new EvaluatorStep(s, second), second.loop);
+        again.start();
+        try {
+            await(() -> second.evaluated.get() >= 1, "the report of v3");
+            await(() -> second.loop.deadLettered.get() >= 1, "the second v2 dead-lettered");
+        } finally {
+            again.stopAndWait(Duration.ofSeconds(30));
+        }
+        assertEquals(List.of(1L, 2L, 3L), scored(s));
     }
 }

@@ -75,6 +75,22 @@ class ContainerImagesTest {
 
     @ParameterizedTest
     @MethodSource("services")
+    void servicesListenOnLoopbackOutsideAnImageAndOnThePodNetworkInside(String service) {
+        assertEquals(
+                "127.0.0.1",
+                Sources.applicationProperties(service).getProperty("quarkus.http.host"),
+                "outside an image the service's unauthenticated endpoints stay on loopback");
+        assertTrue(
+                dockerfile(service)
+                        .last()
+                        .env()
+                        .getOrDefault("JAVA_OPTS_APPEND", "")
+                        .contains("-Dquarkus.http.host=0.0.0.0"),
+                "in the image the service listens on the pod network");
+    }
+
+    @ParameterizedTest
+    @MethodSource("services")
     void djlNativesAreExtractedAtBuildTimeAndUsedOfflineFromTheImage(String service) {
         Dockerfile df = dockerfile(service);
         Map<String, String> env = df.last().env();
@@ -85,8 +101,6 @@ class ContainerImagesTest {
         assertEquals("true", env.get("DJL_OFFLINE"));
         assertTrue(env.getOrDefault("JAVA_OPTS_APPEND", "").contains("-Dai.djl.offline=true"));
         assertEquals("PASSIVE", env.get("OMP_WAIT_POLICY"), "OpenMP must not spin on shared cores");
-        assertTrue(
-                env.getOrDefault("JAVA_OPTS_APPEND", "").contains("-Dquarkus.http.host=0.0.0.0"));
 
         // The runtime stage copies the cache from the stage that filled it with the same settings.
         Dockerfile.Instruction copy =

@@ -49,9 +49,13 @@ class ServiceConfigurationTest {
                     "producer-teacher",
                             List.of(
                                     "distill.producer.teacher-model",
-                                    "distill.producer.initial-student"),
+                                    "distill.producer.initial-student",
+                                    "distill.producer.checkpoint-store"),
                     "trainer-student", List.of("distill.trainer.initial-checkpoint"),
-                    "evaluator", List.of("distill.evaluator.held-out"));
+                    "evaluator",
+                            List.of(
+                                    "distill.evaluator.held-out",
+                                    "distill.evaluator.checkpoint-store"));
 
     static List<String> overlays() {
         return Kustomize.overlays();

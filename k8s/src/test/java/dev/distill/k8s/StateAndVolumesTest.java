@@ -84,6 +84,18 @@ class StateAndVolumesTest {
             assertEquals(claim, read.volume.getPersistentVolumeClaim().getClaimName(), reader);
             assertEquals(
                     Boolean.TRUE, read.mount.getReadOnly(), reader + " only reads checkpoints");
+            String store =
+                    r.environment(Rendered.mainContainer(r.deployment(reader)))
+                            .get(
+                                    "DISTILL_"
+                                            + (reader.equals("evaluator")
+                                                    ? "EVALUATOR"
+                                                    : "PRODUCER")
+                                            + "_CHECKPOINT_STORE");
+            assertEquals(
+                    checkpointDir,
+                    store,
+                    reader + " opens checkpoints only inside the trainer's checkpoint-dir");
         }
     }
 

@@ -25,6 +25,12 @@ public interface ProducerConfig {
     /** Student version 0, used until the trainer publishes a checkpoint. Required when enabled. */
     Optional<String> initialStudent();
 
+    /**
+     * The trainer's checkpoint-dir, as mounted here. Published students are loaded only from inside
+     * it; a checkpoint event naming anything else is dead-lettered unopened. Required when enabled.
+     */
+    Optional<String> checkpointStore();
+
     @WithDefault("http://localhost:8080/apis/registry/v3")
     String registryUrl();
 

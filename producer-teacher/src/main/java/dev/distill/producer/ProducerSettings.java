@@ -14,6 +14,7 @@ record ProducerSettings(
         String runId,
         Path teacher,
         Path initialStudent,
+        Path checkpointStore,
         String bootstrapServers,
         String registryUrl,
         Mode mode,
@@ -76,6 +77,7 @@ record ProducerSettings(
                 c.runId(),
                 Path.of(c.teacherModel().orElseThrow()),
                 Path.of(c.initialStudent().orElseThrow()),
+                Path.of(c.checkpointStore().orElseThrow()),
                 bootstrapServers,
                 c.registryUrl(),
                 Mode.valueOf(c.mode().toUpperCase(java.util.Locale.ROOT)),
@@ -125,6 +127,21 @@ record ProducerSettings(
         }
         if (c.enabled() && (c.teacherModel().isEmpty() || c.initialStudent().isEmpty())) {
             return "distill.producer.teacher-model and initial-student are required";
+        }
+        if (c.enabled() && c.checkpointStore().isEmpty()) {
+            return "distill.producer.checkpoint-store is required: the trainer's checkpoint-dir,"
+                    + " the only place the producer loads published students from";
+        }
+        if (c.enabled()
+                && Path.of(c.teacherModel().orElseThrow())
+                        .toAbsolutePath()
+                        .normalize()
+                        .startsWith(
+                                Path.of(c.checkpointStore().orElseThrow())
+                                        .toAbsolutePath()
+                                        .normalize())) {
+            return "distill.producer.teacher-model must not lie inside checkpoint-store: a"
+                    + " checkpoint event could then name the teacher as a student";
         }
         return null;
     }

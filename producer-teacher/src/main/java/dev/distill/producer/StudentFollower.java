@@ -1,8 +1,10 @@
 package dev.distill.producer;
 
 import ai.djl.ndarray.NDManager;
+import dev.distill.core.checkpoint.CheckpointStore;
 import dev.distill.core.checkpoint.Checkpoints;
 import dev.distill.platform.checkpoint.PublishedCheckpoints;
+import dev.distill.platform.checkpoint.RunChain;
 import dev.distill.platform.kafka.AvroDecoder;
 import dev.distill.platform.kafka.ClientConfigs;
 import dev.distill.platform.kafka.DeadLetters;
@@ -13,10 +15,8 @@ import dev.distill.schemas.avro.CheckpointEvent;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -54,6 +54,7 @@ final class StudentFollower implements Runnable {
     private final ProducerSettings s;
     private final ProducerStats stats;
     private final NDManager root;
+    private final CheckpointStore store;
     private final AtomicReference<Student> pending = new AtomicReference<>();
     private volatile long newestSeen;
     private volatile boolean caughtUp;
@@ -64,6 +65,7 @@ final class StudentFollower implements Runnable {
 
     StudentFollower(ProducerSettings settings, ProducerStats stats, NDManager root) {
         this.s = settings;
+        this.store = CheckpointStore.at(settings.checkpointStore());
         this.stats = stats;
         this.root = root;
     }
@@ -104,7 +106,7 @@ final class StudentFollower implements Runnable {
 
     @Override
     public void run() {
-        Set<Long> chain = new HashSet<>(Set.of(0L)); // versions published by the run's trainer
+        RunChain chain = new RunChain(s.runId());
         try (KafkaConsumer<String, byte[]> c =
                         new KafkaConsumer<>(
                                 ClientConfigs.bytesConsumer(
@@ -146,20 +148,8 @@ final class StudentFollower implements Runnable {
                     if (!e.getRunId().equals(s.runId())) {
                         continue;
                     }
-                    if (!extendsChain(chain, e)) {
-                        refuse(
-                                r,
-                                new IllegalArgumentException(
-                                        "checkpoint event v"
-                                                + e.getVersion()
-                                                + " of run "
-                                                + s.runId()
-                                                + " is not followed: its parent v"
-                                                + e.getParentVersion()
-                                                + " is not the version before it in the run's"
-                                                + " published chain (at v"
-                                                + chain.stream().max(Long::compare).orElse(0L)
-                                                + ")"));
+                    if (!chain.accepts(r, e)) {
+                        refuse(r, new IllegalArgumentException(chain.refusal(e)));
                         continue;
                     }
                     if (e.getVersion() > newestSeen) {
@@ -194,27 +184,10 @@ final class StudentFollower implements Runnable {
         }
     }
 
-    /**
-     * Whether {@code e} is the next version of the run's trainer: v+1 with parent v, v already
-     * published. A forged event with a huge version, or one whose parent was never published, would
-     * otherwise pin the producer to it (the follower takes only newer versions).
-     */
-    static boolean extendsChain(Set<Long> chain, CheckpointEvent e) {
-        Long parent = e.getParentVersion();
-        if (parent == null
-                || !chain.contains(parent)
-                || e.getVersion() != parent + 1
-                || chain.contains(e.getVersion())) {
-            return false;
-        }
-        chain.add(e.getVersion());
-        return true;
-    }
-
     /** Loads and verifies the student of {@code e}; false (and dead-lettered) if it cannot. */
     private boolean load(CheckpointEvent e, ConsumerRecord<String, byte[]> r) {
         try {
-            Checkpoints.Loaded loaded = PublishedCheckpoints.loadVerified(e, root);
+            Checkpoints.Loaded loaded = PublishedCheckpoints.loadVerified(e, store, root);
             newestSeen = e.getVersion();
             Student old = pending.getAndSet(new Student(e.getVersion(), loaded));
             if (old != null) {

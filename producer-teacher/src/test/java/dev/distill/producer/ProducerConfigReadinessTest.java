@@ -14,6 +14,11 @@ import org.junit.jupiter.api.Test;
 class ProducerConfigReadinessTest {
 
     private static ProducerConfig config(String model, int batchSize, String mode) {
+        return config(model, batchSize, mode, "checkpoints");
+    }
+
+    private static ProducerConfig config(
+            String model, int batchSize, String mode, String checkpointStore) {
         return new ProducerConfig() {
             @Override
             public boolean enabled() {
@@ -33,6 +38,11 @@ class ProducerConfigReadinessTest {
             @Override
             public Optional<String> initialStudent() {
                 return Optional.of("student");
+            }
+
+            @Override
+            public Optional<String> checkpointStore() {
+                return Optional.ofNullable(checkpointStore);
             }
 
             @Override
@@ -137,5 +147,27 @@ class ProducerConfigReadinessTest {
         HealthCheckResponse r = ProducerConfigReadiness.check(config("teacher", 4, "sampled"));
         assertEquals(HealthCheckResponse.Status.UP, r.getStatus());
         assertEquals("teacher", r.getData().orElseThrow().get("teacher-model"));
+    }
+
+    @Test
+    void aMissingCheckpointStoreIsDown() {
+        HealthCheckResponse r =
+                ProducerConfigReadiness.check(config("teacher", 4, "sampled", null));
+        assertEquals(HealthCheckResponse.Status.DOWN, r.getStatus());
+        assertEquals(
+                "distill.producer.checkpoint-store is required: the trainer's checkpoint-dir, the"
+                        + " only place the producer loads published students from",
+                r.getData().orElseThrow().get("reason"));
+    }
+
+    @Test
+    void aTeacherInsideTheCheckpointStoreIsDown() {
+        HealthCheckResponse r =
+                ProducerConfigReadiness.check(config("/models/teacher", 4, "sampled", "/models"));
+        assertEquals(HealthCheckResponse.Status.DOWN, r.getStatus());
+        assertEquals(
+                "distill.producer.teacher-model must not lie inside checkpoint-store: a"
+                        + " checkpoint event could then name the teacher as a student",
+                r.getData().orElseThrow().get("reason"));
     }
 }

@@ -85,7 +85,11 @@ class ProducerStepKafkaTest {
         studentDir =
                 save("student", new GptConfig(vocab, 64, 16, 1, 2, null, 1e-5, true, eos), 2, 0);
         studentV1Dir =
-                save("student-v1", new GptConfig(vocab, 64, 16, 1, 2, null, 1e-5, true, eos), 3, 1);
+                save(
+                        "checkpoints/student-v1",
+                        new GptConfig(vocab, 64, 16, 1, 2, null, 1e-5, true, eos),
+                        3,
+                        1);
         for (Path d : List.of(teacherDir, studentDir, studentV1Dir)) {
             Files.writeString(d.resolve("tokenizer.json"), tokenizerJson);
         }
@@ -171,6 +175,7 @@ class ProducerStepKafkaTest {
                 run,
                 teacher,
                 studentDir,
+                work.resolve("checkpoints"),
                 stack.bootstrapServers(),
                 stack.registryUrl(),
                 mode,
@@ -487,6 +492,20 @@ class ProducerStepKafkaTest {
                                     .setParentVersion(2L)
                                     .setUri(studentV1Dir.resolveSibling("gone").toUri().toString())
                                     .build()));
+            // on the chain, but the teacher through '..' with its true hash
+            p.send(
+                    new ProducerRecord<>(
+                            t.checkpoints(),
+                            run,
+                            valid.setVersion(4)
+                                    .setParentVersion(3L)
+                                    .setUri(
+                                            work.resolve("checkpoints").toAbsolutePath().toUri()
+                                                    + "../teacher")
+                                    .setSha256(
+                                            Checkpoints.sha256(
+                                                    teacherDir.resolve(Checkpoints.WEIGHTS)))
+                                    .build()));
         }
         publish(t.prompts(), List.of(prompt(run, "f1", "count one two")));
         ProducerStats stats = new ProducerStats();
@@ -496,29 +515,33 @@ class ProducerStepKafkaTest {
                 () -> stats.rolloutsPublished.get() >= 1 || stats.loop.failure.get() != null,
                 "1 rollout");
         loop.stopAndWait(Duration.ofSeconds(30));
-        assertEquals(1, stats.studentVersion.get(), "v1 of the chain, not v1000, v7, v2 or v3");
+        assertEquals(1, stats.studentVersion.get(), "v1 of the chain, not v1000, v7, v2, v3 or v4");
         assertEquals(
                 List.of(1L),
                 readAll(t.rollouts()).stream()
                         .map(r -> ((Rollout) r).getBehaviourVersion())
                         .toList());
         assertEquals(0, stats.loop.restarts.get(), "the follower went on");
-        assertEquals(5, stats.checkpointsRejected.get());
+        assertEquals(6, stats.checkpointsRejected.get());
         List<String> errors =
                 ProducerStepKafkaTest.<DeadLetter>readAll(t.deadLetters()).stream()
                         .map(d -> d.getTopic() + "@" + d.getOffset() + ": " + d.getError())
                         .toList();
-        assertEquals(5, errors.size(), errors.toString());
+        assertEquals(6, errors.size(), errors.toString());
         assertTrue(
-                errors.stream().anyMatch(e -> e.contains("but the event says 0000")),
+                errors.stream().anyMatch(e -> e.contains("but was announced with 0000")),
                 errors.toString());
+        assertTrue(errors.stream().anyMatch(e -> e.contains("contains '..'")), errors.toString());
         for (String expected :
                 List.of(
                         "@0: checkpoints.forged-0@0: value is not in the Confluent wire format",
-                        "@2: checkpoint event v1000 of run forged is not followed: its parent v999",
-                        "@3: checkpoint event v7 of run forged is not followed: its parent v1",
+                        "@2: checkpoint event v1000 of run forged is not on the run's published"
+                                + " chain: its parent v999",
+                        "@3: checkpoint event v7 of run forged is not on the run's published chain:"
+                                + " its parent v1",
                         "@4: not sampling with checkpoint v2 of run forged: ",
-                        "@5: not sampling with checkpoint v3 of run forged: ")) {
+                        "@5: not sampling with checkpoint v3 of run forged: ",
+                        "@6: not sampling with checkpoint v4 of run forged: checkpoint file:")) {
             assertTrue(
                     errors.stream().anyMatch(e -> e.startsWith(t.checkpoints() + expected)),
                     expected + " in " + errors);
@@ -562,6 +585,7 @@ class ProducerStepKafkaTest {
                         lenient.runId(),
                         lenient.teacher(),
                         lenient.initialStudent(),
+                        lenient.checkpointStore(),
                         lenient.bootstrapServers(),
                         lenient.registryUrl(),
                         lenient.mode(),

@@ -1,7 +1,7 @@
 package dev.distill.trainer;
 
 import ai.djl.ndarray.NDManager;
-import dev.distill.core.checkpoint.CheckpointStores;
+import dev.distill.core.checkpoint.CheckpointStore;
 import dev.distill.core.data.Rollout;
 import dev.distill.core.model.ModelConfig;
 import dev.distill.core.train.StudentTrainer;
@@ -74,8 +74,8 @@ final class Replay {
                 parentVersion == 0
                         ? s.initialCheckpoint()
                         : events.containsKey(parentVersion)
-                                ? CheckpointStores.open(
-                                        URI.create(events.get(parentVersion).getUri()))
+                                ? CheckpointStore.at(s.checkpointRoot())
+                                        .open(URI.create(events.get(parentVersion).getUri()))
                                 : null;
         if (parentDir == null) {
             return new Result(
@@ -96,7 +96,7 @@ final class Replay {
                         0,
                         "the ancestor checkpoint v" + v + " is unknown");
             }
-            ancestors.add(CheckpointStores.open(URI.create(e.getUri())));
+            ancestors.add(CheckpointStore.at(s.checkpointRoot()).open(URI.create(e.getUri())));
         }
         try (NDManager root = NDManager.newBaseManager();
                 Parent parent = new Parent(s, parentDir, parentVersion, root)) {

@@ -2,7 +2,7 @@ package dev.distill.trainer;
 
 import ai.djl.ndarray.NDManager;
 import dev.distill.core.checkpoint.CheckpointManifest;
-import dev.distill.core.checkpoint.CheckpointStores;
+import dev.distill.core.checkpoint.CheckpointStore;
 import dev.distill.core.checkpoint.Checkpoints;
 import dev.distill.core.data.Rollout;
 import dev.distill.core.model.ModelConfig;
@@ -313,7 +313,7 @@ final class TrainerStep implements Step {
                 .setRunId(s.runId())
                 .setVersion(result.version())
                 .setStep(m.step())
-                .setUri(CheckpointStores.publishLocal(result.dir()).toString())
+                .setUri(CheckpointStore.at(s.checkpointRoot()).publish(result.dir()).toString())
                 .setSha256(m.weightsSha256())
                 .setSizeBytes(Files.size(result.dir().resolve(Checkpoints.WEIGHTS)))
                 .setModelConfig(

@@ -37,6 +37,9 @@ final class RunServices implements AutoCloseable {
             producer.put("distill.producer.run-id", p.runId());
             producer.put("distill.producer.teacher-model", p.teacher().toString());
             producer.put("distill.producer.initial-student", p.student().toString());
+            producer.put(
+                    "distill.producer.checkpoint-store",
+                    p.workDir().resolve("checkpoints").toString());
             producer.put("distill.producer.mode", p.producerMode());
             producer.put("distill.producer.alpha", String.valueOf(p.alpha()));
             producer.put("distill.producer.support-k", String.valueOf(p.supportK()));
@@ -102,6 +105,9 @@ final class RunServices implements AutoCloseable {
             evaluator.put("distill.evaluator.held-out-limit", String.valueOf(p.heldOutItems()));
             evaluator.put("distill.evaluator.tokenizer-dir", p.student().toString());
             evaluator.put("distill.evaluator.teacher-model", p.teacher().toString());
+            evaluator.put(
+                    "distill.evaluator.checkpoint-store",
+                    p.workDir().resolve("checkpoints").toString());
             evaluator.put("distill.evaluator.seeds", p.evalSeeds());
             evaluator.put("distill.evaluator.max-new-tokens", String.valueOf(p.maxNewTokens()));
             evaluator.put("distill.evaluator.batch-size", String.valueOf(p.evalBatch()));

@@ -118,8 +118,42 @@ public final class Checkpoints {
      * logits cover.
      */
     public static Loaded load(Path dir, NDManager manager) throws IOException {
+        return load(dir, null, manager);
+    }
+
+    /**
+     * Loads a checkpoint someone else announced, only if its {@code model.safetensors} hashes to
+     * {@code expectedWeightsSha256}: checked first, before its config or header is parsed, so that
+     * nothing in an unverified directory is used.
+     *
+     * @throws CheckpointRefusedException when the weights are not the announced ones
+     */
+    public static Loaded loadVerified(Path dir, String expectedWeightsSha256, NDManager manager)
+            throws IOException {
+        return load(dir, java.util.Objects.requireNonNull(expectedWeightsSha256), manager);
+    }
+
+    private static Loaded load(Path dir, String expectedSha, NDManager manager) throws IOException {
         if (!Files.isDirectory(dir)) {
             throw new IOException("checkpoint " + dir + " is not a directory");
+        }
+        String actual = null;
+        if (expectedSha != null) {
+            Path weights = dir.resolve(WEIGHTS);
+            if (!Files.isRegularFile(weights)) {
+                throw new CheckpointRefusedException(
+                        "checkpoint " + dir + " has no " + WEIGHTS + " to verify");
+            }
+            actual = sha256(weights);
+            if (!actual.equals(expectedSha)) {
+                throw new CheckpointRefusedException(
+                        "checkpoint "
+                                + dir
+                                + " has weights "
+                                + actual
+                                + " but was announced with "
+                                + expectedSha);
+            }
         }
         if (!Files.isRegularFile(dir.resolve(CONFIG))) {
             throw new IOException("checkpoint " + dir + " has no " + CONFIG);
@@ -130,7 +164,9 @@ public final class Checkpoints {
             if (!Files.isRegularFile(weights)) {
                 throw new IOException("checkpoint " + dir + " has no " + WEIGHTS);
             }
-            String actual = sha256(weights);
+            if (actual == null) {
+                actual = sha256(weights);
+            }
             if (!actual.equals(manifest.get().weightsSha256())) {
                 throw new IOException(
                         "checkpoint "

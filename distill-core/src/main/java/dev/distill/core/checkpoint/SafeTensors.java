@@ -121,7 +121,11 @@ public final class SafeTensors {
             if (shape[i] < 0) {
                 throw corrupt(file, "tensor " + name + " has a negative dimension in " + shapeNode);
             }
-            n *= shape[i];
+            try {
+                n = Math.multiplyExact(n, shape[i]);
+            } catch (ArithmeticException e) {
+                throw corrupt(file, "tensor " + name + " has too many elements: " + shapeNode);
+            }
         }
         int width = width(file, name, dtype);
         long begin = offsets.get(0).asLong(-1);
@@ -139,6 +143,9 @@ public final class SafeTensors {
                             + " of the data section but only "
                             + dataLen
                             + " bytes are present");
+        }
+        if (n > Integer.MAX_VALUE) {
+            throw corrupt(file, "tensor " + name + " has too many elements: " + shapeNode);
         }
         if (end - begin != n * width) {
             throw corrupt(

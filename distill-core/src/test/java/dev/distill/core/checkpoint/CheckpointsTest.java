@@ -185,4 +185,58 @@ class CheckpointsTest {
         Files.write(f, b.array());
         assertArrayEquals(new float[] {1f, -2f, 0.5f}, SafeTensors.read(f).get("x").data(), 0f);
     }
+
+    @Test
+    void loadVerifiedRefusesWeightsOtherThanAnnouncedBeforeParsingAnything() throws IOException {
+        Path dir = saved("announced");
+        String sha = Checkpoints.sha256(dir.resolve(Checkpoints.WEIGHTS));
+        try (Checkpoints.Loaded ok = Checkpoints.loadVerified(dir, sha, root)) {
+            assertEquals(sha, ok.manifest().orElseThrow().weightsSha256());
+        }
+        // An unparseable config: only a check that comes first can name the hash.
+        Files.writeString(dir.resolve(Checkpoints.CONFIG), "{ not json");
+        var e =
+                assertThrows(
+                        CheckpointRefusedException.class,
+                        () -> Checkpoints.loadVerified(dir, "0".repeat(64), root));
+        assertTrue(
+                e.getMessage().contains("has weights " + sha + " but was announced with 0000"),
+                e.getMessage());
+    }
+
+    private Path safetensors(String name, long headerLength, byte[] header, int dataBytes)
+            throws IOException {
+        Path f = tmp.resolve(name);
+        java.nio.ByteBuffer b =
+                java.nio.ByteBuffer.allocate(8 + header.length + dataBytes)
+                        .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.putLong(headerLength).put(header);
+        Files.write(f, b.array());
+        return f;
+    }
+
+    @Test
+    void refusesAHeaderLengthBeyondTheFileOrAbsurdBeforeAllocatingIt() throws IOException {
+        byte[] header = "{}".getBytes();
+        for (long claimed : new long[] {1L << 40, Long.MAX_VALUE, -8, 0}) {
+            Path f = safetensors("claims-" + claimed + ".safetensors", claimed, header, 0);
+            var e = assertThrows(IOException.class, () -> SafeTensors.read(f));
+            assertTrue(
+                    e.getMessage().contains("is not plausible"), claimed + ": " + e.getMessage());
+        }
+        Path f = safetensors("longer.safetensors", 1000, header, 0);
+        var e = assertThrows(IOException.class, () -> SafeTensors.read(f));
+        assertTrue(e.getMessage().contains("truncated"), e.getMessage());
+    }
+
+    @Test
+    void refusesAShapeWhoseSizeOverflows() throws IOException {
+        // 2^32 * 2^32 elements wraps to 0 in a long, which would match 0 data bytes.
+        byte[] header =
+                "{\"x\":{\"dtype\":\"F32\",\"shape\":[4294967296,4294967296],\"data_offsets\":[0,0]}}"
+                        .getBytes();
+        Path f = safetensors("overflow.safetensors", header.length, header, 0);
+        var e = assertThrows(IOException.class, () -> SafeTensors.read(f));
+        assertTrue(e.getMessage().contains("too many elements"), e.getMessage());
+    }
 }

@@ -1,16 +1,18 @@
 package dev.distill.platform.checkpoint;
 
 import ai.djl.ndarray.NDManager;
-import dev.distill.core.checkpoint.CheckpointStores;
+import dev.distill.core.checkpoint.CheckpointRefusedException;
+import dev.distill.core.checkpoint.CheckpointStore;
 import dev.distill.core.checkpoint.Checkpoints;
 import dev.distill.schemas.avro.CheckpointEvent;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URISyntaxException;
 
 /**
  * Opens the checkpoint a {@link CheckpointEvent} announces, the one way every reader of
- * distill.checkpoints does: resolve its URI through the checkpoint stores, load it, and compare its
- * weights' SHA-256 with the event's before anyone uses it.
+ * distill.checkpoints does: its URI must resolve inside the run's checkpoint store, and its weights
+ * must hash to the event's SHA-256 before anything in the directory is parsed or used.
  */
 public final class PublishedCheckpoints {
     private PublishedCheckpoints() {}
@@ -18,28 +20,24 @@ public final class PublishedCheckpoints {
     /**
      * @return the loaded checkpoint; the caller owns (and closes) it
      * @throws IOException naming the version and the reason when it cannot be found, read or
-     *     verified (nothing stays allocated then)
+     *     verified (nothing stays allocated then); a {@link CheckpointRefusedException} when it is
+     *     outside the store or not the announced weights
      */
-    public static Checkpoints.Loaded loadVerified(CheckpointEvent e, NDManager root)
-            throws IOException {
+    public static Checkpoints.Loaded loadVerified(
+            CheckpointEvent e, CheckpointStore store, NDManager root) throws IOException {
         String which = "checkpoint v" + e.getVersion() + " of run " + e.getRunId() + ": ";
-        Checkpoints.Loaded loaded;
         try {
-            loaded = Checkpoints.load(CheckpointStores.open(URI.create(e.getUri())), root);
+            URI uri;
+            try {
+                uri = new URI(e.getUri());
+            } catch (URISyntaxException ex) {
+                throw new CheckpointRefusedException("'" + e.getUri() + "' is not a URI");
+            }
+            return Checkpoints.loadVerified(store.open(uri), e.getSha256(), root);
+        } catch (CheckpointRefusedException ex) {
+            throw new CheckpointRefusedException(which + ex.getMessage());
         } catch (IOException | RuntimeException ex) {
             throw new IOException(which + ex.getMessage(), ex);
         }
-        String sha = loaded.manifest().map(m -> m.weightsSha256()).orElse("");
-        if (!sha.equals(e.getSha256())) {
-            loaded.close();
-            throw new IOException(
-                    which
-                            + loaded.dir()
-                            + " has weights "
-                            + sha
-                            + " but the event says "
-                            + e.getSha256());
-        }
-        return loaded;
     }
 }
