@@ -1,6 +1,7 @@
 package dev.distill.evaluator;
 
 import dev.distill.core.data.PromptTemplate;
+import dev.distill.platform.kafka.KafkaConnection;
 import dev.distill.platform.loop.LoopMetrics;
 import dev.distill.platform.loop.LoopState;
 import dev.distill.platform.loop.ServiceLoop;
@@ -12,13 +13,14 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /** Runs the evaluator loop on its own thread for the life of the application. */
 @ApplicationScoped
 public class EvaluatorService {
     private final EvaluatorConfig config;
-    private final String bootstrapServers;
+    private final KafkaConnection kafka;
     private final MeterRegistry registry;
     private final EvaluatorStats stats = new EvaluatorStats();
     private ServiceLoop loop;
@@ -28,7 +30,10 @@ public class EvaluatorService {
             @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
             MeterRegistry registry) {
         this.config = config;
-        this.bootstrapServers = bootstrapServers;
+        this.kafka =
+                KafkaConnection.fromConfig(
+                        bootstrapServers,
+                        key -> ConfigProvider.getConfig().getOptionalValue(key, String.class));
         this.registry = registry;
     }
 
@@ -115,7 +120,7 @@ public class EvaluatorService {
                         config.tokenizerDir().map(Path::of).orElse(null),
                         config.teacherModel().map(Path::of).orElse(null),
                         checkpointStore,
-                        bootstrapServers,
+                        kafka,
                         config.registryUrl(),
                         config.seeds().stream().mapToLong(Long::longValue).toArray(),
                         config.maxNewTokens(),

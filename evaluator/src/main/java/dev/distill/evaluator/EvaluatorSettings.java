@@ -1,6 +1,7 @@
 package dev.distill.evaluator;
 
 import dev.distill.core.data.PromptTemplate;
+import dev.distill.platform.kafka.KafkaConnection;
 import dev.distill.platform.loop.LoopSettings;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,7 +18,7 @@ record EvaluatorSettings(
         Path tokenizerDir,
         Path teacher,
         Path checkpointStore,
-        String bootstrapServers,
+        KafkaConnection kafka,
         String registryUrl,
         long[] seeds,
         int maxNewTokens,
@@ -38,7 +39,7 @@ record EvaluatorSettings(
     LoopSettings loop() {
         return new LoopSettings(
                 "evaluator",
-                bootstrapServers,
+                kafka,
                 registryUrl,
                 groupId(),
                 transactionalId(),

@@ -66,11 +66,7 @@ final class EvaluatorStep implements Step {
         // the trainer's, so a forged event is told apart from the chain it does not extend.
         chain =
                 RunChain.readPublished(
-                        s.bootstrapServers(),
-                        s.checkpointsTopic(),
-                        decoder,
-                        s.runId(),
-                        Duration.ofMinutes(2));
+                        s.kafka(), s.checkpointsTopic(), decoder, s.runId(), Duration.ofMinutes(2));
         List<HeldOutItem> all = HeldOutItem.readJsonl(s.heldOut());
         items = all.subList(0, Math.min(all.size(), s.heldOutLimit()));
         teacher = s.teacher() == null ? null : Checkpoints.load(s.teacher(), root);

@@ -12,6 +12,7 @@ import dev.distill.core.model.GptConfig;
 import dev.distill.localstack.LocalStack;
 import dev.distill.localstack.TopicReader;
 import dev.distill.platform.kafka.ClientConfigs;
+import dev.distill.platform.kafka.KafkaConnection;
 import dev.distill.platform.kafka.WireFormat;
 import dev.distill.platform.loop.ServiceLoop;
 import dev.distill.schemas.avro.CheckpointEvent;
@@ -122,7 +123,7 @@ class EvaluatorStepKafkaTest {
                 null,
                 null,
                 work.toAbsolutePath(),
-                stack.bootstrapServers(),
+                KafkaConnection.plaintext(stack.bootstrapServers()),
                 stack.registryUrl(),
                 new long[] {1},
                 4,

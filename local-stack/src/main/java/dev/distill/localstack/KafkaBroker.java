@@ -22,6 +22,9 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.Uuid;
 
@@ -45,6 +48,7 @@ public final class KafkaBroker implements AutoCloseable {
 
     /** Start-up settings. Mutable builder; every setter returns {@code this}. */
     public static final class Options {
+        private String adminPassword;
         private Path workDir;
         private int numPartitions = 1;
         private boolean autoCreateTopics;
@@ -87,6 +91,22 @@ public final class KafkaBroker implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Authenticated and authorised, as on Kubernetes: the client listener takes
+         * SASL/SCRAM-SHA-512 only (an anonymous or plaintext client cannot connect), the
+         * StandardAuthorizer denies what no ACL allows, and {@value #ADMIN} (with this password) is
+         * the only super user. Users and ACLs are added with {@link KafkaBroker#addScramUser} and
+         * an Admin client.
+         */
+        public Options scram(String adminPassword) {
+            if (adminPassword == null || !adminPassword.matches("[A-Za-z0-9]{12,}")) {
+                throw new IllegalArgumentException(
+                        "the admin password must be 12 or more letters and digits");
+            }
+            this.adminPassword = adminPassword;
+            return this;
+        }
+
         /** How long to wait for the broker to answer an AdminClient (default 90 s). */
         public Options startupTimeout(Duration timeout) {
             this.startupTimeout = Objects.requireNonNull(timeout);
@@ -120,6 +140,11 @@ public final class KafkaBroker implements AutoCloseable {
     }
 
     private static final System.Logger LOG = System.getLogger(KafkaBroker.class.getName());
+
+    /** The super user of a {@link Options#scram} broker. */
+    public static final String ADMIN = "admin";
+
+    public static final String SCRAM = "SCRAM-SHA-512";
 
     private final Path workDir;
     private final boolean ownsWorkDir;
@@ -167,7 +192,11 @@ public final class KafkaBroker implements AutoCloseable {
         ChildProcess child =
                 launch(options, workDir, Locations.kafkaClasspath(), port, controllerPort, true);
         try {
-            awaitReady(child, port, Instant.now().plus(options.startupTimeout));
+            awaitReady(
+                    child,
+                    port,
+                    Instant.now().plus(options.startupTimeout),
+                    adminSecurity(options));
         } catch (LocalStackException e) {
             child.stop();
             throw e;
@@ -205,7 +234,11 @@ public final class KafkaBroker implements AutoCloseable {
                 int[] ports = Ports.freeLoopbackPorts(2);
                 ChildProcess child = launch(options, dir, classpath, ports[0], ports[1], false);
                 try {
-                    awaitReady(child, ports[0], Instant.now().plus(options.startupTimeout));
+                    awaitReady(
+                            child,
+                            ports[0],
+                            Instant.now().plus(options.startupTimeout),
+                            adminSecurity(options));
                     Duration took = Duration.between(t0, Instant.now());
                     LOG.log(
                             System.Logger.Level.INFO,
@@ -257,13 +290,17 @@ public final class KafkaBroker implements AutoCloseable {
         // Static voters: the controller address comes from this file on every start (ports change
         // per start).
         p.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
-        p.put(
-                "listeners",
-                "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
-        p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
-        p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
         p.put("controller.listener.names", "CONTROLLER");
-        p.put("inter.broker.listener.name", "PLAINTEXT");
+        if (o.adminPassword == null) {
+            p.put(
+                    "listeners",
+                    "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
+            p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
+            p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+            p.put("inter.broker.listener.name", "PLAINTEXT");
+        } else {
+            p.putAll(secured(o.adminPassword, port, controllerPort));
+        }
         p.put("log.dirs", data.toString());
         p.put("num.partitions", String.valueOf(o.numPartitions));
         p.put("auto.create.topics.enable", String.valueOf(o.autoCreateTopics));
@@ -324,6 +361,13 @@ public final class KafkaBroker implements AutoCloseable {
                         "-c",
                         config.toString(),
                         "--ignore-formatted"));
+        if (o.adminPassword != null) {
+            // The super user must exist before the broker talks to itself over SCRAM.
+            format.addAll(
+                    List.of(
+                            "--add-scram",
+                            SCRAM + "=[name=" + ADMIN + ",password=" + o.adminPassword + "]"));
+        }
         // A resumed broker keeps its formatted log dirs (formatting again would give another
         // cluster id).
         if (!keepData || !Files.exists(data.resolve("meta.properties"))) {
@@ -362,7 +406,8 @@ public final class KafkaBroker implements AutoCloseable {
         return ChildProcess.start("kafka-broker", broker, dir, dir.resolve("broker.log"));
     }
 
-    private static void awaitReady(ChildProcess child, int port, Instant deadline) {
+    private static void awaitReady(
+            ChildProcess child, int port, Instant deadline, Map<String, String> security) {
         // 1. wait for the listener (cheap, and keeps the AdminClient from logging connection
         // warnings)
         while (!Ports.accepts(port)) {
@@ -377,6 +422,7 @@ public final class KafkaBroker implements AutoCloseable {
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "5000");
         props.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "500");
+        props.putAll(security);
         Exception last = null;
         try (Admin admin = Admin.create(props)) {
             while (true) {
@@ -435,6 +481,104 @@ public final class KafkaBroker implements AutoCloseable {
             Files.write(file, lines, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The server.properties of a SCRAM broker. The controller listener (loopback, KRaft only) uses
+     * SASL/PLAIN with the admin's static credentials, because SCRAM credentials live in the
+     * metadata the controller serves.
+     */
+    private static Map<String, String> secured(String adminPassword, int port, int controllerPort) {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put(
+                "listeners",
+                "SASL_PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        p.put("advertised.listeners", "SASL_PLAINTEXT://127.0.0.1:" + port);
+        p.put(
+                "listener.security.protocol.map",
+                "SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT");
+        p.put("inter.broker.listener.name", "SASL_PLAINTEXT");
+        p.put("sasl.enabled.mechanisms", SCRAM);
+        p.put("sasl.mechanism.inter.broker.protocol", SCRAM);
+        p.put(
+                "listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config",
+                scramJaas(ADMIN, adminPassword));
+        p.put("sasl.mechanism.controller.protocol", "PLAIN");
+        p.put("listener.name.controller.sasl.enabled.mechanisms", "PLAIN");
+        p.put(
+                "listener.name.controller.plain.sasl.jaas.config",
+                "org.apache.kafka.common.security.plain.PlainLoginModule required username=\""
+                        + ADMIN
+                        + "\" password=\""
+                        + adminPassword
+                        + "\" user_"
+                        + ADMIN
+                        + "=\""
+                        + adminPassword
+                        + "\";");
+        p.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+        p.put("super.users", "User:" + ADMIN);
+        p.put("allow.everyone.if.no.acl.found", "false");
+        return p;
+    }
+
+    private static String scramJaas(String user, String password) {
+        return "org.apache.kafka.common.security.scram.ScramLoginModule required username=\""
+                + user
+                + "\" password=\""
+                + password
+                + "\";";
+    }
+
+    /** The client settings (security.protocol, sasl.*) of {@code user} on a SCRAM broker. */
+    public static Map<String, String> scramClient(String user, String password) {
+        return Map.of(
+                "security.protocol",
+                "SASL_PLAINTEXT",
+                "sasl.mechanism",
+                SCRAM,
+                "sasl.jaas.config",
+                scramJaas(user, password));
+    }
+
+    private static Map<String, String> adminSecurity(Options o) {
+        return o.adminPassword == null ? Map.of() : scramClient(ADMIN, o.adminPassword);
+    }
+
+    /** Whether clients must authenticate ({@link Options#scram}). */
+    public boolean secured() {
+        return options.adminPassword != null;
+    }
+
+    /** The super user's client settings; empty on a plaintext broker. */
+    public Map<String, String> adminClientSecurity() {
+        return adminSecurity(options);
+    }
+
+    /** Creates (or changes the password of) a SCRAM user; only on a secured broker. */
+    public void addScramUser(String user, String password) {
+        if (!secured()) {
+            throw new IllegalStateException("the broker was started without SCRAM");
+        }
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        props.putAll(adminClientSecurity());
+        try (Admin admin = Admin.create(props)) {
+            admin.alterUserScramCredentials(
+                            List.of(
+                                    new UserScramCredentialUpsertion(
+                                            user,
+                                            new ScramCredentialInfo(
+                                                    ScramMechanism.SCRAM_SHA_512, 8192),
+                                            password)))
+                    .all()
+                    .get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new LocalStackException("cannot create SCRAM user " + user + ": " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LocalStackException("interrupted creating SCRAM user " + user, e);
         }
     }
 

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -35,6 +36,7 @@ public final class LocalStack implements AutoCloseable {
         private int numPartitions = 1;
         private boolean autoCreateTopics;
         private Duration startupTimeout;
+        private boolean scram;
         private final Map<String, String> kafkaProperties = new LinkedHashMap<>();
         private final Map<String, String> registryProperties = new LinkedHashMap<>();
 
@@ -69,6 +71,15 @@ public final class LocalStack implements AutoCloseable {
         /** Start-up timeout of each child (default: Kafka 90 s, registry 60 s). */
         public Options startupTimeout(Duration timeout) {
             this.startupTimeout = Objects.requireNonNull(timeout);
+            return this;
+        }
+
+        /**
+         * A broker that authenticates every client (SASL/SCRAM-SHA-512) and authorises it by ACL,
+         * as on Kubernetes; see {@link LocalStack#serviceCredentials}. Default: plaintext, open.
+         */
+        public Options scram(boolean enabled) {
+            this.scram = enabled;
             return this;
         }
 
@@ -135,6 +146,9 @@ public final class LocalStack implements AutoCloseable {
             ro.startupTimeout(options.startupTimeout);
         }
         options.kafkaProperties.forEach(ko::property);
+        if (options.scram) {
+            ko.scram(randomPassword());
+        }
         options.registryProperties.forEach(ro::property);
 
         CompletableFuture<ApicurioRegistry> registryFuture = new CompletableFuture<>();
@@ -190,6 +204,44 @@ public final class LocalStack implements AutoCloseable {
         if (owns) {
             Locations.deleteRecursively(dir);
         }
+    }
+
+    private static String randomPassword() {
+        java.security.SecureRandom random = new java.security.SecureRandom();
+        String alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < 24; i++) {
+            b.append(alphabet.charAt(random.nextInt(alphabet.length())));
+        }
+        return b.toString();
+    }
+
+    /**
+     * Creates {@code service}'s SCRAM user with a new random password and its least-privilege ACLs
+     * ({@link PlatformAcls}), and returns its client security settings (security.protocol,
+     * sasl.mechanism, sasl.jaas.config), to be given to the service as {@code kafka.<key>}.
+     */
+    public Map<String, String> serviceCredentials(String service) {
+        List<org.apache.kafka.common.acl.AclBinding> acls = PlatformAcls.of(service);
+        String password = randomPassword();
+        kafka.addScramUser(service, password);
+        try (org.apache.kafka.clients.admin.Admin admin =
+                org.apache.kafka.clients.admin.Admin.create(adminClientProperties())) {
+            admin.createAcls(acls).all().get(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new LocalStackException("cannot create the ACLs of " + service + ": " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LocalStackException("interrupted creating the ACLs of " + service, e);
+        }
+        return KafkaBroker.scramClient(service, password);
+    }
+
+    /** Client properties of the broker's super user (bootstrap included): for set-up and tests. */
+    public Map<String, Object> adminClientProperties() {
+        Map<String, Object> p = new LinkedHashMap<>(kafka.adminClientSecurity());
+        p.put("bootstrap.servers", bootstrapServers());
+        return p;
     }
 
     /** Kafka {@code bootstrap.servers}: {@code "127.0.0.1:PORT"}. */

@@ -1,5 +1,6 @@
 package dev.distill.producer;
 
+import dev.distill.platform.kafka.KafkaConnection;
 import dev.distill.platform.loop.LoopMetrics;
 import dev.distill.platform.loop.LoopState;
 import dev.distill.platform.loop.ServiceLoop;
@@ -11,6 +12,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.util.function.Supplier;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -20,7 +22,7 @@ public class ProducerService {
     private static final Logger LOG = Logger.getLogger(ProducerService.class);
 
     private final ProducerConfig config;
-    private final String bootstrapServers;
+    private final KafkaConnection kafka;
     private final MeterRegistry registry;
     private final ProducerStats stats = new ProducerStats();
     private ServiceLoop loop;
@@ -30,7 +32,10 @@ public class ProducerService {
             @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
             MeterRegistry registry) {
         this.config = config;
-        this.bootstrapServers = bootstrapServers;
+        this.kafka =
+                KafkaConnection.fromConfig(
+                        bootstrapServers,
+                        key -> ConfigProvider.getConfig().getOptionalValue(key, String.class));
         this.registry = registry;
     }
 
@@ -44,7 +49,7 @@ public class ProducerService {
         if (problem != null) {
             throw new IllegalStateException(problem);
         }
-        ProducerSettings settings = ProducerSettings.of(config, bootstrapServers);
+        ProducerSettings settings = ProducerSettings.of(config, kafka);
         loop =
                 new ServiceLoop(
                         settings.loop(), () -> new ProducerStep(settings, stats), stats.loop);

@@ -1,6 +1,7 @@
 package dev.distill.producer;
 
 import dev.distill.core.data.PromptTemplate;
+import dev.distill.platform.kafka.KafkaConnection;
 import dev.distill.platform.loop.LoopSettings;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,7 +16,7 @@ record ProducerSettings(
         Path teacher,
         Path initialStudent,
         Path checkpointStore,
-        String bootstrapServers,
+        KafkaConnection kafka,
         String registryUrl,
         Mode mode,
         double alpha,
@@ -57,7 +58,7 @@ record ProducerSettings(
     LoopSettings loop() {
         return new LoopSettings(
                 "producer-teacher",
-                bootstrapServers,
+                kafka,
                 registryUrl,
                 groupId(),
                 transactionalId(),
@@ -72,13 +73,13 @@ record ProducerSettings(
         return mode == Mode.TEACHER ? 1.0 : alpha;
     }
 
-    static ProducerSettings of(ProducerConfig c, String bootstrapServers) {
+    static ProducerSettings of(ProducerConfig c, KafkaConnection kafka) {
         return new ProducerSettings(
                 c.runId(),
                 Path.of(c.teacherModel().orElseThrow()),
                 Path.of(c.initialStudent().orElseThrow()),
                 Path.of(c.checkpointStore().orElseThrow()),
-                bootstrapServers,
+                kafka,
                 c.registryUrl(),
                 Mode.valueOf(c.mode().toUpperCase(java.util.Locale.ROOT)),
                 c.alpha(),

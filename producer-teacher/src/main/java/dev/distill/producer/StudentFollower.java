@@ -109,13 +109,11 @@ final class StudentFollower implements Runnable {
         RunChain chain = new RunChain(s.runId());
         try (KafkaConsumer<String, byte[]> c =
                         new KafkaConsumer<>(
-                                ClientConfigs.bytesConsumer(
-                                        s.bootstrapServers(), null, 500, 300_000));
+                                ClientConfigs.bytesConsumer(s.kafka(), null, 500, 300_000));
                 AvroDecoder<CheckpointEvent> decoder =
                         new AvroDecoder<>(s.registryUrl(), CheckpointEvent.class);
                 KafkaProducer<String, Object> dead =
-                        new KafkaProducer<>(
-                                ClientConfigs.producer(s.bootstrapServers(), s.registryUrl()))) {
+                        new KafkaProducer<>(ClientConfigs.producer(s.kafka(), s.registryUrl()))) {
             consumer = c;
             deadLetters = dead;
             List<TopicPartition> tps =

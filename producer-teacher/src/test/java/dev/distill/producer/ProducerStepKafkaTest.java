@@ -13,6 +13,7 @@ import dev.distill.core.tokenizer.HfTokenizer;
 import dev.distill.localstack.LocalStack;
 import dev.distill.localstack.TopicReader;
 import dev.distill.platform.kafka.ClientConfigs;
+import dev.distill.platform.kafka.KafkaConnection;
 import dev.distill.platform.kafka.WireFormat;
 import dev.distill.platform.loop.LoopState;
 import dev.distill.platform.loop.ServiceLoop;
@@ -176,7 +177,7 @@ class ProducerStepKafkaTest {
                 teacher,
                 studentDir,
                 work.resolve("checkpoints"),
-                stack.bootstrapServers(),
+                KafkaConnection.plaintext(stack.bootstrapServers()),
                 stack.registryUrl(),
                 mode,
                 0.2,
@@ -586,7 +587,7 @@ class ProducerStepKafkaTest {
                         lenient.teacher(),
                         lenient.initialStudent(),
                         lenient.checkpointStore(),
-                        lenient.bootstrapServers(),
+                        lenient.kafka(),
                         lenient.registryUrl(),
                         lenient.mode(),
                         lenient.alpha(),

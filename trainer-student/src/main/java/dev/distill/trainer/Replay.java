@@ -194,8 +194,7 @@ final class Replay {
 
     private static Map<Long, CheckpointEvent> checkpointEvents(TrainerSettings s) {
         Map<String, Object> p =
-                dev.distill.platform.kafka.ClientConfigs.avroConsumer(
-                        s.bootstrapServers(), s.registryUrl());
+                dev.distill.platform.kafka.ClientConfigs.avroConsumer(s.kafka(), s.registryUrl());
         Map<Long, CheckpointEvent> out = new HashMap<>();
         try (KafkaConsumer<String, CheckpointEvent> c = new KafkaConsumer<>(p)) {
             List<TopicPartition> tps =
@@ -221,7 +220,7 @@ final class Replay {
             TrainerSettings s, List<OffsetRange> lineage, ModelConfig model) {
         Map<String, Object> p =
                 dev.distill.platform.kafka.ClientConfigs.bytesConsumer(
-                        s.bootstrapServers(), null, 500, 300_000);
+                        s.kafka(), null, 500, 300_000);
         List<RolloutDecoder.Polled> out = new ArrayList<>();
         try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p);
                 RolloutDecoder decoder = new RolloutDecoder(s)) {

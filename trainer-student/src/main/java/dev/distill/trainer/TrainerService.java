@@ -2,6 +2,7 @@ package dev.distill.trainer;
 
 import dev.distill.core.objective.Objective;
 import dev.distill.core.objective.ObjectiveConfig;
+import dev.distill.platform.kafka.KafkaConnection;
 import dev.distill.platform.loop.LoopMetrics;
 import dev.distill.platform.loop.LoopState;
 import dev.distill.platform.loop.ServiceLoop;
@@ -14,6 +15,7 @@ import jakarta.enterprise.event.Observes;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.Supplier;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -23,7 +25,7 @@ public class TrainerService {
     private static final Logger LOG = Logger.getLogger(TrainerService.class);
 
     private final TrainerConfig config;
-    private final String bootstrapServers;
+    private final KafkaConnection kafka;
     private final MeterRegistry registry;
     private final TrainerStats stats = new TrainerStats();
     private ServiceLoop loop;
@@ -33,7 +35,10 @@ public class TrainerService {
             @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
             MeterRegistry registry) {
         this.config = config;
-        this.bootstrapServers = bootstrapServers;
+        this.kafka =
+                KafkaConnection.fromConfig(
+                        bootstrapServers,
+                        key -> ConfigProvider.getConfig().getOptionalValue(key, String.class));
         this.registry = registry;
     }
 
@@ -62,7 +67,7 @@ public class TrainerService {
                         config.runId(),
                         Path.of(config.checkpointDir()),
                         Path.of(initial),
-                        bootstrapServers,
+                        kafka,
                         config.registryUrl(),
                         config.topics().rollouts(),
                         config.topics().checkpoints(),

@@ -11,6 +11,7 @@ import dev.distill.core.train.LearningRate;
 import dev.distill.core.train.PretrainBatch;
 import dev.distill.core.train.PretrainCorpus;
 import dev.distill.core.train.StudentTrainer;
+import dev.distill.platform.kafka.KafkaConnection;
 import dev.distill.platform.loop.LoopSettings;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -25,7 +26,7 @@ record TrainerSettings(
         String runId,
         Path checkpointRoot,
         Path initialCheckpoint,
-        String bootstrapServers,
+        KafkaConnection kafka,
         String registryUrl,
         String rolloutsTopic,
         String checkpointsTopic,
@@ -118,7 +119,7 @@ record TrainerSettings(
     LoopSettings loop() {
         return new LoopSettings(
                 "trainer-student",
-                bootstrapServers,
+                kafka,
                 registryUrl,
                 groupId(),
                 transactionalId(),

@@ -17,6 +17,7 @@ import dev.distill.localstack.LocalStack;
 import dev.distill.localstack.TopicReader;
 import dev.distill.platform.codec.RolloutCodec;
 import dev.distill.platform.kafka.ClientConfigs;
+import dev.distill.platform.kafka.KafkaConnection;
 import dev.distill.platform.kafka.WireFormat;
 import dev.distill.platform.loop.LoopSettings;
 import dev.distill.platform.loop.LoopState;
@@ -123,7 +124,7 @@ class TrainerStepKafkaTest {
                 runId,
                 work.resolve("checkpoints"),
                 initDir,
-                stack.bootstrapServers(),
+                KafkaConnection.plaintext(stack.bootstrapServers()),
                 stack.registryUrl(),
                 rolloutsTopic(runId),
                 CHECKPOINTS,
@@ -178,7 +179,7 @@ class TrainerStepKafkaTest {
                 s.runId(),
                 s.checkpointRoot(),
                 init,
-                s.bootstrapServers(),
+                s.kafka(),
                 s.registryUrl(),
                 s.rolloutsTopic(),
                 s.checkpointsTopic(),
@@ -837,7 +838,7 @@ class TrainerStepKafkaTest {
                 s.runId(),
                 s.checkpointRoot(),
                 s.initialCheckpoint(),
-                s.bootstrapServers(),
+                s.kafka(),
                 s.registryUrl(),
                 s.rolloutsTopic(),
                 s.checkpointsTopic(),

@@ -2,6 +2,7 @@ package dev.distill.platform.checkpoint;
 
 import dev.distill.platform.kafka.AvroDecoder;
 import dev.distill.platform.kafka.ClientConfigs;
+import dev.distill.platform.kafka.KafkaConnection;
 import dev.distill.platform.kafka.UndecodableRecordException;
 import dev.distill.schemas.avro.CheckpointEvent;
 import java.time.Duration;
@@ -38,15 +39,14 @@ public final class RunChain {
      * @throws RuntimeException from the decoder when the registry cannot be reached (transient)
      */
     public static RunChain readPublished(
-            String bootstrapServers,
+            KafkaConnection kafka,
             String topic,
             AvroDecoder<CheckpointEvent> decoder,
             String runId,
             Duration timeout) {
         RunChain chain = new RunChain(runId);
         try (KafkaConsumer<String, byte[]> c =
-                new KafkaConsumer<>(
-                        ClientConfigs.bytesConsumer(bootstrapServers, null, 500, 300_000))) {
+                new KafkaConsumer<>(ClientConfigs.bytesConsumer(kafka, null, 500, 300_000))) {
             List<TopicPartition> tps =
                     c.partitionsFor(topic, timeout).stream()
                             .map(p -> new TopicPartition(p.topic(), p.partition()))

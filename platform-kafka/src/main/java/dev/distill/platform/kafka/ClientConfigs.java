@@ -20,9 +20,9 @@ public final class ClientConfigs {
 
     /** String keys, Avro values in the Confluent wire format, idempotent and transactional. */
     public static Map<String, Object> transactionalProducer(
-            String bootstrap, String registryUrl, String transactionalId) {
+            KafkaConnection kafka, String registryUrl, String transactionalId) {
         Map<String, Object> p = new HashMap<>(WireFormat.serdeConfig(registryUrl));
-        p.put("bootstrap.servers", bootstrap);
+        p.putAll(kafka.clientProperties());
         p.put("transactional.id", transactionalId);
         p.put("enable.idempotence", "true");
         p.put("acks", "all");
@@ -35,8 +35,8 @@ public final class ClientConfigs {
      * String keys, Avro values, idempotent but outside any transaction: for what a service reports
      * about records it reads without a consumer group (a dead letter from a follower thread).
      */
-    public static Map<String, Object> producer(String bootstrap, String registryUrl) {
-        Map<String, Object> p = transactionalProducer(bootstrap, registryUrl, null);
+    public static Map<String, Object> producer(KafkaConnection kafka, String registryUrl) {
+        Map<String, Object> p = transactionalProducer(kafka, registryUrl, null);
         p.remove("transactional.id");
         return p;
     }
@@ -46,8 +46,8 @@ public final class ClientConfigs {
      * partition and can be dead-lettered whole. {@code groupId} null = no group (assign and seek).
      */
     public static Map<String, Object> bytesConsumer(
-            String bootstrap, String groupId, int maxPollRecords, int maxPollIntervalMs) {
-        Map<String, Object> p = committedReader(bootstrap);
+            KafkaConnection kafka, String groupId, int maxPollRecords, int maxPollIntervalMs) {
+        Map<String, Object> p = committedReader(kafka);
         if (groupId != null) {
             p.put("group.id", groupId);
         }
@@ -61,19 +61,40 @@ public final class ClientConfigs {
     /**
      * Decoded Avro values (specific classes), for reading whole topics such as distill.checkpoints.
      */
-    public static Map<String, Object> avroConsumer(String bootstrap, String registryUrl) {
-        Map<String, Object> p = committedReader(bootstrap);
+    public static Map<String, Object> avroConsumer(KafkaConnection kafka, String registryUrl) {
+        Map<String, Object> p = committedReader(kafka);
         p.putAll(WireFormat.serdeConfig(registryUrl));
         p.put("value.deserializer", WireFormat.DESERIALIZER);
         return p;
     }
 
-    private static Map<String, Object> committedReader(String bootstrap) {
-        Map<String, Object> p = new HashMap<>();
-        p.put("bootstrap.servers", bootstrap);
+    private static Map<String, Object> committedReader(KafkaConnection kafka) {
+        Map<String, Object> p = new HashMap<>(kafka.clientProperties());
         p.put("enable.auto.commit", "false");
         p.put("isolation.level", "read_committed");
         p.put("key.deserializer", STRING_DESERIALIZER);
         return p;
+    }
+
+    // The same for an unauthenticated cluster (the default local stack, tests, the CLI's tools).
+
+    public static Map<String, Object> transactionalProducer(
+            String bootstrap, String registryUrl, String transactionalId) {
+        return transactionalProducer(
+                KafkaConnection.plaintext(bootstrap), registryUrl, transactionalId);
+    }
+
+    public static Map<String, Object> producer(String bootstrap, String registryUrl) {
+        return producer(KafkaConnection.plaintext(bootstrap), registryUrl);
+    }
+
+    public static Map<String, Object> bytesConsumer(
+            String bootstrap, String groupId, int maxPollRecords, int maxPollIntervalMs) {
+        return bytesConsumer(
+                KafkaConnection.plaintext(bootstrap), groupId, maxPollRecords, maxPollIntervalMs);
+    }
+
+    public static Map<String, Object> avroConsumer(String bootstrap, String registryUrl) {
+        return avroConsumer(KafkaConnection.plaintext(bootstrap), registryUrl);
     }
 }

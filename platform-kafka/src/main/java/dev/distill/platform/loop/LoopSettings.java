@@ -1,5 +1,6 @@
 package dev.distill.platform.loop;
 
+import dev.distill.platform.kafka.KafkaConnection;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -13,7 +14,7 @@ import java.util.Objects;
  */
 public record LoopSettings(
         String service,
-        String bootstrapServers,
+        KafkaConnection kafka,
         String registryUrl,
         String groupId,
         String transactionalId,
@@ -49,7 +50,7 @@ public record LoopSettings(
     /** Settings with the default restart policy. */
     public LoopSettings(
             String service,
-            String bootstrapServers,
+            KafkaConnection kafka,
             String registryUrl,
             String groupId,
             String transactionalId,
@@ -60,7 +61,7 @@ public record LoopSettings(
             Duration pollTimeout) {
         this(
                 service,
-                bootstrapServers,
+                kafka,
                 registryUrl,
                 groupId,
                 transactionalId,
@@ -76,7 +77,7 @@ public record LoopSettings(
     public LoopSettings withRestart(Restart r) {
         return new LoopSettings(
                 service,
-                bootstrapServers,
+                kafka,
                 registryUrl,
                 groupId,
                 transactionalId,
@@ -101,7 +102,7 @@ public record LoopSettings(
 
     public LoopSettings {
         Objects.requireNonNull(service, "service");
-        Objects.requireNonNull(bootstrapServers, "bootstrapServers");
+        Objects.requireNonNull(kafka, "kafka");
         Objects.requireNonNull(registryUrl, "registryUrl");
         Objects.requireNonNull(groupId, "groupId");
         Objects.requireNonNull(transactionalId, "transactionalId");

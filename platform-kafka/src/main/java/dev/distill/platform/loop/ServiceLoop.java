@@ -160,14 +160,14 @@ public final class ServiceLoop implements Runnable {
         try (KafkaConsumer<String, byte[]> c =
                         new KafkaConsumer<>(
                                 ClientConfigs.bytesConsumer(
-                                        settings.bootstrapServers(),
+                                        settings.kafka(),
                                         settings.groupId(),
                                         settings.maxPollRecords(),
                                         (int) settings.maxPollInterval().toMillis()));
                 KafkaProducer<String, Object> producer =
                         new KafkaProducer<>(
                                 ClientConfigs.transactionalProducer(
-                                        settings.bootstrapServers(),
+                                        settings.kafka(),
                                         settings.registryUrl(),
                                         settings.transactionalId()));
                 Step s = steps.get()) {

@@ -7,6 +7,7 @@ import dev.distill.localstack.LocalStack;
 import dev.distill.localstack.TopicReader;
 import dev.distill.platform.kafka.AvroDecoder;
 import dev.distill.platform.kafka.ClientConfigs;
+import dev.distill.platform.kafka.KafkaConnection;
 import dev.distill.platform.kafka.WireFormat;
 import dev.distill.schemas.avro.Prompt;
 import java.nio.file.Files;
@@ -69,7 +70,7 @@ class BrokerOutageKafkaTest {
                 new ServiceLoop(
                         new LoopSettings(
                                         "outage",
-                                        stack.bootstrapServers(),
+                                        KafkaConnection.plaintext(stack.bootstrapServers()),
                                         stack.registryUrl(),
                                         "group-outage",
                                         "tx-outage",

@@ -9,6 +9,7 @@ import dev.distill.localstack.TopicReader;
 import dev.distill.platform.kafka.AvroDecoder;
 import dev.distill.platform.kafka.ClientConfigs;
 import dev.distill.platform.kafka.DeadLetters;
+import dev.distill.platform.kafka.KafkaConnection;
 import dev.distill.platform.kafka.TransientFailureException;
 import dev.distill.platform.kafka.WireFormat;
 import dev.distill.schemas.avro.DeadLetter;
@@ -81,7 +82,7 @@ class ServiceLoopKafkaTest {
     static LoopSettings settings(String name, Topics t, LoopSettings.Input input) {
         return new LoopSettings(
                 "test-" + name,
-                stack.bootstrapServers(),
+                KafkaConnection.plaintext(stack.bootstrapServers()),
                 stack.registryUrl(),
                 "group-" + name,
                 "tx-" + name,

@@ -1,0 +1,153 @@
+package dev.distill.localstack;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.acl.AccessControlEntry;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.acl.AclPermissionType;
+import org.apache.kafka.common.resource.PatternType;
+import org.apache.kafka.common.resource.ResourcePattern;
+import org.apache.kafka.common.resource.ResourceType;
+
+/**
+ * Least privilege for the three services, one principal each ({@code User:<service>}): read its
+ * input topics, write its output topics and the dead letters, use its own consumer groups and
+ * transactional ids (by prefix, so every run id is covered), nothing else. The evaluator's Kafka
+ * Streams leaderboard also owns its internal topics, groups and transactional ids (prefix {@code
+ * distill-evaluator-leaderboard-}). No ACL grants write on a wildcard.
+ */
+public final class PlatformAcls {
+    public static final String PRODUCER = "producer-teacher";
+    public static final String TRAINER = "trainer-student";
+    public static final String EVALUATOR = "evaluator";
+    public static final List<String> SERVICES = List.of(PRODUCER, TRAINER, EVALUATOR);
+
+    static final String PROMPTS = "distill.prompts";
+    static final String ROLLOUTS = "distill.rollouts";
+    static final String CHECKPOINTS = "distill.checkpoints";
+    static final String EVALUATIONS = "distill.evaluations";
+    static final String DEAD_LETTERS = "distill.dead-letters";
+
+    /** What one service may do. */
+    record Rights(List<String> reads, List<String> writes, String idPrefix, String streamsPrefix) {}
+
+    static final Map<String, Rights> RIGHTS =
+            Map.of(
+                    PRODUCER,
+                    // reads checkpoints to follow the newest student
+                    new Rights(
+                            List.of(PROMPTS, CHECKPOINTS),
+                            List.of(ROLLOUTS, DEAD_LETTERS),
+                            "distill-producer-",
+                            null),
+                    TRAINER,
+                    // reads its own checkpoints back on a restart and for replay
+                    new Rights(
+                            List.of(ROLLOUTS, CHECKPOINTS),
+                            List.of(CHECKPOINTS, DEAD_LETTERS),
+                            "distill-trainer-",
+                            null),
+                    EVALUATOR,
+                    new Rights(
+                            List.of(CHECKPOINTS, EVALUATIONS),
+                            List.of(EVALUATIONS, DEAD_LETTERS),
+                            "distill-evaluator-",
+                            "distill-evaluator-leaderboard-"));
+
+    private PlatformAcls() {}
+
+    /** The ACL bindings of {@code service}'s principal. */
+    public static List<AclBinding> of(String service) {
+        Rights r = RIGHTS.get(service);
+        if (r == null) {
+            throw new IllegalArgumentException(
+                    "no platform service '" + service + "'; known: " + SERVICES);
+        }
+        String principal = "User:" + service;
+        List<AclBinding> out = new ArrayList<>();
+        for (String topic : r.reads()) {
+            allow(
+                    out,
+                    principal,
+                    ResourceType.TOPIC,
+                    topic,
+                    PatternType.LITERAL,
+                    AclOperation.READ);
+            allow(
+                    out,
+                    principal,
+                    ResourceType.TOPIC,
+                    topic,
+                    PatternType.LITERAL,
+                    AclOperation.DESCRIBE);
+        }
+        for (String topic : r.writes()) {
+            allow(
+                    out,
+                    principal,
+                    ResourceType.TOPIC,
+                    topic,
+                    PatternType.LITERAL,
+                    AclOperation.WRITE);
+            allow(
+                    out,
+                    principal,
+                    ResourceType.TOPIC,
+                    topic,
+                    PatternType.LITERAL,
+                    AclOperation.DESCRIBE);
+        }
+        for (String prefix :
+                r.streamsPrefix() == null
+                        ? List.of(r.idPrefix())
+                        : List.of(r.idPrefix(), r.streamsPrefix())) {
+            allow(
+                    out,
+                    principal,
+                    ResourceType.GROUP,
+                    prefix,
+                    PatternType.PREFIXED,
+                    AclOperation.READ);
+            allow(
+                    out,
+                    principal,
+                    ResourceType.TRANSACTIONAL_ID,
+                    prefix,
+                    PatternType.PREFIXED,
+                    AclOperation.WRITE);
+            allow(
+                    out,
+                    principal,
+                    ResourceType.TRANSACTIONAL_ID,
+                    prefix,
+                    PatternType.PREFIXED,
+                    AclOperation.DESCRIBE);
+        }
+        if (r.streamsPrefix() != null) {
+            // Streams' repartition and changelog topics: <application id>-...
+            allow(
+                    out,
+                    principal,
+                    ResourceType.TOPIC,
+                    r.streamsPrefix(),
+                    PatternType.PREFIXED,
+                    AclOperation.ALL);
+        }
+        return out;
+    }
+
+    private static void allow(
+            List<AclBinding> out,
+            String principal,
+            ResourceType type,
+            String name,
+            PatternType pattern,
+            AclOperation op) {
+        out.add(
+                new AclBinding(
+                        new ResourcePattern(type, name, pattern),
+                        new AccessControlEntry(principal, "*", op, AclPermissionType.ALLOW)));
+    }
+}
