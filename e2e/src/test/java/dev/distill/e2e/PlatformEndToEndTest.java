@@ -20,6 +20,7 @@ import dev.distill.localstack.LocalStack;
 import dev.distill.localstack.ServiceProcess;
 import dev.distill.localstack.TopicReader;
 import dev.distill.platform.kafka.ClientConfigs;
+import dev.distill.platform.kafka.KafkaConnection;
 import dev.distill.platform.kafka.WireFormat;
 import dev.distill.schemas.avro.CheckpointEvent;
 import dev.distill.schemas.avro.EvalReport;
@@ -265,7 +266,7 @@ class PlatformEndToEndTest {
     }
 
     static void createTopics(LocalStack stack) throws Exception {
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.bootstrapServers()))) {
+        try (Admin admin = Admin.create(stack.adminClientProperties())) {
             admin.createTopics(
                             List.of(
                                     new NewTopic("distill.prompts", 2, (short) 1),
@@ -514,7 +515,7 @@ class PlatformEndToEndTest {
 
     static void publishPrompts(LocalStack stack, int from, int to) {
         Map<String, Object> p = new HashMap<>(WireFormat.serdeConfig(stack.registryUrl()));
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
+        p.putAll(stack.adminClientProperties());
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, WireFormat.SERIALIZER);
         try (KafkaProducer<String, Object> producer = new KafkaProducer<>(p)) {
@@ -551,7 +552,10 @@ class PlatformEndToEndTest {
 
     static <T> List<ConsumerRecord<String, T>> records(LocalStack stack, String topic) {
         return TopicReader.readToEnd(
-                ClientConfigs.avroConsumer(stack.bootstrapServers(), stack.registryUrl()),
+                ClientConfigs.avroConsumer(
+                        new KafkaConnection(
+                                stack.bootstrapServers(), stack.kafka().adminClientSecurity()),
+                        stack.registryUrl()),
                 topic,
                 Duration.ofSeconds(30));
     }
