@@ -2,6 +2,7 @@ package dev.distill.cli;
 
 import dev.distill.cli.support.PlatformTopics;
 import dev.distill.localstack.LocalStack;
+import dev.distill.localstack.PlatformAcls;
 import dev.distill.schemas.Topics;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -37,10 +38,19 @@ final class StackCommand implements Callable<Integer> {
             description = "partitions of the prompts and rollouts topics")
     int partitions;
 
+    @Option(
+            names = "--secure",
+            description =
+                    "SCRAM-SHA-512 authentication and ACLs on the broker, as on Kubernetes: each"
+                            + " service gets its own user with least privilege; their settings are"
+                            + " written to <work-dir>/credentials/<service>.properties")
+    boolean secure;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        LocalStack stack = LocalStack.start(LocalStack.Options.defaults().workDir(workDir));
+        LocalStack stack =
+                LocalStack.start(LocalStack.Options.defaults().workDir(workDir).scram(secure));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime()
                 .addShutdownHook(
@@ -50,10 +60,22 @@ final class StackCommand implements Callable<Integer> {
                                     stopped.countDown();
                                 },
                                 "distill-stack-shutdown"));
-        PlatformTopics.create(stack.bootstrapServers(), partitions);
+        PlatformTopics.create(stack.adminClientProperties(), partitions);
         out.println("kafka.bootstrap.servers=" + stack.bootstrapServers());
         out.println("registry (services: distill.*.registry-url)=" + stack.registryUrl());
         out.println("registry, Confluent API (other clients)=" + stack.confluentUrl());
+        if (secure) {
+            Path dir = StackCredentials.write(stack, workDir.resolve("credentials"));
+            out.println(
+                    "SCRAM users "
+                            + PlatformAcls.SERVICES
+                            + " and admin; their settings (owner-only files): "
+                            + dir
+                            + "/<service>.properties; start a service with"
+                            + " -Dquarkus.config.locations="
+                            + dir
+                            + "/<service>.properties");
+        }
         out.println(
                 "topics: " + Topics.ALL + "; logs under " + workDir + "; Ctrl-C stops everything");
         out.flush();

@@ -269,7 +269,7 @@ public final class DemoCommand implements Callable<Integer> {
         progress.update("stack", "[2/3] starting the Kafka broker and the schema registry...");
         try (LocalStack stack =
                 LocalStack.start(LocalStack.Options.defaults().workDir(outDir.resolve("stack")))) {
-            PlatformTopics.create(stack.bootstrapServers(), 1);
+            PlatformTopics.create(stack.adminClientProperties(), 1);
             progress.println(
                     "[2/3] Kafka "
                             + stack.bootstrapServers()

@@ -18,9 +18,9 @@ public final class PlatformTopics {
      * Prompts and rollouts get {@code partitions} partitions so producers can scale out; the rest
      * one, for order.
      */
-    public static void create(String bootstrap, int partitions)
+    public static void create(Map<String, Object> adminClient, int partitions)
             throws ExecutionException, InterruptedException {
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+        try (Admin admin = Admin.create(adminClient)) {
             admin.createTopics(
                             List.of(
                                     new NewTopic(Topics.PROMPTS, partitions, (short) 1),

@@ -1,0 +1,46 @@
+package dev.distill.cli;
+
+import dev.distill.localstack.LocalStack;
+import dev.distill.localstack.PlatformAcls;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Writes each service's Kafka credentials on a secured local stack as a properties file the service
+ * reads ({@code kafka.security.protocol}, {@code kafka.sasl.*}), plus {@code admin.properties} for
+ * Kafka's own tools; owner-only, since they hold passwords.
+ */
+final class StackCredentials {
+    private StackCredentials() {}
+
+    static Path write(LocalStack stack, Path dir) throws IOException {
+        Files.createDirectories(dir);
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+        for (String service : PlatformAcls.SERVICES) {
+            Map<String, String> props = new TreeMap<>();
+            stack.serviceCredentials(service).forEach((k, v) -> props.put("kafka." + k, v));
+            props.put("kafka.bootstrap.servers", stack.bootstrapServers());
+            writeOwnerOnly(dir.resolve(service + ".properties"), props);
+        }
+        Map<String, String> admin = new TreeMap<>();
+        stack.adminClientProperties().forEach((k, v) -> admin.put(k, String.valueOf(v)));
+        writeOwnerOnly(dir.resolve("admin.properties"), admin);
+        return dir;
+    }
+
+    private static void writeOwnerOnly(Path file, Map<String, String> props) throws IOException {
+        Files.deleteIfExists(file);
+        Files.createFile(
+                file,
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        StringBuilder b = new StringBuilder();
+        // Properties-file escaping: the JAAS value holds quotes and '=', never a newline.
+        props.forEach(
+                (k, v) -> b.append(k).append('=').append(v.replace("\\", "\\\\")).append('\n'));
+        Files.writeString(file, b.toString());
+    }
+}
