@@ -18,6 +18,7 @@ import java.util.function.Function;
 
 /** The typed objects of one rendered kustomization, with look-ups by kind and name. */
 record Rendered(List<Object> objects) {
+    static final String SECRET = "secret:";
 
     Rendered {
         objects = List.copyOf(objects);
@@ -92,7 +93,8 @@ record Rendered(List<Object> objects) {
 
     /**
      * The environment a container gets, as the kubelet computes it: envFrom ConfigMaps in order,
-     * then env (literal values only); a reference to a ConfigMap that is not in the output fails.
+     * then env (a Secret's key as {@code secret:<name>/<key>}); a reference to a ConfigMap that is
+     * not in the output fails.
      */
     Map<String, String> environment(Container c) {
         Map<String, String> env = new LinkedHashMap<>();
@@ -108,7 +110,17 @@ record Rendered(List<Object> objects) {
                     .forEach((k, v) -> env.put(prefix + k, v));
         }
         for (EnvVar e : Optional.ofNullable(c.getEnv()).orElse(List.of())) {
-            env.put(e.getName(), e.getValue());
+            if (e.getValueFrom() != null && e.getValueFrom().getSecretKeyRef() != null) {
+                // a Secret's value is not in the output: stand for it by where it comes from
+                env.put(
+                        e.getName(),
+                        SECRET
+                                + e.getValueFrom().getSecretKeyRef().getName()
+                                + "/"
+                                + e.getValueFrom().getSecretKeyRef().getKey());
+            } else {
+                env.put(e.getName(), e.getValue());
+            }
         }
         return env;
     }

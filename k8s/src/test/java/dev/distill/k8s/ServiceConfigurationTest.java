@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.distill.platform.kafka.KafkaConnection;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.Service;
@@ -73,6 +74,8 @@ class ServiceConfigurationTest {
         for (String service : Sources.SERVICES) {
             Set<String> known = new TreeSet<>(IMAGE_VARIABLES);
             Sources.mappedProperties(service).forEach(p -> known.add(Sources.envName(p)));
+            // the Kafka client security settings every service passes through (KafkaConnection)
+            KafkaConnection.SECURITY_KEYS.forEach(k -> known.add(Sources.envName("kafka." + k)));
             Sources.applicationProperties(service).stringPropertyNames().stream()
                     .filter(p -> !p.startsWith("%"))
                     .forEach(p -> known.add(Sources.envName(p)));
@@ -144,13 +147,13 @@ class ServiceConfigurationTest {
     @MethodSource("overlays")
     void theServicesPointAtTheDeployedKafkaBootstrapAndRegistryV3Api(String overlay) {
         Rendered r = Kustomize.overlay(overlay);
-        GenericKafkaListener plain =
+        GenericKafkaListener scram =
                 r.kafka().getSpec().getKafka().getListeners().stream()
-                        .filter(l -> !l.isTls())
+                        .filter(l -> l.getAuth() != null)
                         .findFirst()
                         .orElseThrow();
         String bootstrap =
-                r.kafka().getMetadata().getName() + "-kafka-bootstrap:" + plain.getPort();
+                r.kafka().getMetadata().getName() + "-kafka-bootstrap:" + scram.getPort();
 
         Service registry = r.get(Service.class, "apicurio-registry");
         int registryPort = registry.getSpec().getPorts().get(0).getPort();

@@ -26,6 +26,7 @@ import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.strimzi.api.kafka.model.kafka.Kafka;
 import io.strimzi.api.kafka.model.nodepool.KafkaNodePool;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;
+import io.strimzi.api.kafka.model.user.KafkaUser;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,6 +51,7 @@ final class StrictModel {
                     Map.entry("v1/Namespace", Namespace.class),
                     Map.entry("v1/ServiceAccount", ServiceAccount.class),
                     Map.entry("v1/ConfigMap", ConfigMap.class),
+                    Map.entry("v1/Secret", io.fabric8.kubernetes.api.model.Secret.class),
                     Map.entry("v1/Service", Service.class),
                     Map.entry("v1/PersistentVolumeClaim", PersistentVolumeClaim.class),
                     Map.entry("apps/v1/Deployment", Deployment.class),
@@ -58,7 +60,10 @@ final class StrictModel {
                     Map.entry("kafka.strimzi.io/v1/Kafka", Kafka.class),
                     Map.entry("kafka.strimzi.io/v1/KafkaNodePool", KafkaNodePool.class),
                     Map.entry("kafka.strimzi.io/v1/KafkaTopic", KafkaTopic.class),
-                    Map.entry("keda.sh/v1alpha1/ScaledObject", ScaledObject.class));
+                    Map.entry("kafka.strimzi.io/v1/KafkaUser", KafkaUser.class),
+                    Map.entry("keda.sh/v1alpha1/ScaledObject", ScaledObject.class),
+                    Map.entry(
+                            "keda.sh/v1alpha1/TriggerAuthentication", TriggerAuthentication.class));
 
     static final ObjectMapper MAPPER = strictMapper();
     private static final YAMLMapper YAML = new YAMLMapper();
