@@ -28,6 +28,7 @@ import picocli.CommandLine.ScopeType;
             ReplayCommand.class,
             BenchPlatformCommand.class,
             StackCommand.class,
+            RegisterSchemasCommand.class,
             RougeCommand.class,
             CommandLine.HelpCommand.class
         })

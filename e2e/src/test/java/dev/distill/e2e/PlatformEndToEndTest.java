@@ -516,6 +516,8 @@ class PlatformEndToEndTest {
     static void publishPrompts(LocalStack stack, int from, int to) {
         Map<String, Object> p = new HashMap<>(WireFormat.serdeConfig(stack.registryUrl()));
         p.putAll(stack.adminClientProperties());
+        // Where only the registrar registers, the schema is already there.
+        p.put(WireFormat.AUTO_REGISTER, String.valueOf(!stack.registry().writesNeedAuth()));
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, WireFormat.SERIALIZER);
         try (KafkaProducer<String, Object> producer = new KafkaProducer<>(p)) {

@@ -35,8 +35,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The three packaged services on a broker that authenticates (SCRAM-SHA-512) and authorises (ACLs)
- * every client, each with its own user and least privilege: the run works, and a client with
- * another service's rights, or with none, is refused.
+ * every client, each with its own user and least privilege, and a registry that takes schemas only
+ * from the registrar: the run works, and a client with another service's rights, or with none, is
+ * refused.
  */
 @Tag("integration")
 class SecuredRunEndToEndTest {
@@ -78,8 +79,34 @@ class SecuredRunEndToEndTest {
                                 .toAbsolutePath());
         try (LocalStack stack =
                 LocalStack.start(
-                        LocalStack.Options.defaults().workDir(work.resolve("stack")).scram(true))) {
+                        LocalStack.Options.defaults()
+                                .workDir(work.resolve("stack"))
+                                .scram(true)
+                                .registryAuth("registrar", "registrar-secret-1"))) {
             PlatformEndToEndTest.createTopics(stack);
+            // The deployment step: the registrar registers the schemas through the CLI; the
+            // services may not (and need no registry credentials).
+            Path password = work.resolve("registrar.password");
+            Files.writeString(password, "registrar-secret-1\n");
+            Process register =
+                    new ProcessBuilder(
+                                    ProcessHandle.current().info().command().orElse("java"),
+                                    "-jar",
+                                    PlatformEndToEndTest.ROOT
+                                            .resolve("distill-cli/target/distill-cli.jar")
+                                            .toString(),
+                                    "register-schemas",
+                                    "--registry-url",
+                                    stack.registryUrl(),
+                                    "--user",
+                                    "registrar",
+                                    "--password-file",
+                                    password.toString())
+                            .redirectErrorStream(true)
+                            .start();
+            String registered = new String(register.getInputStream().readAllBytes());
+            assertEquals(0, register.waitFor(), registered);
+            assertTrue(registered.contains("registered distill.checkpoints-value"), registered);
             PlatformEndToEndTest.Models models = PlatformEndToEndTest.models(work, true);
             Map<String, Map<String, String>> credentials = new HashMap<>();
             for (String service : PlatformAcls.SERVICES) {
@@ -88,12 +115,15 @@ class SecuredRunEndToEndTest {
             Map<String, String> producerProps =
                     PlatformEndToEndTest.producerProps(stack, models, work);
             producerProps.putAll(asServiceConfig(credentials.get(PlatformAcls.PRODUCER)));
+            producerProps.put("distill.producer.register-schemas", "false");
             Map<String, String> trainerProps =
                     PlatformEndToEndTest.trainerProps(stack, models, work);
             trainerProps.putAll(asServiceConfig(credentials.get(PlatformAcls.TRAINER)));
+            trainerProps.put("distill.trainer.register-schemas", "false");
             Map<String, String> evaluatorProps =
                     PlatformEndToEndTest.evaluatorProps(stack, models, work);
             evaluatorProps.putAll(asServiceConfig(credentials.get(PlatformAcls.EVALUATOR)));
+            evaluatorProps.put("distill.evaluator.register-schemas", "false");
 
             Path logs = Files.createDirectories(work.resolve("logs"));
             try (ServiceProcess producer =

@@ -52,6 +52,14 @@ public interface EvaluatorConfig {
     @WithDefault("http://localhost:8080/apis/registry/v3")
     String registryUrl();
 
+    /**
+     * Whether this service registers the schemas it writes when the registry lacks them. Off where
+     * the registry takes writes only from an authenticated registrar, who registers them first
+     * ({@code distill schemas register}); then every record uses an already registered schema.
+     */
+    @WithDefault("true")
+    boolean registerSchemas();
+
     /** Sampling seeds; Rouge-L is averaged over them and its spread reported. */
     @WithDefault("10,20,30")
     List<Long> seeds();

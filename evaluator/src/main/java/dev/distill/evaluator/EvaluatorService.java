@@ -122,6 +122,7 @@ public class EvaluatorService {
                         checkpointStore,
                         kafka,
                         config.registryUrl(),
+                        config.registerSchemas(),
                         config.seeds().stream().mapToLong(Long::longValue).toArray(),
                         config.maxNewTokens(),
                         config.batchSize(),

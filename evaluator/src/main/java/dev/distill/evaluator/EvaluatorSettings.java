@@ -20,6 +20,7 @@ record EvaluatorSettings(
         Path checkpointStore,
         KafkaConnection kafka,
         String registryUrl,
+        boolean registerSchemas,
         long[] seeds,
         int maxNewTokens,
         int batchSize,
@@ -38,16 +39,17 @@ record EvaluatorSettings(
      */
     LoopSettings loop() {
         return new LoopSettings(
-                "evaluator",
-                kafka,
-                registryUrl,
-                groupId(),
-                transactionalId(),
-                checkpointsTopic,
-                LoopSettings.Input.GROUP,
-                every == 1 ? 1 : 4 * every,
-                Duration.ofMinutes(30),
-                pollTimeout);
+                        "evaluator",
+                        kafka,
+                        registryUrl,
+                        groupId(),
+                        transactionalId(),
+                        checkpointsTopic,
+                        LoopSettings.Input.GROUP,
+                        every == 1 ? 1 : 4 * every,
+                        Duration.ofMinutes(30),
+                        pollTimeout)
+                .withSchemaRegistration(registerSchemas);
     }
 
     String groupId() {

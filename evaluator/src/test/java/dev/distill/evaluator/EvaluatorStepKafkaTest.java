@@ -125,6 +125,7 @@ class EvaluatorStepKafkaTest {
                 work.toAbsolutePath(),
                 KafkaConnection.plaintext(stack.bootstrapServers()),
                 stack.registryUrl(),
+                true,
                 new long[] {1},
                 4,
                 2,

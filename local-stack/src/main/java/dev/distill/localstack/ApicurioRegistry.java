@@ -80,6 +80,23 @@ public final class ApicurioRegistry implements AutoCloseable {
         }
 
         /**
+         * Writes need HTTP basic authentication as {@code user} (role sr-admin); reads stay
+         * anonymous, so services whose schemas are already registered need no credentials.
+         * Apicurio's own embedded users, without an OIDC server.
+         */
+        public Options basicAuth(String user, String password) {
+            property("quarkus.oidc.tenant-enabled", "false");
+            property("quarkus.http.auth.basic", "true");
+            property("apicurio.auth.role-based-authorization", "true");
+            property("apicurio.auth.anonymous-read-access.enabled", "true");
+            property("quarkus.security.users.embedded.enabled", "true");
+            property("quarkus.security.users.embedded.plain-text", "true");
+            property("quarkus.security.users.embedded.users." + user, password);
+            property("quarkus.security.users.embedded.roles." + user, "sr-admin");
+            return this;
+        }
+
+        /**
          * Any extra or overriding Quarkus/Apicurio config property, passed as {@code -Dkey=value}.
          */
         public Options property(String key, String value) {
@@ -294,6 +311,11 @@ public final class ApicurioRegistry implements AutoCloseable {
             }
             KafkaBroker.sleep(200);
         }
+    }
+
+    /** Whether writes need the registrar's credentials ({@link Options#basicAuth}). */
+    public boolean writesNeedAuth() {
+        return "true".equals(options.properties.get("quarkus.http.auth.basic"));
     }
 
     /** {@code "http://127.0.0.1:PORT"}. */

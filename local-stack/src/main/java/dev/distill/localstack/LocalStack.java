@@ -37,6 +37,8 @@ public final class LocalStack implements AutoCloseable {
         private boolean autoCreateTopics;
         private Duration startupTimeout;
         private boolean scram;
+        private String registryUser;
+        private String registryPassword;
         private final Map<String, String> kafkaProperties = new LinkedHashMap<>();
         private final Map<String, String> registryProperties = new LinkedHashMap<>();
 
@@ -80,6 +82,16 @@ public final class LocalStack implements AutoCloseable {
          */
         public Options scram(boolean enabled) {
             this.scram = enabled;
+            return this;
+        }
+
+        /**
+         * The registry takes writes (registering, deleting) only from {@code user} with HTTP basic
+         * authentication, as in the prod overlay; reads stay anonymous.
+         */
+        public Options registryAuth(String user, String password) {
+            this.registryUser = Objects.requireNonNull(user);
+            this.registryPassword = Objects.requireNonNull(password);
             return this;
         }
 
@@ -150,6 +162,9 @@ public final class LocalStack implements AutoCloseable {
             ko.scram(randomPassword());
         }
         options.registryProperties.forEach(ro::property);
+        if (options.registryUser != null) {
+            ro.basicAuth(options.registryUser, options.registryPassword);
+        }
 
         CompletableFuture<ApicurioRegistry> registryFuture = new CompletableFuture<>();
         Thread registryStarter =

@@ -35,6 +35,14 @@ public interface ProducerConfig {
     String registryUrl();
 
     /**
+     * Whether this service registers the schemas it writes when the registry lacks them. Off where
+     * the registry takes writes only from an authenticated registrar, who registers them first
+     * ({@code distill schemas register}); then every record uses an already registered schema.
+     */
+    @WithDefault("true")
+    boolean registerSchemas();
+
+    /**
      * sampled (MiniLLM, teacher mix), teacher (SeqKD, alpha = 1) or reference (KD, teacher-forced
      * references).
      */

@@ -18,6 +18,7 @@ record ProducerSettings(
         Path checkpointStore,
         KafkaConnection kafka,
         String registryUrl,
+        boolean registerSchemas,
         Mode mode,
         double alpha,
         int supportK,
@@ -57,16 +58,17 @@ record ProducerSettings(
      */
     LoopSettings loop() {
         return new LoopSettings(
-                "producer-teacher",
-                kafka,
-                registryUrl,
-                groupId(),
-                transactionalId(),
-                promptsTopic,
-                LoopSettings.Input.GROUP,
-                promptsPerTransaction,
-                Duration.ofMinutes(10),
-                pollTimeout);
+                        "producer-teacher",
+                        kafka,
+                        registryUrl,
+                        groupId(),
+                        transactionalId(),
+                        promptsTopic,
+                        LoopSettings.Input.GROUP,
+                        promptsPerTransaction,
+                        Duration.ofMinutes(10),
+                        pollTimeout)
+                .withSchemaRegistration(registerSchemas);
     }
 
     double effectiveAlpha() {
@@ -81,6 +83,7 @@ record ProducerSettings(
                 Path.of(c.checkpointStore().orElseThrow()),
                 kafka,
                 c.registryUrl(),
+                c.registerSchemas(),
                 Mode.valueOf(c.mode().toUpperCase(java.util.Locale.ROOT)),
                 c.alpha(),
                 c.supportK(),

@@ -113,7 +113,9 @@ final class StudentFollower implements Runnable {
                 AvroDecoder<CheckpointEvent> decoder =
                         new AvroDecoder<>(s.registryUrl(), CheckpointEvent.class);
                 KafkaProducer<String, Object> dead =
-                        new KafkaProducer<>(ClientConfigs.producer(s.kafka(), s.registryUrl()))) {
+                        new KafkaProducer<>(
+                                ClientConfigs.producer(
+                                        s.kafka(), s.registryUrl(), s.registerSchemas()))) {
             consumer = c;
             deadLetters = dead;
             List<TopicPartition> tps =

@@ -61,6 +61,11 @@ class ProducerConfigReadinessTest {
             }
 
             @Override
+            public boolean registerSchemas() {
+                return true;
+            }
+
+            @Override
             public String mode() {
                 return mode;
             }

@@ -36,6 +36,14 @@ public interface TrainerConfig {
     @WithDefault("http://localhost:8080/apis/registry/v3")
     String registryUrl();
 
+    /**
+     * Whether this service registers the schemas it writes when the registry lacks them. Off where
+     * the registry takes writes only from an authenticated registrar, who registers them first
+     * ({@code distill schemas register}); then every record uses an already registered schema.
+     */
+    @WithDefault("true")
+    boolean registerSchemas();
+
     @WithDefault("minillm")
     String objective();
 

@@ -69,6 +69,7 @@ public class TrainerService {
                         Path.of(initial),
                         kafka,
                         config.registryUrl(),
+                        config.registerSchemas(),
                         config.topics().rollouts(),
                         config.topics().checkpoints(),
                         config.topics().deadLetters(),

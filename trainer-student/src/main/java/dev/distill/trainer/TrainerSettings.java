@@ -28,6 +28,7 @@ record TrainerSettings(
         Path initialCheckpoint,
         KafkaConnection kafka,
         String registryUrl,
+        boolean registerSchemas,
         String rolloutsTopic,
         String checkpointsTopic,
         String deadLettersTopic,
@@ -118,16 +119,17 @@ record TrainerSettings(
      */
     LoopSettings loop() {
         return new LoopSettings(
-                "trainer-student",
-                kafka,
-                registryUrl,
-                groupId(),
-                transactionalId(),
-                rolloutsTopic,
-                LoopSettings.Input.ALL_PARTITIONS,
-                Math.max(1, rolloutsPerRound),
-                Duration.ofMinutes(30),
-                pollTimeout);
+                        "trainer-student",
+                        kafka,
+                        registryUrl,
+                        groupId(),
+                        transactionalId(),
+                        rolloutsTopic,
+                        LoopSettings.Input.ALL_PARTITIONS,
+                        Math.max(1, rolloutsPerRound),
+                        Duration.ofMinutes(30),
+                        pollTimeout)
+                .withSchemaRegistration(registerSchemas);
     }
 
     String groupId() {

@@ -20,6 +20,7 @@ public class LeaderboardTopology {
     @Produces
     Topology leaderboard(EvaluatorConfig config) {
         var serdeConfig = new HashMap<String, Object>(WireFormat.serdeConfig(config.registryUrl()));
+        serdeConfig.put(WireFormat.AUTO_REGISTER, String.valueOf(config.registerSchemas()));
         AvroKafkaDeserializer<EvalReport> reports = new AvroKafkaDeserializer<>();
         reports.configure(serdeConfig, false);
         AvroKafkaSerializer<DeadLetter> deadLetterWriter = new AvroKafkaSerializer<>();

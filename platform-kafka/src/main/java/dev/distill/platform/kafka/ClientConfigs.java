@@ -18,10 +18,17 @@ public final class ClientConfigs {
 
     private ClientConfigs() {}
 
-    /** String keys, Avro values in the Confluent wire format, idempotent and transactional. */
+    /**
+     * String keys, Avro values in the Confluent wire format, idempotent and transactional; {@code
+     * registerSchemas} false = only schemas already in the registry are used.
+     */
     public static Map<String, Object> transactionalProducer(
-            KafkaConnection kafka, String registryUrl, String transactionalId) {
+            KafkaConnection kafka,
+            String registryUrl,
+            String transactionalId,
+            boolean registerSchemas) {
         Map<String, Object> p = new HashMap<>(WireFormat.serdeConfig(registryUrl));
+        p.put(WireFormat.AUTO_REGISTER, String.valueOf(registerSchemas));
         p.putAll(kafka.clientProperties());
         p.put("transactional.id", transactionalId);
         p.put("enable.idempotence", "true");
@@ -35,8 +42,9 @@ public final class ClientConfigs {
      * String keys, Avro values, idempotent but outside any transaction: for what a service reports
      * about records it reads without a consumer group (a dead letter from a follower thread).
      */
-    public static Map<String, Object> producer(KafkaConnection kafka, String registryUrl) {
-        Map<String, Object> p = transactionalProducer(kafka, registryUrl, null);
+    public static Map<String, Object> producer(
+            KafkaConnection kafka, String registryUrl, boolean registerSchemas) {
+        Map<String, Object> p = transactionalProducer(kafka, registryUrl, null, registerSchemas);
         p.remove("transactional.id");
         return p;
     }
@@ -81,11 +89,11 @@ public final class ClientConfigs {
     public static Map<String, Object> transactionalProducer(
             String bootstrap, String registryUrl, String transactionalId) {
         return transactionalProducer(
-                KafkaConnection.plaintext(bootstrap), registryUrl, transactionalId);
+                KafkaConnection.plaintext(bootstrap), registryUrl, transactionalId, true);
     }
 
     public static Map<String, Object> producer(String bootstrap, String registryUrl) {
-        return producer(KafkaConnection.plaintext(bootstrap), registryUrl);
+        return producer(KafkaConnection.plaintext(bootstrap), registryUrl, true);
     }
 
     public static Map<String, Object> bytesConsumer(

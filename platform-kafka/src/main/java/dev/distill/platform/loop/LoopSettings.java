@@ -11,6 +11,8 @@ import java.util.Objects;
  * @param maxPollRecords the most records one poll hands to the step
  * @param maxPollInterval how long the step may take between polls before the group evicts the
  *     member
+ * @param registerSchemas whether the loop's producer registers a schema the registry lacks (off
+ *     where only an authenticated registrar may write schemas)
  */
 public record LoopSettings(
         String service,
@@ -23,7 +25,8 @@ public record LoopSettings(
         int maxPollRecords,
         Duration maxPollInterval,
         Duration pollTimeout,
-        Restart restart) {
+        Restart restart,
+        boolean registerSchemas) {
 
     /**
      * How a failed session is started over: back-off doubling from {@code firstBackoff} up to
@@ -70,7 +73,8 @@ public record LoopSettings(
                 maxPollRecords,
                 maxPollInterval,
                 pollTimeout,
-                Restart.DEFAULT);
+                Restart.DEFAULT,
+                true);
     }
 
     /** The same settings with another restart policy. */
@@ -86,7 +90,25 @@ public record LoopSettings(
                 maxPollRecords,
                 maxPollInterval,
                 pollTimeout,
-                r);
+                r,
+                registerSchemas);
+    }
+
+    /** The same settings, registering schemas or not. */
+    public LoopSettings withSchemaRegistration(boolean registers) {
+        return new LoopSettings(
+                service,
+                kafka,
+                registryUrl,
+                groupId,
+                transactionalId,
+                inputTopic,
+                input,
+                maxPollRecords,
+                maxPollInterval,
+                pollTimeout,
+                restart,
+                registers);
     }
 
     /** How the input is read. */

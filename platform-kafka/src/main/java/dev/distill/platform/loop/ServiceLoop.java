@@ -169,7 +169,8 @@ public final class ServiceLoop implements Runnable {
                                 ClientConfigs.transactionalProducer(
                                         settings.kafka(),
                                         settings.registryUrl(),
-                                        settings.transactionalId()));
+                                        settings.transactionalId(),
+                                        settings.registerSchemas()));
                 Step s = steps.get()) {
             consumer = c;
             onFailure = s.onFailure();
