@@ -49,8 +49,12 @@ final class StackCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        LocalStack stack =
-                LocalStack.start(LocalStack.Options.defaults().workDir(workDir).scram(secure));
+        LocalStack.Options options = LocalStack.Options.defaults().workDir(workDir).scram(secure);
+        String registrarPassword = secure ? StackCredentials.newPassword() : null;
+        if (secure) {
+            options.registryAuth(StackCredentials.REGISTRAR, registrarPassword);
+        }
+        LocalStack stack = LocalStack.start(options);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime()
                 .addShutdownHook(
@@ -65,7 +69,9 @@ final class StackCommand implements Callable<Integer> {
         out.println("registry (services: distill.*.registry-url)=" + stack.registryUrl());
         out.println("registry, Confluent API (other clients)=" + stack.confluentUrl());
         if (secure) {
-            Path dir = StackCredentials.write(stack, workDir.resolve("credentials"));
+            Path dir =
+                    StackCredentials.write(
+                            stack, workDir.resolve("credentials"), registrarPassword);
             out.println(
                     "SCRAM users "
                             + PlatformAcls.SERVICES
@@ -75,6 +81,13 @@ final class StackCommand implements Callable<Integer> {
                             + " -Dquarkus.config.locations="
                             + dir
                             + "/<service>.properties");
+            out.println(
+                    "registry: writes only by user "
+                            + StackCredentials.REGISTRAR
+                            + " (password in "
+                            + dir
+                            + "/registrar.password); the platform's schemas are registered, and"
+                            + " the services run with distill.*.register-schemas=false");
         }
         out.println(
                 "topics: " + Topics.ALL + "; logs under " + workDir + "; Ctrl-C stops everything");

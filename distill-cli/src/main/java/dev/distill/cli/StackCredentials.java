@@ -2,6 +2,7 @@ package dev.distill.cli;
 
 import dev.distill.localstack.LocalStack;
 import dev.distill.localstack.PlatformAcls;
+import dev.distill.platform.kafka.SchemaRegistration;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,20 +16,57 @@ import java.util.TreeMap;
  * Kafka's own tools; owner-only, since they hold passwords.
  */
 final class StackCredentials {
+    static final String REGISTRAR = "registrar";
+
+    /** Each service's configuration prefix (distill.<prefix>.*). */
+    private static final Map<String, String> PROPERTY_PREFIX =
+            Map.of(
+                    PlatformAcls.PRODUCER, "producer",
+                    PlatformAcls.TRAINER, "trainer",
+                    PlatformAcls.EVALUATOR, "evaluator");
+
     private StackCredentials() {}
 
-    static Path write(LocalStack stack, Path dir) throws IOException {
+    static String newPassword() {
+        java.security.SecureRandom random = new java.security.SecureRandom();
+        return java.util.HexFormat.of().formatHex(bytes(random));
+    }
+
+    private static byte[] bytes(java.security.SecureRandom random) {
+        byte[] b = new byte[16];
+        random.nextBytes(b);
+        return b;
+    }
+
+    /**
+     * Writes the services' settings and, when {@code registrarPassword} is given, registers the
+     * platform's schemas as the registrar and keeps its password in {@code registrar.password}.
+     */
+    static Path write(LocalStack stack, Path dir, String registrarPassword) throws IOException {
         Files.createDirectories(dir);
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
         for (String service : PlatformAcls.SERVICES) {
             Map<String, String> props = new TreeMap<>();
             stack.serviceCredentials(service).forEach((k, v) -> props.put("kafka." + k, v));
             props.put("kafka.bootstrap.servers", stack.bootstrapServers());
+            if (registrarPassword != null) {
+                props.put("distill." + PROPERTY_PREFIX.get(service) + ".register-schemas", "false");
+            }
             writeOwnerOnly(dir.resolve(service + ".properties"), props);
         }
         Map<String, String> admin = new TreeMap<>();
         stack.adminClientProperties().forEach((k, v) -> admin.put(k, String.valueOf(v)));
         writeOwnerOnly(dir.resolve("admin.properties"), admin);
+        if (registrarPassword != null) {
+            Path file = dir.resolve("registrar.password");
+            Files.deleteIfExists(file);
+            Files.createFile(
+                    file,
+                    PosixFilePermissions.asFileAttribute(
+                            PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(file, registrarPassword + "\n");
+            SchemaRegistration.registerAll(stack.registryUrl(), REGISTRAR, registrarPassword);
+        }
         return dir;
     }
 
