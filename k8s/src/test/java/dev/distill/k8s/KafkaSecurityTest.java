@@ -304,4 +304,28 @@ class KafkaSecurityTest {
             }
         }
     }
+
+    @org.junit.jupiter.api.Test
+    void prodsRegistryTakesWritesOnlyFromTheRegistrarAndTheServicesDoNotRegister() {
+        Rendered r = Kustomize.overlay("prod");
+        Map<String, String> env =
+                r.environment(Rendered.mainContainer(r.deployment("apicurio-registry")));
+        assertEquals("true", env.get("QUARKUS_HTTP_AUTH_BASIC"));
+        assertEquals("true", env.get("APICURIO_AUTH_ROLE_BASED_AUTHORIZATION"));
+        assertEquals(
+                Rendered.SECRET + "apicurio-registry-registrar/password",
+                env.get("QUARKUS_SECURITY_USERS_EMBEDDED_USERS_REGISTRAR"),
+                "the registrar's password comes from a Secret");
+        for (String deletion : List.of("GROUP", "ARTIFACT", "ARTIFACT_VERSION")) {
+            assertEquals("false", env.get("APICURIO_REST_DELETION_" + deletion + "_ENABLED"));
+        }
+        for (String service : PlatformAcls.SERVICES) {
+            Map<String, String> s = r.environment(Rendered.mainContainer(r.deployment(service)));
+            String prefix =
+                    service.equals("producer-teacher")
+                            ? "PRODUCER"
+                            : service.equals("trainer-student") ? "TRAINER" : "EVALUATOR";
+            assertEquals("false", s.get("DISTILL_" + prefix + "_REGISTER_SCHEMAS"), service);
+        }
+    }
 }
