@@ -118,7 +118,16 @@ class SecuredRunEndToEndTest {
             producerProps.put("distill.producer.register-schemas", "false");
             Map<String, String> trainerProps =
                     PlatformEndToEndTest.trainerProps(stack, models, work);
-            trainerProps.putAll(asServiceConfig(credentials.get(PlatformAcls.TRAINER)));
+            // The trainer reads its JAAS config from a directory of one file per setting, as a
+            // pod reads its mounted KafkaUser Secret on Kubernetes.
+            Map<String, String> trainerSecurity =
+                    new HashMap<>(asServiceConfig(credentials.get(PlatformAcls.TRAINER)));
+            Path trainerUser = Files.createDirectories(work.resolve("trainer-user"));
+            Files.writeString(
+                    trainerUser.resolve("kafka.sasl.jaas.config"),
+                    trainerSecurity.remove("kafka.sasl.jaas.config"));
+            trainerProps.putAll(trainerSecurity);
+            trainerProps.put("smallrye.config.source.file.locations", trainerUser.toString());
             trainerProps.put("distill.trainer.register-schemas", "false");
             Map<String, String> evaluatorProps =
                     PlatformEndToEndTest.evaluatorProps(stack, models, work);

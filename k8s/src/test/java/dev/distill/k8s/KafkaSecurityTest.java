@@ -153,10 +153,29 @@ class KafkaSecurityTest {
             Map<String, String> env = r.environment(c);
             assertEquals("SASL_SSL", env.get("KAFKA_SECURITY_PROTOCOL"), service);
             assertEquals("SCRAM-SHA-512", env.get("KAFKA_SASL_MECHANISM"), service);
+            assertFalse(env.containsKey("KAFKA_SASL_JAAS_CONFIG"), "not in the environment");
+            // The user's Secret, mounted read-only where the service reads one setting per file.
+            Path settings = Path.of(env.get("SMALLRYE_CONFIG_SOURCE_FILE_LOCATIONS"));
+            VolumeMount userMount =
+                    c.getVolumeMounts().stream()
+                            .filter(m -> settings.equals(Path.of(m.getMountPath())))
+                            .findFirst()
+                            .orElseThrow(() -> new AssertionError(service + ": no user mount"));
+            assertEquals(Boolean.TRUE, userMount.getReadOnly(), service);
+            Volume user =
+                    r.deployment(service).getSpec().getTemplate().getSpec().getVolumes().stream()
+                            .filter(x -> x.getName().equals(userMount.getName()))
+                            .findFirst()
+                            .orElseThrow();
             assertEquals(
-                    Rendered.SECRET + service + "/sasl.jaas.config",
-                    env.get("KAFKA_SASL_JAAS_CONFIG"),
-                    service + " authenticates as its own KafkaUser, from that user's Secret");
+                    service,
+                    user.getSecret().getSecretName(),
+                    service + " authenticates as its own KafkaUser");
+            assertEquals(
+                    List.of("sasl.jaas.config -> kafka.sasl.jaas.config"),
+                    user.getSecret().getItems().stream()
+                            .map(i -> i.getKey() + " -> " + i.getPath())
+                            .toList());
             assertEquals("PEM", env.get("KAFKA_SSL_TRUSTSTORE_TYPE"), service);
             Path trustStore = Path.of(env.get("KAFKA_SSL_TRUSTSTORE_LOCATION"));
             VolumeMount mount =

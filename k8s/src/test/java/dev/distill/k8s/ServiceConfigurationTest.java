@@ -76,6 +76,8 @@ class ServiceConfigurationTest {
             Sources.mappedProperties(service).forEach(p -> known.add(Sources.envName(p)));
             // the Kafka client security settings every service passes through (KafkaConnection)
             KafkaConnection.SECURITY_KEYS.forEach(k -> known.add(Sources.envName("kafka." + k)));
+            // where settings are read one per file (smallrye-config-source-file-system)
+            known.add("SMALLRYE_CONFIG_SOURCE_FILE_LOCATIONS");
             Sources.applicationProperties(service).stringPropertyNames().stream()
                     .filter(p -> !p.startsWith("%"))
                     .forEach(p -> known.add(Sources.envName(p)));
