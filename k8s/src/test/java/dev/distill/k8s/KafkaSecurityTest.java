@@ -162,11 +162,7 @@ class KafkaSecurityTest {
                             .findFirst()
                             .orElseThrow(() -> new AssertionError(service + ": no user mount"));
             assertEquals(Boolean.TRUE, userMount.getReadOnly(), service);
-            Volume user =
-                    r.deployment(service).getSpec().getTemplate().getSpec().getVolumes().stream()
-                            .filter(x -> x.getName().equals(userMount.getName()))
-                            .findFirst()
-                            .orElseThrow();
+            Volume user = volume(r, service, userMount);
             assertEquals(
                     service,
                     user.getSecret().getSecretName(),
@@ -184,13 +180,17 @@ class KafkaSecurityTest {
                             .findFirst()
                             .orElseThrow(() -> new AssertionError(service + ": no CA mount"));
             assertEquals(Boolean.TRUE, mount.getReadOnly(), service);
-            Volume v =
-                    r.deployment(service).getSpec().getTemplate().getSpec().getVolumes().stream()
-                            .filter(x -> x.getName().equals(mount.getName()))
-                            .findFirst()
-                            .orElseThrow();
+            Volume v = volume(r, service, mount);
             assertEquals(caSecret, v.getSecret().getSecretName(), service);
         }
+    }
+
+    static Volume volume(Rendered r, String deployment, VolumeMount mount) {
+        return r.deployment(deployment).getSpec().getTemplate().getSpec().getVolumes().stream()
+                .filter(x -> x.getName().equals(mount.getName()))
+                .findFirst()
+                .orElseThrow(
+                        () -> new AssertionError(deployment + ": no volume " + mount.getName()));
     }
 
     @ParameterizedTest

@@ -1,5 +1,9 @@
 package dev.distill.localstack;
 
+import static org.apache.kafka.common.acl.AclOperation.DESCRIBE;
+import static org.apache.kafka.common.acl.AclOperation.READ;
+import static org.apache.kafka.common.acl.AclOperation.WRITE;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -68,62 +72,25 @@ public final class PlatformAcls {
         String principal = "User:" + service;
         List<AclBinding> out = new ArrayList<>();
         for (String topic : r.reads()) {
-            allow(
-                    out,
-                    principal,
-                    ResourceType.TOPIC,
-                    topic,
-                    PatternType.LITERAL,
-                    AclOperation.READ);
-            allow(
-                    out,
-                    principal,
-                    ResourceType.TOPIC,
-                    topic,
-                    PatternType.LITERAL,
-                    AclOperation.DESCRIBE);
+            allow(out, principal, ResourceType.TOPIC, topic, PatternType.LITERAL, READ, DESCRIBE);
         }
         for (String topic : r.writes()) {
-            allow(
-                    out,
-                    principal,
-                    ResourceType.TOPIC,
-                    topic,
-                    PatternType.LITERAL,
-                    AclOperation.WRITE);
-            allow(
-                    out,
-                    principal,
-                    ResourceType.TOPIC,
-                    topic,
-                    PatternType.LITERAL,
-                    AclOperation.DESCRIBE);
+            allow(out, principal, ResourceType.TOPIC, topic, PatternType.LITERAL, WRITE, DESCRIBE);
         }
-        for (String prefix :
+        List<String> prefixes =
                 r.streamsPrefix() == null
                         ? List.of(r.idPrefix())
-                        : List.of(r.idPrefix(), r.streamsPrefix())) {
-            allow(
-                    out,
-                    principal,
-                    ResourceType.GROUP,
-                    prefix,
-                    PatternType.PREFIXED,
-                    AclOperation.READ);
+                        : List.of(r.idPrefix(), r.streamsPrefix());
+        for (String prefix : prefixes) {
+            allow(out, principal, ResourceType.GROUP, prefix, PatternType.PREFIXED, READ);
             allow(
                     out,
                     principal,
                     ResourceType.TRANSACTIONAL_ID,
                     prefix,
                     PatternType.PREFIXED,
-                    AclOperation.WRITE);
-            allow(
-                    out,
-                    principal,
-                    ResourceType.TRANSACTIONAL_ID,
-                    prefix,
-                    PatternType.PREFIXED,
-                    AclOperation.DESCRIBE);
+                    WRITE,
+                    DESCRIBE);
         }
         if (r.streamsPrefix() != null) {
             // Streams' repartition and changelog topics: <application id>-...
@@ -144,10 +111,12 @@ public final class PlatformAcls {
             ResourceType type,
             String name,
             PatternType pattern,
-            AclOperation op) {
-        out.add(
-                new AclBinding(
-                        new ResourcePattern(type, name, pattern),
-                        new AccessControlEntry(principal, "*", op, AclPermissionType.ALLOW)));
+            AclOperation... ops) {
+        for (AclOperation op : ops) {
+            out.add(
+                    new AclBinding(
+                            new ResourcePattern(type, name, pattern),
+                            new AccessControlEntry(principal, "*", op, AclPermissionType.ALLOW)));
+        }
     }
 }
