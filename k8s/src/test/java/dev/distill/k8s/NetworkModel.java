@@ -302,6 +302,14 @@ final class NetworkModel {
                             d.getSpec().getTemplate().getMetadata().getLabels(),
                             ports));
         }
+        for (io.fabric8.kubernetes.api.model.batch.v1.Job j :
+                r.all(io.fabric8.kubernetes.api.model.batch.v1.Job.class)) {
+            pods.add(
+                    new Pod(
+                            j.getMetadata().getName(),
+                            j.getSpec().getTemplate().getMetadata().getLabels(),
+                            Map.of()));
+        }
         for (Kafka kafka : r.all(Kafka.class)) {
             String cluster = kafka.getMetadata().getName();
             Map<Integer, String> nodePorts = new LinkedHashMap<>();

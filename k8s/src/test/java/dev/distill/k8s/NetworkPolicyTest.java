@@ -169,11 +169,17 @@ class NetworkPolicyTest {
 
     @ParameterizedTest
     @MethodSource("overlays")
-    void theRegistryAnswersOnlyTheServices(String overlay) {
+    void theRegistryAnswersOnlyTheServicesAndInProdTheSchemaRegistrationJob(String overlay) {
         NetworkModel net = new NetworkModel(Kustomize.overlay(overlay));
         NetworkModel.Pod registry = net.pod("apicurio-registry");
         Set<String> expected = new TreeSet<>();
         Sources.SERVICES.forEach(s -> expected.add(s + ":8080"));
+        if (overlay.endsWith("prod")) {
+            expected.add("register-schemas:8080");
+            NetworkModel.Pod job = net.pod("register-schemas");
+            assertTrue(net.connects(job, registry, 8080), "the Job reaches the registry");
+            assertEquals(Set.of("apicurio-registry:8080"), net.egressInNamespace(job));
+        }
         assertEquals(expected, net.ingressFromNamespace(registry));
         assertEquals(Set.of(), net.external(registry, "Ingress"));
     }

@@ -55,6 +55,7 @@ final class StrictModel {
                     Map.entry("v1/Service", Service.class),
                     Map.entry("v1/PersistentVolumeClaim", PersistentVolumeClaim.class),
                     Map.entry("apps/v1/Deployment", Deployment.class),
+                    Map.entry("batch/v1/Job", io.fabric8.kubernetes.api.model.batch.v1.Job.class),
                     Map.entry("networking.k8s.io/v1/NetworkPolicy", NetworkPolicy.class),
                     Map.entry("policy/v1/PodDisruptionBudget", PodDisruptionBudget.class),
                     Map.entry("kafka.strimzi.io/v1/Kafka", Kafka.class),

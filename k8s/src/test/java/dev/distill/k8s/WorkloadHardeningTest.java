@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.strimzi.api.kafka.model.nodepool.KafkaNodePool;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +25,21 @@ class WorkloadHardeningTest {
         return Kustomize.overlays();
     }
 
+    /** Every Deployment's and Job's pod. */
     private static List<String> everyPod(
+            String overlay, BiFunction<String, PodSpec, List<String>> check) {
+        List<String> problems = everyServingPod(overlay, check);
+        for (Job j : Kustomize.overlay(overlay).all(Job.class)) {
+            problems.addAll(
+                    check.apply(
+                            overlay + ":" + j.getMetadata().getName(),
+                            j.getSpec().getTemplate().getSpec()));
+        }
+        return problems;
+    }
+
+    /** Every Deployment's pod (a Job's pod runs to completion and has no probes). */
+    private static List<String> everyServingPod(
             String overlay, BiFunction<String, PodSpec, List<String>> check) {
         List<String> problems = new ArrayList<>();
         for (Deployment d : Kustomize.overlay(overlay).all(Deployment.class)) {
@@ -98,7 +113,7 @@ class WorkloadHardeningTest {
     @ParameterizedTest
     @MethodSource("overlays")
     void everyContainerHasLivenessAndReadinessProbes(String overlay) {
-        assertEquals(List.of(), everyPod(overlay, PodChecks::probed));
+        assertEquals(List.of(), everyServingPod(overlay, PodChecks::probed));
     }
 
     @ParameterizedTest

@@ -28,6 +28,33 @@ public final class SchemaRegistration {
 
     private SchemaRegistration() {}
 
+    /**
+     * The registration Job of the prod overlay (k8s/overlays/prod/register-schemas.yaml), run from
+     * a service image's class path: {@code DISTILL_REGISTRY_URL}, {@code DISTILL_REGISTRAR_USER}
+     * and {@code DISTILL_REGISTRAR_PASSWORD_FILE} (a mounted Secret). Exit 0 once all five are
+     * registered; anything else fails the Job's pod, which Kubernetes retries.
+     */
+    public static void main(String[] args) throws java.io.IOException {
+        String url = requiredEnv("DISTILL_REGISTRY_URL");
+        String user = requiredEnv("DISTILL_REGISTRAR_USER");
+        String password =
+                java.nio.file.Files.readString(
+                                java.nio.file.Path.of(
+                                        requiredEnv("DISTILL_REGISTRAR_PASSWORD_FILE")))
+                        .strip();
+        for (String subject : registerAll(url, user, password)) {
+            System.out.println("registered " + subject);
+        }
+    }
+
+    private static String requiredEnv(String name) {
+        String v = System.getenv(name);
+        if (v == null || v.isBlank()) {
+            throw new IllegalStateException(name + " is not set");
+        }
+        return v;
+    }
+
     private static Map<String, Schema> valueSchemas() {
         Map<String, Schema> m = new LinkedHashMap<>();
         m.put(Topics.PROMPTS, Prompt.getClassSchema());
