@@ -55,7 +55,7 @@ public interface EvaluatorConfig {
     /**
      * Whether this service registers the schemas it writes when the registry lacks them. Off where
      * the registry takes writes only from an authenticated registrar, who registers them first
-     * ({@code distill schemas register}); then every record uses an already registered schema.
+     * ({@code distill register-schemas}); then every record uses an already registered schema.
      */
     @WithDefault("true")
     boolean registerSchemas();

@@ -1,5 +1,6 @@
 package dev.distill.evaluator;
 
+import dev.distill.core.checkpoint.CheckpointStore;
 import dev.distill.core.data.PromptTemplate;
 import dev.distill.platform.kafka.KafkaConnection;
 import dev.distill.platform.loop.LoopMetrics;
@@ -88,8 +89,7 @@ public class EvaluatorService {
                                                                 + " checkpoint-dir, the only place"
                                                                 + " checkpoints are scored from")));
         if (config.teacherModel()
-                .map(t -> Path.of(t).toAbsolutePath().normalize())
-                .filter(t -> t.startsWith(checkpointStore.toAbsolutePath().normalize()))
+                .filter(t -> CheckpointStore.at(checkpointStore).contains(Path.of(t)))
                 .isPresent()) {
             throw new IllegalStateException(
                     "distill.evaluator.teacher-model must not lie inside checkpoint-store: a"

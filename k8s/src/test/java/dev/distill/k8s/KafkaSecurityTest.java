@@ -130,16 +130,6 @@ class KafkaSecurityTest {
                             instanceof KafkaUserScramSha512ClientAuthentication,
                     service);
             assertEquals(localAcls(service), manifestAcls(user), overlay + ": " + service);
-            for (AclRule rule :
-                    ((KafkaUserAuthorizationSimple) user.getSpec().getAuthorization()).getAcls()) {
-                boolean readOnly =
-                        rule.getOperations().stream()
-                                .allMatch(
-                                        o -> o == AclOperation.READ || o == AclOperation.DESCRIBE);
-                assertTrue(
-                        readOnly || !rule.getResource().toString().contains("name=*"),
-                        service + " may write to a wildcard: " + rule);
-            }
         }
     }
 

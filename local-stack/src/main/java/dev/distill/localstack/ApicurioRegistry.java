@@ -40,6 +40,7 @@ public final class ApicurioRegistry implements AutoCloseable {
         private String maxHeap = "384m";
         private final List<String> jvmOptions = new ArrayList<>();
         private final Map<String, String> properties = new LinkedHashMap<>();
+        private final Map<String, String> environment = new LinkedHashMap<>();
 
         private Options() {}
 
@@ -91,7 +92,12 @@ public final class ApicurioRegistry implements AutoCloseable {
             property("apicurio.auth.anonymous-read-access.enabled", "true");
             property("quarkus.security.users.embedded.enabled", "true");
             property("quarkus.security.users.embedded.plain-text", "true");
-            property("quarkus.security.users.embedded.users." + user, password);
+            // The password goes through the environment, not the (logged, world-visible) command
+            // line.
+            environment.put(
+                    "QUARKUS_SECURITY_USERS_EMBEDDED_USERS_"
+                            + user.toUpperCase(java.util.Locale.ROOT),
+                    password);
             property("quarkus.security.users.embedded.roles." + user, "sr-admin");
             return this;
         }
@@ -268,7 +274,8 @@ public final class ApicurioRegistry implements AutoCloseable {
                         Locations.WATCHDOG_MAIN,
                         String.valueOf(ProcessHandle.current().pid()),
                         Locations.mainClassOf(runner)));
-        return ChildProcess.start("apicurio-registry", cmd, dir, dir.resolve("registry.log"));
+        return ChildProcess.start(
+                "apicurio-registry", cmd, o.environment, dir, dir.resolve("registry.log"));
     }
 
     private static void awaitReady(ChildProcess child, int port, Instant deadline) {

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -43,6 +44,28 @@ final class ChildProcess {
      * logFile}.
      */
     static ChildProcess start(String name, List<String> command, Path workingDir, Path logFile) {
+        return start(name, command, Map.of(), workingDir, logFile);
+    }
+
+    /** A credential in a command line, as the log shows it: {@code password=***}. */
+    private static final java.util.regex.Pattern SECRET =
+            java.util.regex.Pattern.compile("(?i)(password=)[^,\\]\\s\"]+");
+
+    /** The command line for the log, without its passwords. */
+    static String redacted(List<String> command) {
+        return SECRET.matcher(String.join(" ", command)).replaceAll("$1***");
+    }
+
+    /**
+     * Starts {@code command} with extra environment variables (where secrets go: a command line is
+     * visible to every user of the machine and is logged).
+     */
+    static ChildProcess start(
+            String name,
+            List<String> command,
+            Map<String, String> environment,
+            Path workingDir,
+            Path logFile) {
         installShutdownHook();
         try {
             Files.createDirectories(logFile.getParent());
@@ -53,7 +76,7 @@ final class ChildProcess {
                             + ": starting "
                             + name
                             + "\n=== "
-                            + String.join(" ", command)
+                            + redacted(command)
                             + "\n",
                     StandardCharsets.UTF_8,
                     StandardOpenOption.CREATE,
@@ -66,6 +89,7 @@ final class ChildProcess {
             // Options meant for the caller's own JVMs must not leak into the children.
             pb.environment().remove("JDK_JAVA_OPTIONS");
             pb.environment().remove("JAVA_TOOL_OPTIONS");
+            pb.environment().putAll(environment);
             Process p = pb.start();
             p.getOutputStream().close(); // children read nothing from stdin
             ChildProcess child = new ChildProcess(name, p, logFile);

@@ -319,6 +319,11 @@ public final class KafkaBroker implements AutoCloseable {
                 p.entrySet().stream()
                         .map(e -> e.getKey() + "=" + e.getValue())
                         .collect(Collectors.toList()));
+        if (o.adminPassword != null) {
+            // It holds the super user's password: owner-only, like the directory around it.
+            ownerOnly(config, "rw-------");
+            ownerOnly(dir, "rwx------");
+        }
         writeLines(
                 log4j,
                 List.of(
@@ -540,6 +545,15 @@ public final class KafkaBroker implements AutoCloseable {
                 SCRAM,
                 "sasl.jaas.config",
                 scramJaas(user, password));
+    }
+
+    private static void ownerOnly(Path path, String permissions) {
+        try {
+            Files.setPosixFilePermissions(
+                    path, java.nio.file.attribute.PosixFilePermissions.fromString(permissions));
+        } catch (IOException e) {
+            throw new LocalStackException("cannot restrict " + path + ": " + e.getMessage(), e);
+        }
     }
 
     private static Map<String, String> adminSecurity(Options o) {

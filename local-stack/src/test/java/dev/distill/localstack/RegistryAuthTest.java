@@ -1,6 +1,7 @@
 package dev.distill.localstack;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -76,5 +77,9 @@ class RegistryAuthTest {
         assertEquals(200, send("GET", subject + "/versions/latest", null, null));
         assertEquals(401, send("DELETE", subject, null, null), "anonymous delete");
         assertEquals(200, send("GET", subject + "/versions/latest", null, null), "still there");
+        assertTrue(
+                !Files.readString(registry.workDir().resolve("registry.log"))
+                        .contains("registrar-secret-1"),
+                "the password is not on the logged command line");
     }
 }

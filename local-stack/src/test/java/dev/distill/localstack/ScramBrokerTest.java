@@ -133,4 +133,25 @@ class ScramBrokerTest {
                                             service + ": " + b));
         }
     }
+
+    @Test
+    void theSuperUsersPasswordIsInNoLogAndOnlyInOwnerOnlyFiles() throws Exception {
+        String jaas = stack.kafka().adminClientSecurity().get("sasl.jaas.config");
+        String password = jaas.replaceAll(".*password=\"([^\"]+)\".*", "$1");
+        assertTrue(password.length() >= 12, jaas);
+        Path dir = stack.kafka().workDir();
+        for (String log : List.of("storage-format.log", "broker.log")) {
+            String text = Files.readString(dir.resolve(log));
+            assertTrue(!text.contains(password), log + " shows the password");
+            assertTrue(log.equals("broker.log") || text.contains("password=***"), log);
+        }
+        assertEquals(
+                "rw-------",
+                java.nio.file.attribute.PosixFilePermissions.toString(
+                        Files.getPosixFilePermissions(dir.resolve("server.properties"))));
+        assertEquals(
+                "rwx------",
+                java.nio.file.attribute.PosixFilePermissions.toString(
+                        Files.getPosixFilePermissions(dir)));
+    }
 }

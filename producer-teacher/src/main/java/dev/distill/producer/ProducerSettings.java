@@ -137,13 +137,9 @@ record ProducerSettings(
                     + " the only place the producer loads published students from";
         }
         if (c.enabled()
-                && Path.of(c.teacherModel().orElseThrow())
-                        .toAbsolutePath()
-                        .normalize()
-                        .startsWith(
-                                Path.of(c.checkpointStore().orElseThrow())
-                                        .toAbsolutePath()
-                                        .normalize())) {
+                && dev.distill.core.checkpoint.CheckpointStore.at(
+                                Path.of(c.checkpointStore().orElseThrow()))
+                        .contains(Path.of(c.teacherModel().orElseThrow()))) {
             return "distill.producer.teacher-model must not lie inside checkpoint-store: a"
                     + " checkpoint event could then name the teacher as a student";
         }

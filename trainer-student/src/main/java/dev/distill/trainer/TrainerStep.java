@@ -8,6 +8,8 @@ import dev.distill.core.data.Rollout;
 import dev.distill.core.model.ModelConfig;
 import dev.distill.core.train.PretrainCorpus;
 import dev.distill.core.train.StudentTrainer;
+import dev.distill.platform.checkpoint.RunChain;
+import dev.distill.platform.kafka.AvroDecoder;
 import dev.distill.platform.loop.Step;
 import dev.distill.platform.loop.Transactions;
 import dev.distill.schemas.avro.CheckpointEvent;
@@ -15,6 +17,7 @@ import dev.distill.schemas.avro.OffsetRange;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -358,6 +361,7 @@ final class TrainerStep implements Step {
             }
         }
         if (version == 0) {
+            refuseToStartAPublishedRunOver();
             return new Recovered(
                     0,
                     s.initialCheckpoint(),
@@ -389,6 +393,41 @@ final class TrainerStep implements Step {
                             + "; refusing to train on top of a different model");
         }
         return new Recovered(version, dir, m);
+    }
+
+    /**
+     * No committed offsets name a checkpoint, but the run may have published some: its offsets
+     * expired (offsets.retention.minutes after the last commit) or were reset, or the run id was
+     * used before. Starting over at v0 would publish a second v1, which every reader refuses (it is
+     * not on the run's chain), while the trainer kept training: fail loudly instead.
+     */
+    private void refuseToStartAPublishedRunOver() throws IOException {
+        long published;
+        try (AvroDecoder<CheckpointEvent> events =
+                new AvroDecoder<>(s.registryUrl(), CheckpointEvent.class)) {
+            published =
+                    RunChain.readPublished(
+                                    s.kafka(),
+                                    s.checkpointsTopic(),
+                                    events,
+                                    s.runId(),
+                                    Duration.ofMinutes(2))
+                            .newest();
+        }
+        if (published > 0) {
+            throw new IOException(
+                    "run "
+                            + s.runId()
+                            + " has published checkpoints v1..v"
+                            + published
+                            + " on "
+                            + s.checkpointsTopic()
+                            + " but no committed offsets of group "
+                            + s.loop().groupId()
+                            + " name one (expired after the broker's offsets.retention.minutes,"
+                            + " reset, or the run id was used before): refusing to start the run"
+                            + " over at v0; use a new run id, or restore the group's offsets");
+        }
     }
 
     /**

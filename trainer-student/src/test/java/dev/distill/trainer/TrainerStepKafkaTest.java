@@ -583,6 +583,28 @@ class TrainerStepKafkaTest {
     }
 
     @Test
+    void refusesToStartARunOverWhenItsCommittedOffsetsAreGoneButItsCheckpointsArePublished()
+            throws Exception {
+        String run = "expired";
+        String topic = rolloutsTopic(run);
+        publish(topic, rollouts(run, 8, 41));
+        TrainerStats first = run(settings(run, 1), new TrainerStats());
+        assertEquals(1, first.version.get(), String.valueOf(first.loop.failure.get()));
+        // as when the broker expires an idle group's offsets
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.bootstrapServers()))) {
+            admin.deleteConsumerGroups(List.of("distill-trainer-" + run)).all().get();
+        }
+        TrainerStats again = run(settings(run, 2), new TrainerStats());
+        assertEquals(LoopState.FAILED, again.loop.state.get());
+        String failure = again.loop.failure.get();
+        assertTrue(
+                failure.contains("run expired has published checkpoints v1..v1")
+                        && failure.contains("refusing to start the run over at v0"),
+                failure);
+        assertEquals(List.of(1L), events(run).stream().map(CheckpointEvent::getVersion).toList());
+    }
+
+    @Test
     void refusesToResumeFromACommittedVersionWhoseCheckpointIsMissingAndNamesIt() throws Exception {
         String run = "ghost";
         String topic = rolloutsTopic(run);

@@ -31,6 +31,22 @@ public final class CheckpointStore {
         return new CheckpointStore(root);
     }
 
+    /**
+     * Whether {@code dir} lies inside the store, compared as real paths when both exist (so a
+     * symbolic link or another spelling of the same directory is seen through).
+     */
+    public boolean contains(Path dir) {
+        Path abs = dir.toAbsolutePath().normalize();
+        try {
+            if (Files.exists(abs) && Files.exists(root)) {
+                return abs.toRealPath().startsWith(root.toRealPath());
+            }
+        } catch (IOException e) {
+            // fall back to the paths as written
+        }
+        return abs.startsWith(root);
+    }
+
     public Path root() {
         return root;
     }
@@ -64,9 +80,16 @@ public final class CheckpointStore {
         if (uri.getAuthority() != null || uri.getRawPath() == null) {
             throw new CheckpointRefusedException(refused + "a file: URI names no host");
         }
-        for (String segment : uri.getRawPath().split("/")) {
-            if (segment.equals("..") || segment.equalsIgnoreCase("%2e%2e")) {
-                throw new CheckpointRefusedException(refused + "it contains '..'");
+        // Both spellings: '..' and its percent-encodings ('%2e%2e', '.%2e', ...) decode to '..'.
+        for (String path : new String[] {uri.getRawPath(), uri.getPath()}) {
+            for (String segment : path.split("/")) {
+                if (segment.equals("..")
+                        || java.net.URLDecoder.decode(
+                                        segment.replace("+", "%2B"),
+                                        java.nio.charset.StandardCharsets.UTF_8)
+                                .equals("..")) {
+                    throw new CheckpointRefusedException(refused + "it contains '..'");
+                }
             }
         }
         Path dir = Path.of(uri).normalize();

@@ -49,6 +49,7 @@ class CheckpointStoreTest {
         assertTrue(refusal(base + "run/../../models/teacher").contains("contains '..'"));
         assertTrue(refusal(base + "run/../run/v1").contains("contains '..'"));
         assertTrue(refusal(base + "run/%2E%2E/%2e%2e/models/teacher").contains("contains '..'"));
+        assertTrue(refusal(base + "run/v1/.%2e").contains("contains '..'"));
     }
 
     @Test
@@ -107,5 +108,16 @@ class CheckpointStoreTest {
     void publishesOnlyInsideTheStore() {
         IOException e = assertThrows(IOException.class, () -> store.publish(teacher));
         assertTrue(e.getMessage().contains("not inside the checkpoint store"), e.getMessage());
+    }
+
+    @Test
+    void seesThroughALinkToTheTeacherWhenAskedWhetherItIsInside() throws IOException {
+        Path link = Files.createSymbolicLink(tmp.resolve("teacher-link"), teacher);
+        assertTrue(!store.contains(link));
+        Path inside = Files.createSymbolicLink(tmp.resolve("to-store"), storeRoot);
+        assertTrue(store.contains(inside.resolve(".")));
+        Files.createSymbolicLink(storeRoot.resolve("teacher"), teacher);
+        assertTrue(!store.contains(teacher), "the teacher is not in the store");
+        assertTrue(store.contains(storeRoot.resolve("run")), "a path not yet created");
     }
 }

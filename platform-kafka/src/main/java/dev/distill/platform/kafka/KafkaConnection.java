@@ -30,6 +30,8 @@ public record KafkaConnection(String bootstrapServers, Map<String, String> secur
                     "ssl.key.password",
                     "ssl.endpoint.identification.algorithm");
 
+    private static final String NO_DEFAULT_WHEN_EMPTY = "ssl.endpoint.identification.algorithm";
+
     public KafkaConnection {
         Objects.requireNonNull(bootstrapServers, "bootstrapServers");
         security = Map.copyOf(security);
@@ -64,8 +66,9 @@ public record KafkaConnection(String bootstrapServers, Map<String, String> secur
         Map<String, String> security = new LinkedHashMap<>();
         for (String key : SECURITY_KEYS) {
             lookup.apply("kafka." + key)
-                    .filter(v -> !v.isBlank())
-                    .ifPresent(v -> security.put(key, v));
+                    // blank = unset, except where empty is the value: no host name verification
+                    .filter(v -> !v.isBlank() || key.equals(NO_DEFAULT_WHEN_EMPTY))
+                    .ifPresent(v -> security.put(key, v.strip()));
         }
         return new KafkaConnection(bootstrapServers, security);
     }

@@ -11,7 +11,7 @@ import java.util.Map;
 public final class WireFormat {
     /**
      * Whether a serializer registers a schema it does not find. Off where the registry takes writes
-     * only from an authenticated registrar ({@code distill schemas register}).
+     * only from an authenticated registrar ({@code distill register-schemas}).
      */
     public static final String AUTO_REGISTER = "apicurio.registry.auto-register";
 

@@ -73,4 +73,16 @@ class KafkaConnectionTest {
                 Map.of("bootstrap.servers", "127.0.0.1:9092"),
                 KafkaConnection.plaintext("127.0.0.1:9092").clientProperties());
     }
+
+    @Test
+    void anEmptyEndpointIdentificationTurnsHostNameVerificationOff() {
+        Map<String, String> config =
+                Map.of(
+                        "kafka.ssl.endpoint.identification.algorithm", "",
+                        "kafka.ssl.truststore.location", "");
+        KafkaConnection c =
+                KafkaConnection.fromConfig("b:1", k -> Optional.ofNullable(config.get(k)));
+        assertEquals("", c.clientProperties().get("ssl.endpoint.identification.algorithm"));
+        assertFalse(c.clientProperties().containsKey("ssl.truststore.location"));
+    }
 }
