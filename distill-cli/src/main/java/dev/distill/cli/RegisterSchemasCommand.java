@@ -31,7 +31,9 @@ final class RegisterSchemasCommand implements Callable<Integer> {
             description = "the registry's native API, e.g. http://localhost:8080/apis/registry/v3")
     String registryUrl;
 
-    @Option(names = "--user", description = "HTTP basic user with write access (role sr-developer or sr-admin)")
+    @Option(
+            names = "--user",
+            description = "HTTP basic user with write access (role sr-developer or sr-admin)")
     String user;
 
     @Option(

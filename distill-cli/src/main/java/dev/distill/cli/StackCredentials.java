@@ -54,6 +54,14 @@ final class StackCredentials {
             }
             writeOwnerOnly(dir.resolve(service + ".properties"), props);
         }
+        // For whoever feeds prompts: plain Kafka client settings (not a service's kafka.* keys).
+        Map<String, String> loader =
+                new TreeMap<>(stack.serviceCredentials(PlatformAcls.PROMPT_LOADER));
+        loader.put("bootstrap.servers", stack.bootstrapServers());
+        if (registrarPassword != null) {
+            loader.put("apicurio.registry.auto-register", "false");
+        }
+        writeOwnerOnly(dir.resolve(PlatformAcls.PROMPT_LOADER + ".properties"), loader);
         Map<String, String> admin = new TreeMap<>();
         stack.adminClientProperties().forEach((k, v) -> admin.put(k, String.valueOf(v)));
         writeOwnerOnly(dir.resolve("admin.properties"), admin);

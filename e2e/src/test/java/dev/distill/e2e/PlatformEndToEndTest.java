@@ -514,8 +514,13 @@ class PlatformEndToEndTest {
     }
 
     static void publishPrompts(LocalStack stack, int from, int to) {
+        publishPrompts(stack, from, to, stack.adminClientProperties());
+    }
+
+    /** Publishes prompts as the client {@code client} (bootstrap and security settings). */
+    static void publishPrompts(LocalStack stack, int from, int to, Map<String, Object> client) {
         Map<String, Object> p = new HashMap<>(WireFormat.serdeConfig(stack.registryUrl()));
-        p.putAll(stack.adminClientProperties());
+        p.putAll(client);
         // Where only the registrar registers, the schema is already there.
         p.put(WireFormat.AUTO_REGISTER, String.valueOf(!stack.registry().writesNeedAuth()));
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());

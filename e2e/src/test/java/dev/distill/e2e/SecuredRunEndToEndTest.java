@@ -109,8 +109,8 @@ class SecuredRunEndToEndTest {
             assertTrue(registered.contains("registered distill.checkpoints-value"), registered);
             PlatformEndToEndTest.Models models = PlatformEndToEndTest.models(work, true);
             Map<String, Map<String, String>> credentials = new HashMap<>();
-            for (String service : PlatformAcls.SERVICES) {
-                credentials.put(service, stack.serviceCredentials(service));
+            for (String user : PlatformAcls.USERS) {
+                credentials.put(user, stack.serviceCredentials(user));
             }
             Map<String, String> producerProps =
                     PlatformEndToEndTest.producerProps(stack, models, work);
@@ -153,7 +153,11 @@ class SecuredRunEndToEndTest {
                                         + trainer.logTail(40)
                                         + "\n"
                                         + evaluator.logTail(40);
-                publishPrompts(stack, 0, PROMPTS);
+                // as the prompt loader, with its own least-privilege user
+                Map<String, Object> loader =
+                        new HashMap<>(credentials.get(PlatformAcls.PROMPT_LOADER));
+                loader.put("bootstrap.servers", stack.bootstrapServers());
+                publishPrompts(stack, 0, PROMPTS, loader);
                 await(() -> events(stack).size() >= 2, "checkpoints v1 and v2", logsTail);
                 await(() -> reports(stack).size() >= 2, "2 reports", logsTail);
                 // The leaderboard's Kafka Streams clients authenticate as the evaluator too.
@@ -171,9 +175,13 @@ class SecuredRunEndToEndTest {
                     List.of(1L, 2L),
                     events(stack).stream().map(CheckpointEvent::getVersion).toList());
 
-            // Only the trainer may publish a checkpoint: the evaluator's and the producer's users
-            // cannot forge one.
-            for (String service : List.of(PlatformAcls.EVALUATOR, PlatformAcls.PRODUCER)) {
+            // Only the trainer may publish a checkpoint: the evaluator's, the producer's and the
+            // prompt loader's users cannot forge one.
+            for (String service :
+                    List.of(
+                            PlatformAcls.EVALUATOR,
+                            PlatformAcls.PRODUCER,
+                            PlatformAcls.PROMPT_LOADER)) {
                 assertInstanceOf(
                         TopicAuthorizationException.class,
                         writeFails(stack, credentials.get(service), "distill.checkpoints"),

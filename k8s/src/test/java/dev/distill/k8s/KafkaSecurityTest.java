@@ -119,10 +119,11 @@ class KafkaSecurityTest {
 
     @ParameterizedTest
     @MethodSource("overlays")
-    void eachServiceHasItsOwnScramUserWithExactlyTheLocalStacksAcls(String overlay) {
+    void eachServiceAndThePromptLoaderHaveTheirOwnScramUserWithExactlyTheLocalStacksAcls(
+            String overlay) {
         Rendered r = Kustomize.overlay(overlay);
         String cluster = r.kafka().getMetadata().getName();
-        for (String service : PlatformAcls.SERVICES) {
+        for (String service : PlatformAcls.USERS) {
             KafkaUser user = r.get(KafkaUser.class, service);
             assertEquals(cluster, user.getMetadata().getLabels().get("strimzi.io/cluster"));
             assertTrue(

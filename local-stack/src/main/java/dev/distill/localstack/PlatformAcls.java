@@ -28,6 +28,15 @@ public final class PlatformAcls {
     public static final String EVALUATOR = "evaluator";
     public static final List<String> SERVICES = List.of(PRODUCER, TRAINER, EVALUATOR);
 
+    /**
+     * Whoever feeds prompts (the demo, an application, an in-cluster loader): writes
+     * distill.prompts with transactional ids {@code distill-prompts-*}, nothing else.
+     */
+    public static final String PROMPT_LOADER = "prompt-loader";
+
+    /** Every principal of the platform. */
+    public static final List<String> USERS = List.of(PRODUCER, TRAINER, EVALUATOR, PROMPT_LOADER);
+
     static final String PROMPTS = "distill.prompts";
     static final String ROLLOUTS = "distill.rollouts";
     static final String CHECKPOINTS = "distill.checkpoints";
@@ -58,7 +67,9 @@ public final class PlatformAcls {
                             List.of(CHECKPOINTS, EVALUATIONS),
                             List.of(EVALUATIONS, DEAD_LETTERS),
                             "distill-evaluator-",
-                            "distill-evaluator-leaderboard-"));
+                            "distill-evaluator-leaderboard-"),
+                    PROMPT_LOADER,
+                    new Rights(List.of(), List.of(PROMPTS), "distill-prompts-", null));
 
     private PlatformAcls() {}
 
@@ -67,7 +78,7 @@ public final class PlatformAcls {
         Rights r = RIGHTS.get(service);
         if (r == null) {
             throw new IllegalArgumentException(
-                    "no platform service '" + service + "'; known: " + SERVICES);
+                    "no platform user '" + service + "'; known: " + USERS);
         }
         String principal = "User:" + service;
         List<AclBinding> out = new ArrayList<>();
@@ -82,7 +93,9 @@ public final class PlatformAcls {
                         ? List.of(r.idPrefix())
                         : List.of(r.idPrefix(), r.streamsPrefix());
         for (String prefix : prefixes) {
-            allow(out, principal, ResourceType.GROUP, prefix, PatternType.PREFIXED, READ);
+            if (!r.reads().isEmpty()) { // a consumer group only for who consumes
+                allow(out, principal, ResourceType.GROUP, prefix, PatternType.PREFIXED, READ);
+            }
             allow(
                     out,
                     principal,

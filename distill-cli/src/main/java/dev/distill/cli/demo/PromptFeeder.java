@@ -42,7 +42,7 @@ final class PromptFeeder implements AutoCloseable {
         this.producer =
                 new KafkaProducer<>(
                         ClientConfigs.transactionalProducer(
-                                bootstrap, registryUrl, "distill-demo-prompts-" + runId));
+                                bootstrap, registryUrl, "distill-prompts-demo-" + runId));
         producer.initTransactions();
     }
 
