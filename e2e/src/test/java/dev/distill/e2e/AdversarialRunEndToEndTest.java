@@ -167,6 +167,35 @@ class AdversarialRunEndToEndTest {
                 List<Long> scored = new ArrayList<>();
                 standing.get("history").forEach(c -> scored.add(c.get("version").asLong()));
                 assertEquals(List.of(1L, 2L, 3L), scored, "the forged v1000 is not scored");
+
+                // A forged event that is on the chain (the next version, parent v3) but points
+                // through '..' at the teacher, with its true hash: opened by neither reader.
+                CheckpointEvent next =
+                        CheckpointEvent.newBuilder(published(stack).get(2))
+                                .setVersion(4)
+                                .setParentVersion(3L)
+                                .setUri(
+                                        work.resolve("checkpoints").toUri()
+                                                + "../"
+                                                + work.relativize(models.teacher()))
+                                .setSha256(
+                                        Checkpoints.sha256(
+                                                models.teacher().resolve(Checkpoints.WEIGHTS)))
+                                .build();
+                try (KafkaProducer<String, Object> p = new KafkaProducer<>(avroProducer(stack))) {
+                    p.send(new ProducerRecord<>("distill.checkpoints", RUN, next));
+                }
+                await(
+                        () -> {
+                            List<DeadLetter> d = readAll(stack, "distill.dead-letters");
+                            return count(d, "evaluator", "contains '..'") >= 1
+                                    && count(d, "producer-teacher", "contains '..'") >= 1;
+                        },
+                        "the evaluator and the producer refusing the forged v4",
+                        logsTail);
+                for (ServiceProcess s : running.values()) {
+                    assertTrue(s.isAlive(), s.logTail(40));
+                }
             } finally {
                 for (ServiceProcess p : running.values()) {
                     p.close();
@@ -245,13 +274,19 @@ class AdversarialRunEndToEndTest {
             assertEquals(
                     List.of(1L, 2L, 3L),
                     reports.stream().map(EvalReport::getVersion).sorted().toList(),
-                    "each checkpoint scored once, the forged one never");
+                    "each checkpoint scored once, the forged ones never");
+            assertEquals(
+                    1,
+                    count(dead, "evaluator", "checkpoint v4 of run e2e: checkpoint file:"),
+                    dead.toString());
         }
     }
 
-    /** The trainer's checkpoint events, without the forged one. */
+    /** The trainer's checkpoint events, without the forged ones. */
     static List<CheckpointEvent> published(LocalStack stack) {
-        return events(stack).stream().filter(e -> e.getVersion() < 1000).toList();
+        return events(stack).stream()
+                .filter(e -> e.getVersion() < 1000 && !e.getUri().contains(".."))
+                .toList();
     }
 
     interface ThrowingStart {

@@ -196,6 +196,10 @@ final class Replay {
         Map<String, Object> p =
                 dev.distill.platform.kafka.ClientConfigs.avroConsumer(s.kafka(), s.registryUrl());
         Map<Long, CheckpointEvent> out = new HashMap<>();
+        // Only the run's published chain: a later event for a version, or one off the chain, is not
+        // what the trainer published and must not change what replay compares against.
+        dev.distill.platform.checkpoint.RunChain chain =
+                new dev.distill.platform.checkpoint.RunChain(s.runId());
         try (KafkaConsumer<String, CheckpointEvent> c = new KafkaConsumer<>(p)) {
             List<TopicPartition> tps =
                     c.partitionsFor(s.checkpointsTopic()).stream()
@@ -206,7 +210,7 @@ final class Replay {
             Map<TopicPartition, Long> end = c.endOffsets(tps);
             while (tps.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
                 for (ConsumerRecord<String, CheckpointEvent> r : c.poll(Duration.ofMillis(500))) {
-                    if (r.value() != null && r.value().getRunId().equals(s.runId())) {
+                    if (r.value() != null && chain.accepts(r, r.value())) {
                         out.put(r.value().getVersion(), r.value());
                     }
                 }
