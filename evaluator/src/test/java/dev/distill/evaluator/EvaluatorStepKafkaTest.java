@@ -139,8 +139,23 @@ class EvaluatorStepKafkaTest {
                 shard);
     }
 
-    static void publish(EvaluatorSettings s, long from, long to) {
-        publish(s, from, to, student.toUri().toString(), from - 1);
+    /** Versions from..to, each where the trainer writes it (a link to the student in the store). */
+    static void publish(EvaluatorSettings s, long from, long to) throws Exception {
+        for (long v = from; v <= to; v++) {
+            publish(s, v, v, versionUri(s, v), v - 1);
+        }
+    }
+
+    static String versionUri(EvaluatorSettings s, long v) throws Exception {
+        Path dir =
+                dev.distill.core.checkpoint.CheckpointStore.at(s.checkpointStore())
+                        .versionDir(s.runId(), v)
+                        .toAbsolutePath();
+        if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            Files.createDirectories(dir.getParent());
+            Files.createSymbolicLink(dir, student);
+        }
+        return dir.toUri().toString();
     }
 
     /** Versions from..to at {@code uri}, the first with parent {@code parent}. */
@@ -271,7 +286,7 @@ class EvaluatorStepKafkaTest {
         publish(s, 1, 1);
         publish(s, 1000, 1000, student.toUri().toString(), 999); // off the chain
         publish(s, 2, 2, work.toAbsolutePath().toUri() + "../" + outside.getFileName(), 1);
-        publish(s, 3, 3, student.toUri().toString(), 2);
+        publish(s, 3, 3);
         EvaluatorStats stats = new EvaluatorStats();
         ServiceLoop loop = new ServiceLoop(s.loop(), () -> new EvaluatorStep(s, stats), stats.loop);
         loop.start();

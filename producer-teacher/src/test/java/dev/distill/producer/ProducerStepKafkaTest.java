@@ -96,6 +96,22 @@ class ProducerStepKafkaTest {
         }
     }
 
+    /**
+     * The URI of checkpoint {@code v} of {@code run} where the trainer would write it (a link to
+     * student-v1 inside the store).
+     */
+    static String versionUri(String run, long v) throws Exception {
+        Path dir =
+                dev.distill.core.checkpoint.CheckpointStore.at(work.resolve("checkpoints"))
+                        .versionDir(run, v)
+                        .toAbsolutePath();
+        if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            Files.createDirectories(dir.getParent());
+            Files.createSymbolicLink(dir, studentV1Dir.toAbsolutePath());
+        }
+        return dir.toUri().toString();
+    }
+
     static Path save(String name, GptConfig cfg, long seed, long version) throws Exception {
         try (CausalLm m = CausalLm.create(cfg, root, seed)) {
             Path dir = work.resolve(name);
@@ -410,7 +426,7 @@ class ProducerStepKafkaTest {
                         .setRunId(run)
                         .setVersion(1)
                         .setStep(10)
-                        .setUri(studentV1Dir.toAbsolutePath().toUri().toString())
+                        .setUri(versionUri(run, 1))
                         .setSha256(m.weightsSha256())
                         .setSizeBytes(1)
                         .setModelConfig(new ModelConfig(22, 64, 16, 1, 2, "gpt2", null))
@@ -465,7 +481,10 @@ class ProducerStepKafkaTest {
                     new ProducerRecord<>(
                             t.checkpoints(),
                             run,
-                            valid.setVersion(1).setParentVersion(0L).build()));
+                            valid.setVersion(1)
+                                    .setParentVersion(0L)
+                                    .setUri(versionUri(run, 1))
+                                    .build()));
             // forged: a huge version (its parent never published), then a jump from v1
             p.send(
                     new ProducerRecord<>(
@@ -484,6 +503,7 @@ class ProducerStepKafkaTest {
                             run,
                             valid.setVersion(2)
                                     .setParentVersion(1L)
+                                    .setUri(versionUri(run, 2))
                                     .setSha256("0".repeat(64))
                                     .build()));
             p.send(

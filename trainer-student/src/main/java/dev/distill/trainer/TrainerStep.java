@@ -79,7 +79,7 @@ final class TrainerStep implements Step {
         Recovered start = recover(committed);
         List<Path> published = new ArrayList<>();
         for (long v = 1; v <= start.version(); v++) {
-            published.add(s.runDir().resolve("v" + v));
+            published.add(s.runDir().resolve(CheckpointStore.versionDirName(v)));
         }
         trained = TrainedPrompts.of(published);
         load(start);
@@ -189,7 +189,10 @@ final class TrainerStep implements Step {
                                     throws IOException {
                                 StudentTrainer trainer = parent.trainer();
                                 moveAsideUnpublished(
-                                        s.runDir().resolve("v" + (trainer.version() + 1)));
+                                        s.runDir()
+                                                .resolve(
+                                                        CheckpointStore.versionDirName(
+                                                                trainer.version() + 1)));
                                 return trainer.trainRound(
                                         rollouts,
                                         s.pretrainBatches(parent.pretrain(), trainer.version()),
@@ -368,7 +371,7 @@ final class TrainerStep implements Step {
                     Checkpoints.readManifest(s.initialCheckpoint()).orElse(null));
         }
         long named = version;
-        Path dir = s.runDir().resolve("v" + version);
+        Path dir = s.runDir().resolve(CheckpointStore.versionDirName(version));
         CheckpointManifest m =
                 Checkpoints.readManifest(dir)
                         .orElseThrow(

@@ -51,6 +51,24 @@ public final class CheckpointStore {
         return root;
     }
 
+    /** The directory name of checkpoint {@code version} inside its run's directory. */
+    public static String versionDirName(long version) {
+        return "v" + version;
+    }
+
+    /**
+     * Where the trainer writes checkpoint {@code version} of run {@code runId}, the only place a
+     * reader accepts it from (so an event cannot pass off another run's or another version's
+     * weights as this one).
+     */
+    public Path versionDir(String runId, long version) {
+        if (!runId.matches("[A-Za-z0-9][A-Za-z0-9._-]*") || runId.contains("..")) {
+            throw new IllegalArgumentException(
+                    "a run id names a directory: letters, digits, '.', '_' and '-', not " + runId);
+        }
+        return root.resolve(runId).resolve(versionDirName(version));
+    }
+
     /** The URI a checkpoint written to {@code dir}, inside the store, is published under. */
     public URI publish(Path dir) throws IOException {
         Path abs = dir.toAbsolutePath().normalize();

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.distill.core.checkpoint.CheckpointManifest;
+import dev.distill.core.checkpoint.CheckpointStore;
 import dev.distill.core.checkpoint.Checkpoints;
 import dev.distill.core.data.Rollout;
 import dev.distill.core.data.Shuffle;
@@ -286,7 +287,7 @@ public final class StudentTrainer implements AutoCloseable {
         used.forEach(r -> trained.add(r.promptId()));
         lineage.put("pretrain_batches", pretrainBatches);
         lineage.put("optimizer_steps", optimizer.steps());
-        Path dir = root.resolve("v" + next);
+        Path dir = root.resolve(CheckpointStore.versionDirName(next));
         try {
             CheckpointManifest m =
                     Checkpoints.save(

@@ -8,11 +8,14 @@ import dev.distill.schemas.avro.CheckpointEvent;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /**
  * Opens the checkpoint a {@link CheckpointEvent} announces, the one way every reader of
- * distill.checkpoints does: its URI must resolve inside the run's checkpoint store, and its weights
- * must hash to the event's SHA-256 before anything in the directory is parsed or used.
+ * distill.checkpoints does: its URI must resolve inside the run's checkpoint store, to the
+ * directory the trainer writes that version of that run to, and its weights must hash to the
+ * event's SHA-256 before anything in the directory is parsed or used.
  */
 public final class PublishedCheckpoints {
     private PublishedCheckpoints() {}
@@ -33,7 +36,16 @@ public final class PublishedCheckpoints {
             } catch (URISyntaxException ex) {
                 throw new CheckpointRefusedException("'" + e.getUri() + "' is not a URI");
             }
-            return Checkpoints.loadVerified(store.open(uri), e.getSha256(), root);
+            Path dir = store.open(uri);
+            Path expected = store.versionDir(e.getRunId(), e.getVersion());
+            if (!Files.isDirectory(expected) || !dir.equals(expected.toRealPath())) {
+                throw new CheckpointRefusedException(
+                        e.getUri()
+                                + " is not where the trainer writes this checkpoint ("
+                                + expected
+                                + ")");
+            }
+            return Checkpoints.loadVerified(dir, e.getSha256(), root);
         } catch (CheckpointRefusedException ex) {
             throw new CheckpointRefusedException(which + ex.getMessage());
         } catch (IOException | RuntimeException ex) {

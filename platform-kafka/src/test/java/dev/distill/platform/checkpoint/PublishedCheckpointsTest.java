@@ -39,7 +39,7 @@ class PublishedCheckpointsTest {
     static void models() throws IOException {
         root = NDManager.newBaseManager();
         teacher = save(tmp.resolve("models/teacher"), 1);
-        student = save(tmp.resolve("checkpoints/run/v000001"), 2);
+        student = save(tmp.resolve("checkpoints/run/v1"), 2);
         store = CheckpointStore.at(tmp.resolve("checkpoints"));
     }
 
@@ -106,7 +106,7 @@ class PublishedCheckpointsTest {
         assertTrue(
                 refusal(event(teacher.toUri().toString(), teacher))
                         .contains("outside the checkpoint store"));
-        Path link = Files.createSymbolicLink(tmp.resolve("checkpoints/run/v000002"), teacher);
+        Path link = Files.createSymbolicLink(tmp.resolve("checkpoints/run/v2"), teacher);
         assertTrue(
                 refusal(event(link.toUri().toString(), teacher))
                         .contains("a symbolic link leads outside"));
@@ -122,5 +122,26 @@ class PublishedCheckpointsTest {
     @Test
     void refusesAMalformedUri() throws IOException {
         assertTrue(refusal(event("file:///a b", student)).contains("is not a URI"));
+    }
+
+    @Test
+    void refusesAnotherVersionsDirectoryWithItsTrueHash() throws IOException {
+        CheckpointEvent v3 =
+                CheckpointEvent.newBuilder(event(student.toUri().toString(), student))
+                        .setVersion(3)
+                        .setParentVersion(2L)
+                        .build();
+        String why = refusal(v3);
+        assertTrue(why.contains("is not where the trainer writes this checkpoint"), why);
+        assertTrue(why.contains("run/v3"), why);
+    }
+
+    @Test
+    void refusesARunIdThatIsNotADirectoryName() throws IOException {
+        CheckpointEvent e =
+                CheckpointEvent.newBuilder(event(student.toUri().toString(), student))
+                        .setRunId("../models")
+                        .build();
+        assertThrows(IOException.class, () -> PublishedCheckpoints.loadVerified(e, store, root));
     }
 }
