@@ -110,17 +110,7 @@ class AdversarialRunEndToEndTest {
                 // The attack an adversarial run found: the teacher, through '..', with its true
                 // hash, as student v1000.
                 CheckpointEvent forged =
-                        CheckpointEvent.newBuilder(events(stack).get(0))
-                                .setVersion(1000)
-                                .setParentVersion(999L)
-                                .setUri(
-                                        work.resolve("checkpoints").toUri()
-                                                + "../"
-                                                + work.relativize(models.teacher()))
-                                .setSha256(
-                                        Checkpoints.sha256(
-                                                models.teacher().resolve(Checkpoints.WEIGHTS)))
-                                .build();
+                        teacherThroughDotDot(events(stack).get(0), 1000, work, models);
                 try (KafkaProducer<String, Object> p = new KafkaProducer<>(avroProducer(stack))) {
                     p.send(new ProducerRecord<>("distill.rollouts", "crafted-long", tooLong));
                     p.send(new ProducerRecord<>("distill.checkpoints", RUN, forged));
@@ -171,17 +161,7 @@ class AdversarialRunEndToEndTest {
                 // A forged event that is on the chain (the next version, parent v3) but points
                 // through '..' at the teacher, with its true hash: opened by neither reader.
                 CheckpointEvent next =
-                        CheckpointEvent.newBuilder(published(stack).get(2))
-                                .setVersion(4)
-                                .setParentVersion(3L)
-                                .setUri(
-                                        work.resolve("checkpoints").toUri()
-                                                + "../"
-                                                + work.relativize(models.teacher()))
-                                .setSha256(
-                                        Checkpoints.sha256(
-                                                models.teacher().resolve(Checkpoints.WEIGHTS)))
-                                .build();
+                        teacherThroughDotDot(published(stack).get(2), 4, work, models);
                 try (KafkaProducer<String, Object> p = new KafkaProducer<>(avroProducer(stack))) {
                     p.send(new ProducerRecord<>("distill.checkpoints", RUN, next));
                 }
@@ -280,6 +260,24 @@ class AdversarialRunEndToEndTest {
                     count(dead, "evaluator", "checkpoint v4 of run e2e: checkpoint file:"),
                     dead.toString());
         }
+    }
+
+    /**
+     * A copy of {@code real} as version {@code version} (parent the one before) that points through
+     * '..' at the teacher's directory, with the teacher's true weights hash.
+     */
+    static CheckpointEvent teacherThroughDotDot(
+            CheckpointEvent real, long version, Path work, PlatformEndToEndTest.Models models)
+            throws java.io.IOException {
+        return CheckpointEvent.newBuilder(real)
+                .setVersion(version)
+                .setParentVersion(version - 1)
+                .setUri(
+                        work.resolve("checkpoints").toUri()
+                                + "../"
+                                + work.relativize(models.teacher()))
+                .setSha256(Checkpoints.sha256(models.teacher().resolve(Checkpoints.WEIGHTS)))
+                .build();
     }
 
     /** The trainer's checkpoint events, without the forged ones. */
