@@ -50,7 +50,7 @@ final class StackCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         LocalStack.Options options = LocalStack.Options.defaults().workDir(workDir).scram(secure);
-        String registrarPassword = secure ? StackCredentials.newPassword() : null;
+        String registrarPassword = secure ? LocalStack.randomPassword() : null;
         if (secure) {
             options.registryAuth(StackCredentials.REGISTRAR, registrarPassword);
         }

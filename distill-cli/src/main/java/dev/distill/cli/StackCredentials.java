@@ -27,17 +27,6 @@ final class StackCredentials {
 
     private StackCredentials() {}
 
-    static String newPassword() {
-        java.security.SecureRandom random = new java.security.SecureRandom();
-        return java.util.HexFormat.of().formatHex(bytes(random));
-    }
-
-    private static byte[] bytes(java.security.SecureRandom random) {
-        byte[] b = new byte[16];
-        random.nextBytes(b);
-        return b;
-    }
-
     /**
      * Writes the services' settings and, when {@code registrarPassword} is given, registers the
      * platform's schemas as the registrar and keeps its password in {@code registrar.password}.

@@ -23,7 +23,7 @@ class StackCredentialsTest {
     @Test
     void eachServiceGetsAnOwnerOnlyFileItsConfigReadsAndTheBrokerAccepts() throws Exception {
         Path work = Files.createDirectories(Path.of("target", "stack-creds-" + System.nanoTime()));
-        String registrar = StackCredentials.newPassword();
+        String registrar = LocalStack.randomPassword();
         try (LocalStack stack =
                 LocalStack.start(
                         LocalStack.Options.defaults()

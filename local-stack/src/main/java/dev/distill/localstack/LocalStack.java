@@ -3,6 +3,7 @@ package dev.distill.localstack;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,6 +12,10 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.acl.AclBinding;
 
 /**
  * A real single-node KRaft Kafka broker plus a real Apicurio Registry, each a child JVM on free
@@ -221,8 +226,9 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
-    private static String randomPassword() {
-        java.security.SecureRandom random = new java.security.SecureRandom();
+    /** A fresh random password (24 letters and digits) for a user of the stack. */
+    public static String randomPassword() {
+        SecureRandom random = new SecureRandom();
         String alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
         StringBuilder b = new StringBuilder();
         for (int i = 0; i < 24; i++) {
@@ -237,13 +243,12 @@ public final class LocalStack implements AutoCloseable {
      * sasl.mechanism, sasl.jaas.config), to be given to the service as {@code kafka.<key>}.
      */
     public Map<String, String> serviceCredentials(String service) {
-        List<org.apache.kafka.common.acl.AclBinding> acls = PlatformAcls.of(service);
+        List<AclBinding> acls = PlatformAcls.of(service);
         String password = randomPassword();
         kafka.addScramUser(service, password);
-        try (org.apache.kafka.clients.admin.Admin admin =
-                org.apache.kafka.clients.admin.Admin.create(adminClientProperties())) {
-            admin.createAcls(acls).all().get(30, java.util.concurrent.TimeUnit.SECONDS);
-        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+        try (Admin admin = Admin.create(adminClientProperties())) {
+            admin.createAcls(acls).all().get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
             throw new LocalStackException("cannot create the ACLs of " + service + ": " + e, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

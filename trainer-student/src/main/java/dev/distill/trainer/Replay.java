@@ -5,6 +5,8 @@ import dev.distill.core.checkpoint.CheckpointStore;
 import dev.distill.core.data.Rollout;
 import dev.distill.core.model.ModelConfig;
 import dev.distill.core.train.StudentTrainer;
+import dev.distill.platform.checkpoint.RunChain;
+import dev.distill.platform.kafka.AvroDecoder;
 import dev.distill.schemas.avro.CheckpointEvent;
 import dev.distill.schemas.avro.OffsetRange;
 import java.io.IOException;
@@ -13,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -192,31 +193,21 @@ final class Replay {
                 null);
     }
 
+    /**
+     * The run's published chain only: a later event for a version, or one off the chain, is not
+     * what the trainer published and must not change what replay compares against.
+     */
     private static Map<Long, CheckpointEvent> checkpointEvents(TrainerSettings s) {
-        Map<String, Object> p =
-                dev.distill.platform.kafka.ClientConfigs.avroConsumer(s.kafka(), s.registryUrl());
-        Map<Long, CheckpointEvent> out = new HashMap<>();
-        // Only the run's published chain: a later event for a version, or one off the chain, is not
-        // what the trainer published and must not change what replay compares against.
-        dev.distill.platform.checkpoint.RunChain chain =
-                new dev.distill.platform.checkpoint.RunChain(s.runId());
-        try (KafkaConsumer<String, CheckpointEvent> c = new KafkaConsumer<>(p)) {
-            List<TopicPartition> tps =
-                    c.partitionsFor(s.checkpointsTopic()).stream()
-                            .map(i -> new TopicPartition(s.checkpointsTopic(), i.partition()))
-                            .toList();
-            c.assign(tps);
-            c.seekToBeginning(tps);
-            Map<TopicPartition, Long> end = c.endOffsets(tps);
-            while (tps.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
-                for (ConsumerRecord<String, CheckpointEvent> r : c.poll(Duration.ofMillis(500))) {
-                    if (r.value() != null && chain.accepts(r, r.value())) {
-                        out.put(r.value().getVersion(), r.value());
-                    }
-                }
-            }
+        try (AvroDecoder<CheckpointEvent> decoder =
+                new AvroDecoder<>(s.registryUrl(), CheckpointEvent.class)) {
+            return RunChain.readPublished(
+                            s.kafka(),
+                            s.checkpointsTopic(),
+                            decoder,
+                            s.runId(),
+                            Duration.ofMinutes(2))
+                    .events();
         }
-        return out;
     }
 
     /** The records of the lineage ranges, read committed, decoded exactly as the live loop did. */

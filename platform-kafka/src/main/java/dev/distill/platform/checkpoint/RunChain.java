@@ -25,7 +25,11 @@ import org.apache.kafka.common.TopicPartition;
  */
 public final class RunChain {
     private final String runId;
-    private final Map<Long, String> recordOfVersion = new HashMap<>();
+
+    /** Each published version: where its record is, and its event. */
+    private record Link(String at, CheckpointEvent event) {}
+
+    private final Map<Long, Link> published = new HashMap<>();
 
     public RunChain(String runId) {
         this.runId = runId;
@@ -89,23 +93,30 @@ public final class RunChain {
             return false;
         }
         String at = r.topic() + "-" + r.partition() + "@" + r.offset();
-        String published = recordOfVersion.get(e.getVersion());
-        if (published != null) {
-            return published.equals(at);
+        Link known = published.get(e.getVersion());
+        if (known != null) {
+            return known.at().equals(at);
         }
         Long parent = e.getParentVersion();
         if (parent == null
                 || e.getVersion() != parent + 1
-                || (parent != 0 && !recordOfVersion.containsKey(parent))) {
+                || (parent != 0 && !published.containsKey(parent))) {
             return false;
         }
-        recordOfVersion.put(e.getVersion(), at);
+        published.put(e.getVersion(), new Link(at, e));
         return true;
+    }
+
+    /** The published events by version. */
+    public Map<Long, CheckpointEvent> events() {
+        Map<Long, CheckpointEvent> out = new HashMap<>();
+        published.forEach((v, link) -> out.put(v, link.event()));
+        return out;
     }
 
     /** The newest version on the chain, 0 before v1. */
     public long newest() {
-        return recordOfVersion.keySet().stream().mapToLong(Long::longValue).max().orElse(0);
+        return published.keySet().stream().mapToLong(Long::longValue).max().orElse(0);
     }
 
     /** Why {@code e} is not accepted, for its dead letter. */
@@ -115,7 +126,7 @@ public final class RunChain {
                 + " of run "
                 + runId
                 + " is not on the run's published chain: "
-                + (recordOfVersion.containsKey(e.getVersion())
+                + (published.containsKey(e.getVersion())
                         ? "v" + e.getVersion() + " was already published by another record"
                         : "its parent v"
                                 + e.getParentVersion()
